@@ -1,0 +1,129 @@
+"""The one way Markdown becomes HTML on this site: Python-Markdown, then nh3 against an allow-list.
+
+Raw HTML typed into Markdown is escaped, never interpreted, and the sanitizer runs on every fragment anyway,
+so a gap in one layer is caught by the other.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import markdown
+import nh3
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, slugify
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+@dataclass(frozen=True)
+class MarkupPolicy:
+    """What a kind of text may contain once rendered."""
+
+    name: str
+    tags: frozenset[str]
+    attributes: dict[str, frozenset[str]] = field(hash=False)
+    classes: dict[str, frozenset[str]] = field(hash=False)
+    link_rel: str
+    extensions: tuple[str, ...]
+    heading_base_level: int = 3
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+_ARTICLE_TAGS = frozenset(
+    {
+        "p", "br", "hr", "h3", "h4", "h5", "h6", "em", "strong", "del", "sup", "sub", "code", "pre",
+        "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "div",
+        "abbr", "dl", "dt", "dd",
+    }
+)  # fmt: skip
+
+ARTICLE = MarkupPolicy(
+    name="article",
+    tags=_ARTICLE_TAGS,
+    attributes={
+        "a": frozenset({"href", "title", "id"}),
+        "img": frozenset({"src", "alt", "title", "width", "height"}),
+        "abbr": frozenset({"title"}),
+        "ol": frozenset({"start"}),
+        "th": frozenset({"align"}),
+        "td": frozenset({"align"}),
+        "sup": frozenset({"id"}),
+        "li": frozenset({"id"}),
+        "h3": frozenset({"id"}),
+        "h4": frozenset({"id"}),
+        "h5": frozenset({"id"}),
+        "h6": frozenset({"id"}),
+    },
+    classes={
+        "div": frozenset({"footnote"}),
+        "a": frozenset({"footnote-ref", "footnote-backref"}),
+    },
+    link_rel="noopener",
+    extensions=("tables", "fenced_code", "smarty", "sane_lists", "footnotes", "toc"),
+)
+
+
+class _PrefixedFootnotes(FootnoteExtension):
+    """Footnote ids carry the fragment's prefix, so two sections on one page never share an id."""
+
+    def __init__(self, prefix: str, **kwargs):
+        self.id_prefix = prefix
+        super().__init__(**kwargs)
+
+    def makeFootnoteId(self, id):  # noqa: N802 (the parent's name)
+        return self.id_prefix + super().makeFootnoteId(id)
+
+    def makeFootnoteRefId(self, id, found=False):  # noqa: N802
+        return self.id_prefix + super().makeFootnoteRefId(id, found)
+
+
+def _extensions(policy: MarkupPolicy, id_prefix: str) -> list:
+    extensions = []
+    for name in policy.extensions:
+        if name == "footnotes":
+            extensions.append(_PrefixedFootnotes(id_prefix, BACKLINK_TITLE="Back to the text"))
+        elif name == "toc":
+            extensions.append(
+                TocExtension(
+                    baselevel=policy.heading_base_level,
+                    slugify=lambda value, separator: id_prefix + slugify(value, separator),
+                    toc_depth="3-6",
+                )
+            )
+        elif name == "tables":
+            extensions.append(TableExtension(use_align_attribute=True))
+        else:
+            extensions.append(f"markdown.extensions.{name}")
+    return extensions
+
+
+@cache
+def _cleaner(policy: MarkupPolicy) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(policy.tags),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(attrs) for tag, attrs in policy.attributes.items()},
+        allowed_classes={tag: set(names) for tag, names in policy.classes.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=policy.link_rel,
+        strip_comments=True,
+    )
+
+
+def sanitize_html(html: str, policy: MarkupPolicy = ARTICLE) -> str:
+    """Strip everything the policy does not allow from an HTML fragment."""
+    return _cleaner(policy).clean(html)
+
+
+def render_markdown(text: str, policy: MarkupPolicy = ARTICLE, *, id_prefix: str = "") -> str:
+    """Render Markdown to sanitized HTML. ``id_prefix`` keeps heading and footnote ids unique on a page."""
+    if not text or not text.strip():
+        return ""
+    md = markdown.Markdown(extensions=_extensions(policy, id_prefix), output_format="html")
+    # Raw HTML is shown as text rather than passed through to the sanitizer.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return sanitize_html(md.convert(text), policy)

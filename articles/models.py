@@ -1,0 +1,374 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from . import validators
+from .markup import render_markdown
+
+
+def unique_slug(instance: models.Model, source: str, *, fallback: str) -> str:
+    """Slugify ``source`` and add -2, -3 ... until no other row of the model has it."""
+    max_length = instance._meta.get_field("slug").max_length
+    base = slugify(source)[: max_length - 6].strip("-") or fallback
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    slug, n = base, 1
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class SluggedModel(models.Model):
+    """A model whose slug is made from its title (or name) when the editor leaves it empty."""
+
+    slug_source_field = "title"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, getattr(self, self.slug_source_field), fallback=self._meta.model_name)
+        super().save(*args, **kwargs)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+class Work(SluggedModel):
+    class Kind(models.TextChoices):
+        FILM = "film", "Film"
+        TV = "tv", "TV show"
+        GAME = "game", "Game"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FILM)
+    title = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year of first release.")
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    musicbrainz_id = models.CharField(
+        "MusicBrainz release group", max_length=36, blank=True, validators=[validators.musicbrainz_id]
+    )
+    wikidata_id = models.CharField("Wikidata item", max_length=20, blank=True, validators=[validators.wikidata_id])
+    imdb_id = models.CharField("IMDb title", max_length=12, blank=True, validators=[validators.imdb_title_id])
+    igdb_slug = models.CharField("IGDB slug", max_length=100, blank=True, validators=[validators.igdb_slug])
+
+    class Meta:
+        ordering = ["title", "year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1888, year__lte=2200), name="work_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:work", kwargs={"slug": self.slug})
+
+    def external_links(self) -> list[tuple[str, str]]:
+        links = []
+        if self.musicbrainz_id:
+            links.append(("MusicBrainz", f"https://musicbrainz.org/release-group/{self.musicbrainz_id}"))
+        if self.wikidata_id:
+            links.append(("Wikidata", f"https://www.wikidata.org/wiki/{self.wikidata_id}"))
+        if self.imdb_id:
+            links.append(("IMDb", f"https://www.imdb.com/title/{self.imdb_id}/"))
+        if self.igdb_slug:
+            links.append(("IGDB", f"https://www.igdb.com/games/{self.igdb_slug}"))
+        return links
+
+
+class Composer(SluggedModel):
+    slug_source_field = "name"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    bio = models.TextField(blank=True, help_text="A short biography, in Markdown.")
+    bio_html = models.TextField(blank=True, editable=False)
+    musicbrainz_id = models.CharField(
+        "MusicBrainz artist", max_length=36, blank=True, validators=[validators.musicbrainz_id]
+    )
+    wikidata_id = models.CharField("Wikidata item", max_length=20, blank=True, validators=[validators.wikidata_id])
+    imdb_id = models.CharField("IMDb name", max_length=12, blank=True, validators=[validators.imdb_name_id])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio, id_prefix="bio-")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:composer", kwargs={"slug": self.slug})
+
+    def external_links(self) -> list[tuple[str, str]]:
+        links = []
+        if self.musicbrainz_id:
+            links.append(("MusicBrainz", f"https://musicbrainz.org/artist/{self.musicbrainz_id}"))
+        if self.wikidata_id:
+            links.append(("Wikidata", f"https://www.wikidata.org/wiki/{self.wikidata_id}"))
+        if self.imdb_id:
+            links.append(("IMDb", f"https://www.imdb.com/name/{self.imdb_id}/"))
+        return links
+
+
+class Track(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tracks")
+    position = models.PositiveSmallIntegerField(help_text="Track number on the soundtrack album.")
+    title = models.CharField(max_length=200)
+    duration = models.DurationField(null=True, blank=True, help_text="Length, as minutes:seconds (3:25).")
+    composers = models.ManyToManyField(Composer, related_name="tracks", blank=True)
+
+    class Meta:
+        ordering = ["work", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "position"], name="track_unique_position_per_work"),
+            models.CheckConstraint(
+                condition=Q(duration__isnull=True) | Q(duration__gt=timedelta(0)), name="track_duration_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work.title} – {self.position}. {self.title}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at=None):
+        """What the public may see: published or scheduled, once the publish time has come."""
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            publish_at__lte=at or timezone.now(),
+        )
+
+    def visible_to(self, user):
+        """Staff who may change articles also see drafts and scheduled ones (the editor's preview)."""
+        if user.is_active and user.is_staff and user.has_perm("articles.change_article"):
+            return self.all()
+        return self.published()
+
+    def for_listing(self):
+        return self.select_related("work").prefetch_related("tags", "composers").order_by("-publish_at", "-pk")
+
+
+class Article(SluggedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    standfirst = models.TextField(help_text="The introduction shown under the title and in lists, in Markdown.")
+    standfirst_html = models.TextField(blank=True, editable=False)
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="articles")
+    composers = models.ManyToManyField(Composer, related_name="articles", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    tags = TaggableManager(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When readers can see it. Required to publish or schedule."
+    )
+    comments_open = models.BooleanField(default=True)
+    seo_description = models.CharField(
+        "SEO description", max_length=160, blank=True, help_text="For search engines; the standfirst if empty."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(publish_at__isnull=False),
+                name="article_publish_at_unless_draft",
+                violation_error_message="Published and scheduled articles need a publish time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.status != self.Status.DRAFT and not self.publish_at:
+            if self.status == self.Status.PUBLISHED:
+                self.publish_at = timezone.now()
+            else:
+                raise ValidationError(
+                    {"publish_at": "Give a publish time to schedule this article."}, code="publish_at_required"
+                )
+        if self.status == self.Status.PUBLISHED and self.publish_at > timezone.now():
+            raise ValidationError(
+                {"status": "The publish time is in the future: choose “Scheduled” to publish it then."},
+                code="published_in_future",
+            )
+
+    def save(self, *args, **kwargs):
+        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def meta_description(self) -> str:
+        return self.seo_description or " ".join(self.standfirst.split())[:160]
+
+    def neighbours(self) -> tuple["Article | None", "Article | None"]:
+        """The published articles just before and after this one, by publish time."""
+        published = Article.objects.published().only("title", "slug", "publish_at")
+        earlier = published.filter(Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk))
+        later = published.filter(Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk))
+        return (
+            earlier.order_by("-publish_at", "-pk").first(),
+            later.order_by("publish_at", "pk").first(),
+        )
+
+    def numbered_sections(self) -> list[tuple[int | None, "Section"]]:
+        """Each section with its number, counting only the numbered ones (a conclusion has none)."""
+        result, number = [], 0
+        for section in self.sections.all():
+            if section.numbered:
+                number += 1
+            result.append((number if section.numbered else None, section))
+        return result
+
+    @property
+    def reading_minutes(self) -> int:
+        words = word_count(self.title) + word_count(self.standfirst)
+        words += sum(section.word_count for section in self.sections.all())
+        words += sum(word_count(featured.note) for featured in self.featured_tracks.all())
+        return max(1, round(words / settings.READING_WORDS_PER_MINUTE))
+
+    @property
+    def listening_minutes(self) -> int:
+        """Minutes of music among the featured tracks; 0 when no duration is known."""
+        seconds = sum(
+            featured.track.duration.total_seconds()
+            for featured in self.featured_tracks.all()
+            if featured.track.duration
+        )
+        return round(seconds / 60)
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(blank=True, help_text="Order in the article; left empty, it goes last.")
+    heading = models.CharField(max_length=200)
+    numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                name="section_unique_position_per_article",
+                violation_error_message="Two sections of this article have the same position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.position}"
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            last = self.article.sections.aggregate(models.Max("position"))["position__max"]
+            self.position = (last or 0) + 1
+        self.body_html = render_markdown(self.body, id_prefix=f"{self.anchor}-")
+        self.word_count = word_count(self.heading) + word_count(self.body)
+        super().save(*args, **kwargs)
+
+
+class FeaturedTrack(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="featured_tracks")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="featurings")
+    position = models.PositiveSmallIntegerField(blank=True, help_text="Order in the article; left empty, it goes last.")
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="featured_tracks"
+    )
+    note = models.TextField(blank=True, help_text="Why this track matters, in Markdown.")
+    note_html = models.TextField(blank=True, editable=False)
+    appears_in = models.CharField(
+        max_length=200, blank=True, help_text="Where it plays: the scene, episode or level."
+    )
+    timestamp = models.DurationField(
+        null=True, blank=True, help_text="When it plays in the work, as hours:minutes:seconds."
+    )
+    listening_url = models.URLField(
+        "listening link",
+        max_length=500,
+        blank=True,
+        validators=[validators.validate_listening_url],
+        help_text="An https link to YouTube, Spotify, Apple Music, Bandcamp, SoundCloud, Tidal or Deezer.",
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                name="featuredtrack_unique_position_per_article",
+                violation_error_message="Two featured tracks of this article have the same position.",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "track"],
+                name="featuredtrack_unique_track_per_article",
+                violation_error_message="This track is already featured in the article.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.track.title
+
+    def clean(self):
+        errors = {}
+        article = getattr(self, "article", None)
+        if article is not None and self.track_id and article.work_id:
+            if self.track.work_id != article.work_id:
+                errors["track"] = ValidationError(
+                    "“%(track)s” is from %(other)s, not from this article's work (%(work)s).",
+                    code="track_from_other_work",
+                    params={"track": self.track.title, "other": self.track.work, "work": article.work},
+                )
+        if self.section_id and article is not None and self.section.article_id != article.pk:
+            errors["section"] = ValidationError("Choose a section of this article.", code="section_of_other_article")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            last = self.article.featured_tracks.aggregate(models.Max("position"))["position__max"]
+            self.position = (last or 0) + 1
+        self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
+        super().save(*args, **kwargs)
