@@ -25,6 +25,7 @@ migrate: install
 
 demo: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_content
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_discussion
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_editor --admin-url http://$(HOST):$(PORT)/admin/
 
 run: demo

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -108,8 +108,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected articles now", permissions=["change"])
     def publish(self, request, queryset):
         now = timezone.now()
-        queryset.filter(Q(publish_at__isnull=True) | Q(publish_at__gt=now)).update(publish_at=now)
-        count = queryset.update(status=Article.Status.PUBLISHED, updated_at=now)
+        # One UPDATE: a second one would re-apply the changelist's filters (a date drill-down on publish_at)
+        # after the first had moved publish_at, and miss the very rows it should publish.
+        count = queryset.update(
+            status=Article.Status.PUBLISHED,
+            publish_at=Case(When(publish_at__lte=now, then=F("publish_at")), default=Value(now)),
+            updated_at=now,
+        )
         self.message_user(
             request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
         )

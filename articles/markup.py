@@ -5,7 +5,7 @@ so a gap in one layer is caught by the other.
 """
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, reduce
 
 import markdown
 import nh3
@@ -25,7 +25,12 @@ class MarkupPolicy:
     attributes: dict[str, frozenset[str]] = field(hash=False)
     classes: dict[str, frozenset[str]] = field(hash=False)
     link_rel: str
-    extensions: tuple[str, ...]
+    # Python-Markdown extension names, or callables that take the id prefix and return an Extension.
+    extensions: tuple = ()
+    # Parts of Markdown the text may not use, as (registry, name): ("parser.blockprocessors", "hashheader").
+    disabled: tuple[tuple[str, str], ...] = ()
+    # Attributes allowed only with the listed values: {"input": {"type": {"checkbox"}}}.
+    attribute_values: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict, hash=False)
     heading_base_level: int = 3
 
     def __hash__(self) -> int:
@@ -83,7 +88,9 @@ class _PrefixedFootnotes(FootnoteExtension):
 def _extensions(policy: MarkupPolicy, id_prefix: str) -> list:
     extensions = []
     for name in policy.extensions:
-        if name == "footnotes":
+        if callable(name):
+            extensions.append(name(id_prefix))
+        elif name == "footnotes":
             extensions.append(_PrefixedFootnotes(id_prefix, BACKLINK_TITLE="Back to the text"))
         elif name == "toc":
             extensions.append(
@@ -107,6 +114,9 @@ def _cleaner(policy: MarkupPolicy) -> nh3.Cleaner:
         clean_content_tags={"script", "style"},
         attributes={tag: set(attrs) for tag, attrs in policy.attributes.items()},
         allowed_classes={tag: set(names) for tag, names in policy.classes.items()},
+        tag_attribute_values={
+            tag: {attr: set(values) for attr, values in attrs.items()} for tag, attrs in policy.attribute_values.items()
+        },
         url_schemes=set(URL_SCHEMES),
         link_rel=policy.link_rel,
         strip_comments=True,
@@ -126,4 +136,6 @@ def render_markdown(text: str, policy: MarkupPolicy = ARTICLE, *, id_prefix: str
     # Raw HTML is shown as text rather than passed through to the sanitizer.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    for registry, name in policy.disabled:
+        reduce(getattr, registry.split("."), md).deregister(name, strict=False)
     return sanitize_html(md.convert(text), policy)

@@ -248,13 +248,16 @@ class Article(SluggedModel):
             later.order_by("publish_at", "pk").first(),
         )
 
-    def numbered_sections(self) -> list[tuple[int | None, "Section"]]:
-        """Each section with its number, counting only the numbered ones (a conclusion has none)."""
+    def numbered_sections(self) -> list[tuple[int | None, "Section", list["FeaturedTrack"]]]:
+        """Each section with its number (a conclusion has none) and the featured tracks it discusses."""
+        tracks_by_section: dict[int, list[FeaturedTrack]] = {}
+        for featured in self.featured_tracks.all():
+            tracks_by_section.setdefault(featured.section_id, []).append(featured)
         result, number = [], 0
         for section in self.sections.all():
             if section.numbered:
                 number += 1
-            result.append((number if section.numbered else None, section))
+            result.append((number if section.numbered else None, section, tracks_by_section.get(section.pk, [])))
         return result
 
     @property

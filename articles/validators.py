@@ -5,21 +5,23 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 musicbrainz_id = RegexValidator(
-    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z",
     "Enter a MusicBrainz identifier (MBID), such as 5b11f4ce-a62d-471e-81fc-a69a8278c7da.",
     code="invalid_musicbrainz_id",
 )
 wikidata_id = RegexValidator(
-    r"^Q[1-9][0-9]*$", "Enter a Wikidata item identifier, such as Q42.", code="invalid_wikidata_id"
+    r"^Q[1-9][0-9]*\Z", "Enter a Wikidata item identifier, such as Q42.", code="invalid_wikidata_id"
 )
 imdb_title_id = RegexValidator(
-    r"^tt[0-9]{7,10}$", "Enter an IMDb title identifier, such as tt0133093.", code="invalid_imdb_id"
+    r"^tt[0-9]{7,10}\Z", "Enter an IMDb title identifier, such as tt0133093.", code="invalid_imdb_id"
 )
 imdb_name_id = RegexValidator(
-    r"^nm[0-9]{7,10}$", "Enter an IMDb name identifier, such as nm0000184.", code="invalid_imdb_id"
+    r"^nm[0-9]{7,10}\Z", "Enter an IMDb name identifier, such as nm0000184.", code="invalid_imdb_id"
 )
 igdb_slug = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Enter the game's IGDB slug, such as hollow-knight.", code="invalid_igdb_id"
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
+    "Enter the game's IGDB slug, such as hollow-knight.",
+    code="invalid_igdb_id",
 )
 
 
@@ -30,11 +32,18 @@ def listening_host_allowed(host: str) -> bool:
 
 def validate_listening_url(value: str) -> None:
     """Accept only https links to the streaming and store providers the site trusts."""
-    parts = urlsplit(value)
+    # Browsers read a backslash as a slash in https URLs; urlsplit does not.
+    parts = urlsplit(value.replace("\\", "/"))
     if parts.scheme != "https":
         raise ValidationError("Listening links must start with https://.", code="listening_url_scheme")
-    if parts.username or parts.password or parts.port not in (None, 443):
-        raise ValidationError("Listening links may not carry a user name, password or port.", code="listening_url_host")
+    try:
+        port = parts.port
+    except ValueError:  # out of range or not a number
+        port = -1
+    if parts.username or parts.password or port not in (None, 443):
+        raise ValidationError(
+            "Listening links may not carry a user name, password or port.", code="listening_url_host"
+        )
     if not parts.hostname or not listening_host_allowed(parts.hostname):
         providers = ", ".join(settings.LISTENING_LINK_HOSTS)
         raise ValidationError(

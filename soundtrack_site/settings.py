@@ -87,6 +87,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions live in the cache (Redis in production) with the database behind it: no query on most requests.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Email: EMAIL_URL (smtp+tls://user:password@host:587); the console in development.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _email_options = {}
@@ -123,6 +126,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 SITE_NAME = env.str("SITE_NAME", default="Soundtrack Notes")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in emails
 
 # The site's own rules, each overridable from the environment.
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
@@ -150,3 +154,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Comments: threading, limits and moderation rules. Lists are comma-separated in the environment.
+COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=3)
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
+COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
+COMMENTS_REPORTS_TO_REVIEW = env.int("COMMENTS_REPORTS_TO_REVIEW", default=3)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)  # 0: never close by age
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_LINK_ALLOWLIST = env.list(
+    "COMMENTS_LINK_ALLOWLIST",
+    default=[
+        "youtube.com", "youtu.be", "open.spotify.com", "music.apple.com", "bandcamp.com", "soundcloud.com",
+        "tidal.com", "deezer.com", "musicbrainz.org", "wikipedia.org", "wikidata.org", "discogs.com",
+        "imdb.com", "igdb.com", "vgmdb.net",
+    ],
+)  # fmt: skip
+COMMENTS_MODERATION_TERMS = env.list("COMMENTS_MODERATION_TERMS", default=[])
+COMMENTS_BLOCK_TERMS = env.list(
+    "COMMENTS_BLOCK_TERMS",
+    default=["viagra", "cialis", "casino bonus", "payday loan", "replica watches", "crypto giveaway"],
+)
+COMMENTS_SPAM_FILE_EXTENSIONS = env.list(
+    "COMMENTS_SPAM_FILE_EXTENSIONS", default=[".mp3", ".flac", ".wav", ".ogg", ".m4a", ".aac", ".torrent"]
+)
+COMMENTS_MIN_SECONDS_TO_POST = env.int("COMMENTS_MIN_SECONDS_TO_POST", default=3)
+COMMENTS_MAX_FORM_AGE_SECONDS = env.int("COMMENTS_MAX_FORM_AGE_SECONDS", default=24 * 60 * 60)
+COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)  # comments per client IP, and per email...
+COMMENTS_RATE_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_RATE_LIMIT_WINDOW_SECONDS", default=60)  # ...per window
+COMMENTS_DUPLICATE_WINDOW_MINUTES = env.int("COMMENTS_DUPLICATE_WINDOW_MINUTES", default=24 * 60)
+COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])  # default: the Moderators group
+COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=10)

@@ -7,4 +7,5 @@ admin.site.site_title = "Soundtrack site"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("comments.urls")),
 ]

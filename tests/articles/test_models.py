@@ -135,7 +135,7 @@ class TestOrdering:
             SectionFactory(article=article, position=position)
         SectionFactory(article=article, position=4, heading="Conclusion", numbered=False)
 
-        assert [number for number, _ in article.numbered_sections()] == [1, 2, 3, None]
+        assert [number for number, _, _ in article.numbered_sections()] == [1, 2, 3, None]
 
 
 class TestDatabaseConstraints:

@@ -1,0 +1,109 @@
+"""Everything the comment section of an article page shows, gathered in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+
+from articles.models import Article
+
+from .forms import CommentForm
+from .models import Comment, CommentReport
+from .services import can_still_edit, comments_are_open
+
+SESSION_KEY = "comments_posted"
+SESSION_LIMIT = 50
+
+
+@dataclass
+class Node:
+    comment: Comment
+    own: bool = False
+    editable: bool = False
+    replies: list["Node"] = field(default_factory=list)
+
+
+def own_comment_ids(request) -> list[int]:
+    """The comments this browser posted; the session is only read when the reader already has one."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return []
+    return [int(pk) for pk in request.session.get(SESSION_KEY, [])]
+
+
+def remember_own_comment(request, comment: Comment) -> None:
+    ids = [pk for pk in own_comment_ids(request) if pk != comment.pk]
+    request.session[SESSION_KEY] = (ids + [comment.pk])[-SESSION_LIMIT:]
+
+
+def _page_number(request, pages: int) -> int:
+    try:
+        number = int(request.GET.get("comments", 1))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), max(pages, 1))
+
+
+def build_discussion(request, article: Article, *, form: CommentForm | None = None) -> dict:
+    counts = Comment.objects.discussion_counts(article)
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    pages = max(1, -(-counts.threads // per_page))
+    page = _page_number(request, pages)
+    own_ids = own_comment_ids(request)
+    approved = Comment.objects.approved().for_article(article)
+
+    picked_id = request.GET.get("picked")
+    picked = next((f for f in article.featured_tracks.all() if str(f.pk) == picked_id), None)
+    if picked is not None:
+        # The comments that chose one featured track, as a flat list.
+        shown = approved.filter(favourite_track=picked)
+    else:
+        threads = approved.filter(parent__isnull=True).order_by("created_at", "pk")
+        thread_ids = threads.values("pk")[(page - 1) * per_page : page * per_page]
+        shown = approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))
+    own_pending = Q(pk__in=own_ids, article=article, status=Comment.Status.PENDING)
+    comments = (
+        Comment.objects.filter(Q(pk__in=shown.values("pk")) | own_pending)
+        .select_related("favourite_track__track")
+        .order_by("created_at", "pk")
+    )
+
+    nodes: dict[int, Node] = {}
+    roots: list[Node] = []
+    for comment in comments:
+        own = comment.pk in own_ids
+        node = Node(comment, own=own, editable=own and can_still_edit(comment))
+        nodes[comment.pk] = node
+        container = nodes.get(comment.parent_id) or nodes.get(comment.thread_id)
+        if container is not None and picked is None:
+            container.replies.append(node)
+        else:
+            roots.append(node)
+
+    reply_to = None
+    reply_id = request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
+    if reply_id and str(reply_id).isdigit():
+        reply_to = nodes.get(int(reply_id))
+        reply_to = reply_to.comment if reply_to else approved.filter(pk=reply_id).first()
+
+    is_open = comments_are_open(article)
+    if form is None and is_open:
+        form = CommentForm(article=article, user=request.user, initial={"parent": reply_to.pk if reply_to else None})
+    favourites = [
+        (featured, counts.favourite_tracks.get(featured.pk, 0))
+        for featured in article.featured_tracks.all()
+    ]
+    return {
+        "article": article,
+        "counts": counts,
+        "roots": roots,
+        "page": page,
+        "pages": pages,
+        "picked": picked,
+        "favourites": favourites,
+        "form": form,
+        "reply_to": reply_to,
+        "comments_open": is_open,
+        "max_depth": settings.COMMENTS_MAX_DEPTH,
+        "edit_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
+        "report_reasons": CommentReport.Reason.choices,
+    }

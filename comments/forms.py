@@ -1,0 +1,118 @@
+import time
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.core import signing
+
+from .models import Comment, CommentReport
+
+FORM_STAMP_SALT = "comments.form-stamp"
+
+
+def new_form_stamp() -> str:
+    """A signed note of when the form was rendered and a token that makes a retried post idempotent."""
+    return signing.dumps({"t": time.time(), "id": uuid.uuid4().hex}, salt=FORM_STAMP_SALT, compress=True)
+
+
+def set_track_choices(form: forms.Form, article) -> None:
+    """Offer the article's featured tracks (prefetched with the article, so no query of its own)."""
+    tracks = sorted(article.featured_tracks.all(), key=lambda featured: featured.position)
+    form.tracks_by_id = {featured.pk: featured for featured in tracks}
+    form.fields["favourite_track"].choices = [("", "— No track in particular —")] + [
+        (featured.pk, featured.track.title) for featured in tracks
+    ]
+
+
+class CommentForm(forms.Form):
+    author_name = forms.CharField(label="Name", max_length=80)
+    author_email = forms.EmailField(
+        label="Email", max_length=254, help_text="Never shown publicly.", widget=forms.EmailInput()
+    )
+    body = forms.CharField(
+        label="Comment",
+        min_length=2,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown: *emphasis*, **bold**, `code`, > quotes, lists and links. Hide spoilers ||like this||.",
+    )
+    favourite_track = forms.TypedChoiceField(label="Which track stood out to you?", required=False, coerce=int)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    stamp = forms.CharField(widget=forms.HiddenInput)
+    # A field people never see; robots that fill every field give themselves away.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, article, user=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.article = article
+        set_track_choices(self, article)
+        if not self.is_bound:
+            self.initial.setdefault("stamp", new_form_stamp())
+            if user is not None and user.is_authenticated:
+                self.initial.setdefault("author_name", user.get_full_name() or user.get_username())
+                self.initial.setdefault("author_email", user.email)
+
+    def clean_author_name(self):
+        name = " ".join(self.cleaned_data["author_name"].split())
+        if not name:
+            raise forms.ValidationError("Enter your name.", code="required")
+        return name
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if len(body) < 2:
+            raise forms.ValidationError("Write at least 2 characters.", code="min_length")
+        return body
+
+    def clean_stamp(self):
+        try:
+            data = signing.loads(self.cleaned_data["stamp"], salt=FORM_STAMP_SALT)
+            self.form_age = timedelta(seconds=time.time() - float(data["t"]))
+            self.submission_token = str(data["id"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            # Hand out a fresh stamp so that posting again works, and keep what the reader typed.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("stamp")] = new_form_stamp()
+            raise forms.ValidationError(
+                "This form could not be verified (it may have been changed). Please post it again.",
+                code="bad_stamp",
+            ) from None
+        return self.cleaned_data["stamp"]
+
+    def clean_favourite_track(self):
+        return self.tracks_by_id.get(self.cleaned_data.get("favourite_track"))
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
+        if parent is None:
+            raise forms.ValidationError("The comment you are replying to is not available.", code="bad_parent")
+        return parent
+
+
+class CommentEditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+    favourite_track = CommentForm.base_fields["favourite_track"]
+
+    def __init__(self, *args, comment: Comment, **kwargs):
+        kwargs.setdefault("initial", {"body": comment.body, "favourite_track": comment.favourite_track_id or ""})
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        set_track_choices(self, comment.article)
+
+    clean_body = CommentForm.clean_body
+    clean_favourite_track = CommentForm.clean_favourite_track
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = CommentReport
+        fields = ["reason", "note"]
+        labels = {"reason": "What is wrong with it?", "note": "Anything moderators should know (optional)"}

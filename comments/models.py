@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, FeaturedTrack
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """What readers see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def in_moderation(self):
+        """The moderators' queue: waiting for a decision."""
+        return self.filter(status=Comment.Status.PENDING)
+
+    def reported(self):
+        return self.filter(report_count__gt=0)
+
+    def for_article(self, article: Article):
+        return self.filter(article=article)
+
+    def discussion_counts(self, article: Article) -> "DiscussionCounts":
+        """Approved comments, threads and the favourite-track tally of an article, in one query."""
+        rows = (
+            self.approved()
+            .for_article(article)
+            .order_by()
+            .values("favourite_track_id")
+            .annotate(comments=Count("id"), threads=Count("id", filter=Q(parent__isnull=True)))
+        )
+        counts = DiscussionCounts()
+        for row in rows:
+            counts.comments += row["comments"]
+            counts.threads += row["threads"]
+            if row["favourite_track_id"]:
+                counts.favourite_tracks[row["favourite_track_id"]] = row["comments"]
+        return counts
+
+
+class DiscussionCounts:
+    def __init__(self):
+        self.comments = 0
+        self.threads = 0
+        self.favourite_tracks: dict[int, int] = {}
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", editable=False
+    )
+    thread = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The top-level comment of this comment's thread; empty for a top-level comment.",
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    author_name = models.CharField("name", max_length=80)
+    author_email = models.EmailField("email", max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    favourite_track = models.ForeignKey(
+        FeaturedTrack,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="picked_by",
+        verbose_name="track that stood out",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    report_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["article", "status", "thread", "created_at"], name="comment_article_threads"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue"),
+            models.Index(fields=["author_email", "status"], name="comment_author_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, thread__isnull=True, depth=0)
+                | Q(parent__isnull=False, thread__isnull=False, depth__gt=0),
+                name="comment_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on “{self.article}”"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    def edit_url(self) -> str:
+        return reverse("comments:edit", kwargs={"pk": self.pk})
+
+
+class CommentReport(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        SPOILER = "spoiler", "Unmarked spoiler"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter_key = models.CharField(
+        max_length=100, editable=False, help_text="Who reported: a user id or an anonymous browser's key."
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.OTHER)
+    note = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter_key"], name="report_once_per_reader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on comment {self.comment_id}: {self.get_reason_display()}"
+
+
+class ModerationEvent(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rule = models.CharField(max_length=50, blank=True, help_text="The rule that decided, when no person did.")
+    from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        who = self.actor or f"rule {self.rule}"
+        return f"{who}: {self.from_status or 'new'} → {self.to_status}"

@@ -1,0 +1,39 @@
+"""Tell moderators that comments are waiting, without sending one email per comment."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from .models import Comment
+
+BATCH_LOCK_KEY = "comments:moderators-notified"
+
+
+def moderator_emails() -> list[str]:
+    if settings.COMMENTS_MODERATOR_EMAILS:
+        return settings.COMMENTS_MODERATOR_EMAILS
+    users = get_user_model().objects.filter(is_active=True, groups__name="Moderators").exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def notify_moderators() -> bool:
+    """Send one summary of the queue, at most once per COMMENTS_NOTIFY_EVERY_MINUTES. Returns whether it sent."""
+    recipients = moderator_emails()
+    if not recipients:
+        return False
+    if not cache.add(BATCH_LOCK_KEY, True, timeout=settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60):
+        return False  # a summary went out recently; the next held comment after the pause sends the next one
+    waiting = Comment.objects.in_moderation().count()
+    send_mail(
+        subject=f"[{settings.SITE_NAME}] {waiting} comment{'s' if waiting != 1 else ''} awaiting moderation",
+        message=(
+            f"{waiting} comment{'s are' if waiting != 1 else ' is'} waiting for review.\n\n"
+            f"Review them in the moderation queue: {settings.SITE_URL}{reverse('admin:comments_comment_changelist')}?status__exact=pending\n"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+    return True

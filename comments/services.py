@@ -1,0 +1,226 @@
+"""Every write to the discussion that has more than one step: posting, editing, deleting, reporting, moderating."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import Article, FeaturedTrack
+
+from . import moderation, ratelimit
+from .markup import render_comment
+from .models import Comment, CommentReport, ModerationEvent
+from .notifications import notify_moderators
+
+
+class CommentRefused(Exception):
+    """The submission cannot be accepted; ``message`` says why, for the reader."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a submission came from, for rate limits and moderation."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def comments_are_open(article: Article) -> bool:
+    if not article.comments_open or not article.is_public:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    return not days or article.publish_at > timezone.now() - timedelta(days=days)
+
+
+def _check_rate_limits(*, client: Client, email: str) -> None:
+    limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_LIMIT_WINDOW_SECONDS
+    within_ip = ratelimit.hit("comment-ip", client.ip_address or "unknown", limit=limit, window=window)
+    within_email = ratelimit.hit("comment-email", email, limit=limit, window=window)
+    if not (within_ip and within_email):
+        raise CommentRefused(
+            f"You are commenting too quickly: at most {limit} comments every {window} seconds. "
+            "Please wait a moment and post again; your text is kept below.",
+            code="rate_limited",
+        )
+
+
+def _record(comment: Comment, *, from_status: str, actor=None, rule: str = "", reason: str = "") -> None:
+    ModerationEvent.objects.create(
+        comment=comment, actor=actor, rule=rule, from_status=from_status, to_status=comment.status, reason=reason
+    )
+
+
+def _thread_position(parent: Comment | None) -> tuple[Comment | None, Comment | None, int]:
+    """(parent, thread, depth) for a reply, attaching replies past the maximum depth to the deepest allowed level."""
+    if parent is None:
+        return None, None, 0
+    while parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH and parent.parent_id:
+        parent = parent.parent
+    if parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:  # a depth limit of 1: no replies, only threads
+        return None, None, 0
+    return parent, parent.thread or parent, parent.depth + 1
+
+
+def create_comment(
+    *,
+    article: Article,
+    author_name: str,
+    email: str,
+    body: str,
+    parent: Comment | None = None,
+    favourite_track: FeaturedTrack | None = None,
+    user=None,
+    client: Client = Client(),
+    honeypot: str = "",
+    form_age: timedelta | None = None,
+    submission_token: str | None = None,
+) -> Comment:
+    """Post a reader's comment: check it may be posted, run the moderation rules, record the decision."""
+    if submission_token:
+        existing = Comment.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing  # the same form posted twice (a retry or a double click)
+    if not comments_are_open(article):
+        raise CommentRefused("Comments are closed on this article.", code="closed")
+    if parent is not None and (parent.article_id != article.pk or parent.status != Comment.Status.APPROVED):
+        raise CommentRefused("The comment you are replying to is not available.", code="bad_parent")
+    if favourite_track is not None and favourite_track.article_id != article.pk:
+        raise CommentRefused("Pick a track featured in this article.", code="bad_track")
+    _check_rate_limits(client=client, email=email)
+    submission = moderation.Submission(
+        article_id=article.pk, body=body, author_name=author_name, email=email, honeypot=honeypot, form_age=form_age
+    )
+    if moderation.is_recent_duplicate(submission):
+        raise CommentRefused("You have already posted this comment here.", code="duplicate")
+    decision = moderation.decide(submission)
+    parent, thread, depth = _thread_position(parent)
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                article=article,
+                parent=parent,
+                thread=thread,
+                depth=depth,
+                author_name=author_name,
+                author_email=email,
+                user=user if user is not None and user.is_authenticated else None,
+                body=body,
+                body_html=render_comment(body),
+                favourite_track=favourite_track,
+                status=decision.status,
+                ip_address=client.ip_address,
+                user_agent=client.user_agent[:300],
+                submission_token=submission_token or None,
+            )
+            _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
+            if comment.status == Comment.Status.PENDING:
+                transaction.on_commit(notify_moderators)
+    except IntegrityError:
+        if submission_token and (existing := Comment.objects.filter(submission_token=submission_token).first()):
+            return existing  # a concurrent retry of the same form won the race
+        raise
+    return comment
+
+
+def can_still_edit(comment: Comment) -> bool:
+    window = timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+    return comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED) and (
+        timezone.now() - comment.created_at <= window
+    )
+
+
+@transaction.atomic
+def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack | None) -> Comment:
+    """The author's own edit: the rules run again, so an approved comment may go back to the queue."""
+    if not can_still_edit(comment):
+        raise CommentRefused(
+            f"Comments can be changed for {settings.COMMENTS_EDIT_WINDOW_MINUTES} minutes after posting.",
+            code="edit_window_closed",
+        )
+    submission = moderation.Submission(
+        article_id=comment.article_id,
+        body=body,
+        author_name=comment.author_name,
+        email=comment.author_email,
+        exclude_comment_id=comment.pk,
+    )
+    decision = moderation.decide(submission)
+    previous = comment.status
+    comment.body = body
+    comment.body_html = render_comment(body)
+    comment.favourite_track = favourite_track
+    comment.edited_at = timezone.now()
+    comment.status = decision.status
+    comment.save()
+    if comment.status != previous:
+        _record(comment, from_status=previous, rule=decision.rule, reason=f"After an edit: {decision.reason}")
+        if comment.status == Comment.Status.PENDING:
+            transaction.on_commit(notify_moderators)
+    return comment
+
+
+@transaction.atomic
+def withdraw_comment(comment: Comment) -> None:
+    """The author deletes their comment: it leaves the page; the row and its history stay for moderators."""
+    if not can_still_edit(comment):
+        raise CommentRefused(
+            f"Comments can be deleted for {settings.COMMENTS_EDIT_WINDOW_MINUTES} minutes after posting.",
+            code="edit_window_closed",
+        )
+    previous = comment.status
+    comment.status = Comment.Status.REJECTED
+    comment.save(update_fields=["status", "updated_at"])
+    _record(comment, from_status=previous, rule="author_deleted", reason="Deleted by its author.")
+
+
+@transaction.atomic
+def report_comment(
+    comment: Comment, *, reporter_key: str, reason: str, note: str = "", client: Client = Client()
+) -> bool:
+    """Record a reader's report; False when this reader already reported the comment."""
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(
+                comment=comment, reporter_key=reporter_key, reason=reason, note=note, ip_address=client.ip_address
+            )
+    except IntegrityError:
+        return False
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    comment.refresh_from_db(fields=["report_count", "status"])
+    threshold = settings.COMMENTS_REPORTS_TO_REVIEW
+    if comment.status == Comment.Status.APPROVED and threshold and comment.report_count >= threshold:
+        comment.status = Comment.Status.PENDING
+        comment.save(update_fields=["status", "updated_at"])
+        _record(
+            comment,
+            from_status=Comment.Status.APPROVED,
+            rule="reports",
+            reason=f"Reported by {comment.report_count} readers.",
+        )
+        transaction.on_commit(notify_moderators)
+    return True
+
+
+@transaction.atomic
+def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
+    """A moderator's decision on several comments at once; returns how many changed status."""
+    changed = list(comments.exclude(status=to_status).select_for_update().only("pk", "status"))
+    if not changed:
+        return 0
+    now = timezone.now()
+    Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=to_status, updated_at=now)
+    ModerationEvent.objects.bulk_create(
+        ModerationEvent(
+            comment_id=c.pk, actor=actor, from_status=c.status, to_status=to_status, reason=reason, created_at=now
+        )
+        for c in changed
+    )
+    return len(changed)

@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from articles.models import FeaturedTrack
+from articles.views import ArticleDetailView
+
+from . import services
+from .discussion import own_comment_ids, remember_own_comment
+from .forms import CommentEditForm, CommentForm, ReportForm
+from .models import Comment
+
+REFUSAL_STATUS = {"rate_limited": 429, "closed": 403}
+
+
+def client_of(request) -> services.Client:
+    return services.Client(
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+class PostCommentView(ArticleDetailView):
+    """POST a comment; on any problem, the article page comes back with the form as the reader filled it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = article = self.get_object()
+        if not article.is_public:
+            raise Http404("Comments are only taken on published articles.")
+        form = CommentForm(request.POST, article=article, user=request.user)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                comment = services.create_comment(
+                    article=article,
+                    author_name=data["author_name"],
+                    email=data["author_email"],
+                    body=data["body"],
+                    parent=data["parent"],
+                    favourite_track=data["favourite_track"],
+                    user=request.user,
+                    client=client_of(request),
+                    honeypot=data["website"],
+                    form_age=form.form_age,
+                    submission_token=form.submission_token,
+                )
+            except services.CommentRefused as refused:
+                form.add_error(None, refused.message)
+                status = REFUSAL_STATUS.get(refused.code, 400)
+            else:
+                remember_own_comment(request, comment)
+                if comment.status == Comment.Status.APPROVED:
+                    messages.success(request, "Thank you: your comment is published.")
+                elif comment.status == Comment.Status.PENDING:
+                    messages.info(request, "Thank you: your comment is awaiting moderation. Only you can see it now.")
+                else:
+                    messages.warning(request, "Your comment was held by our spam filter; a moderator may release it.")
+                return redirect(f"{article.get_absolute_url()}#{comment.anchor}")
+        context = self.get_context_data(object=article, comment_form=form)
+        return self.render_to_response(context, status=status)
+
+
+def _own_comment(request, pk: int) -> Comment:
+    """A comment this browser posted; 404 for anyone else's."""
+    if pk not in own_comment_ids(request):
+        raise Http404("You can only change your own comments, from the browser you posted them with.")
+    tracks = Prefetch("article__featured_tracks", queryset=FeaturedTrack.objects.select_related("track"))
+    return get_object_or_404(Comment.objects.select_related("article").prefetch_related(tracks), pk=pk)
+
+
+def _too_late(request, comment: Comment):
+    messages.error(request, "The time to change this comment has passed.")
+    return redirect(comment.get_absolute_url())
+
+
+def edit_comment(request, pk):
+    comment = _own_comment(request, pk)
+    if not services.can_still_edit(comment):
+        return _too_late(request, comment)
+    form = CommentEditForm(request.POST or None, comment=comment)
+    if form.is_valid():
+        try:
+            services.edit_comment(
+                comment, body=form.cleaned_data["body"], favourite_track=form.cleaned_data["favourite_track"]
+            )
+        except services.CommentRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            if comment.status == Comment.Status.APPROVED:
+                messages.success(request, "Your comment is updated.")
+            else:
+                messages.info(request, "Your comment is updated and awaiting moderation.")
+            return redirect(comment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "comments/edit.html", {"form": form, "comment": comment}, status=status)
+
+
+def delete_comment(request, pk):
+    comment = _own_comment(request, pk)
+    if not services.can_still_edit(comment):
+        return _too_late(request, comment)
+    if request.method == "POST":
+        services.withdraw_comment(comment)
+        messages.success(request, "Your comment is deleted.")
+        return redirect(f"{comment.article.get_absolute_url()}#comments")
+    return render(request, "comments/delete.html", {"comment": comment})
+
+
+def _reporter_key(request) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    return f"session:{request.session.session_key}"
+
+
+@require_POST
+def report_comment(request, pk):
+    comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "comments/report.html", {"form": form, "comment": comment}, status=400)
+    reported = services.report_comment(
+        comment,
+        reporter_key=_reporter_key(request),
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+        client=client_of(request),
+    )
+    if reported:
+        messages.success(request, "Thank you: the moderators will look at this comment.")
+    else:
+        messages.info(request, "You have already reported this comment.")
+    return redirect(comment.get_absolute_url())
