@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.db.models import Case, Count, F, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from .models import Article, Composer, FeaturedTrack, Section, Track, Work
+from .models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, Track, Work
 
 
 class TrackInline(admin.TabularInline):
@@ -56,14 +59,53 @@ class TrackAdmin(admin.ModelAdmin):
         return super().get_search_results(request, queryset.select_related("work"), search_term)
 
 
+POSITION_SHIFT = MAX_POSITION + 1
+
+
+class PositionedInlineForm(forms.ModelForm):
+    """Positions are checked across the whole formset instead of row by row against the database,
+    so that two rows can swap places in one save."""
+
+    def validate_unique(self):
+        self._validate_against_database("validate_unique")
+
+    def validate_constraints(self):
+        self._validate_against_database("validate_constraints")
+
+    def _validate_against_database(self, method):
+        try:
+            getattr(self.instance, method)(exclude=self._get_validation_exclusions() | {"position"})
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class PositionedInlineFormSet(BaseInlineFormSet):
+    """Ordered rows with unique positions that editors may reorder freely in one save."""
+
+    def save(self, commit=True):
+        if commit and self.instance.pk:
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if "position" in form.changed_data and not self._should_delete_form(form)
+            ]
+            # Park the moving rows out of the way first, so no intermediate state repeats a position.
+            self.model.objects.filter(pk__in=moving).update(position=F("position") + POSITION_SHIFT)
+        return super().save(commit)
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    form = PositionedInlineForm
+    formset = PositionedInlineFormSet
     extra = 0
     fields = [("position", "numbered"), "heading", "body"]
 
 
 class FeaturedTrackInline(admin.StackedInline):
     model = FeaturedTrack
+    form = PositionedInlineForm
+    formset = PositionedInlineFormSet
     extra = 0
     fields = [("position", "track"), "section", "note", ("appears_in", "timestamp"), "listening_url"]
     autocomplete_fields = ["track"]

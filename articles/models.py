@@ -1,16 +1,22 @@
+import html
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 
 from . import validators
 from .markup import render_markdown
+
+
+MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
 
 
 def unique_slug(instance: models.Model, source: str, *, fallback: str) -> str:
@@ -236,7 +242,11 @@ class Article(SluggedModel):
 
     @property
     def meta_description(self) -> str:
-        return self.seo_description or " ".join(self.standfirst.split())[:160]
+        """The SEO description, or the standfirst as plain text (no Markdown marks), cut at 160 characters."""
+        if self.seo_description:
+            return self.seo_description
+        text = " ".join(html.unescape(strip_tags(self.standfirst_html)).split())
+        return Truncator(text).chars(160)
 
     def neighbours(self) -> tuple["Article | None", "Article | None"]:
         """The published articles just before and after this one, by publish time."""
@@ -280,7 +290,11 @@ class Article(SluggedModel):
 
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    position = models.PositiveSmallIntegerField(blank=True, help_text="Order in the article; left empty, it goes last.")
+    position = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=[MaxValueValidator(MAX_POSITION)],
+        help_text="Order in the article; left empty, it goes last.",
+    )
     heading = models.CharField(max_length=200)
     numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
     body = models.TextField(help_text="Markdown.")
@@ -316,7 +330,11 @@ class Section(models.Model):
 class FeaturedTrack(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="featured_tracks")
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="featurings")
-    position = models.PositiveSmallIntegerField(blank=True, help_text="Order in the article; left empty, it goes last.")
+    position = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=[MaxValueValidator(MAX_POSITION)],
+        help_text="Order in the article; left empty, it goes last.",
+    )
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="featured_tracks"
     )

@@ -10,8 +10,10 @@ from .models import Article, Composer, FeaturedTrack, Section, Work
 class ArticleListMixin:
     """A read page whose main content is a paginated list of published articles."""
 
-    paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
 
     def get_articles(self):
         return Article.objects.published().for_listing()

@@ -86,11 +86,8 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = [f for f in fields if f != "status"]
     inlines = [ReportInline, EventInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(status_order=STATUS_ORDER)
-
     def get_ordering(self, request):
-        return ["status_order", "-created_at", "-pk"]
+        return [STATUS_ORDER.asc(), "-created_at", "-pk"]  # pending first, newest first
 
     def has_add_permission(self, request):
         return False  # comments come from readers

@@ -93,6 +93,9 @@ class CommentForm(forms.Form):
             return None
         parent = Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
         if parent is None:
+            # Drop the reply but keep the text, so that posting again makes it a comment of its own.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("parent")] = ""
             raise forms.ValidationError("The comment you are replying to is not available.", code="bad_parent")
         return parent
 

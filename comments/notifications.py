@@ -1,12 +1,17 @@
 """Tell moderators that comments are waiting, without sending one email per comment."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import send_mail
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from .models import Comment
+
+logger = logging.getLogger(__name__)
 
 BATCH_LOCK_KEY = "comments:moderators-notified"
 
@@ -26,14 +31,16 @@ def notify_moderators() -> bool:
     if not cache.add(BATCH_LOCK_KEY, True, timeout=settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60):
         return False  # a summary went out recently; the next held comment after the pause sends the next one
     waiting = Comment.objects.in_moderation().count()
-    send_mail(
-        subject=f"[{settings.SITE_NAME}] {waiting} comment{'s' if waiting != 1 else ''} awaiting moderation",
-        message=(
-            f"{waiting} comment{'s are' if waiting != 1 else ' is'} waiting for review.\n\n"
-            f"Review them in the moderation queue: {settings.SITE_URL}{reverse('admin:comments_comment_changelist')}?status__exact=pending\n"
-        ),
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    queue_url = f"{settings.SITE_URL}{reverse('admin:comments_comment_changelist')}?status__exact=pending"
+    comments = f"{waiting} comment{pluralize(waiting)}"
+    try:
+        send_mail(
+            subject=f"[{settings.SITE_NAME}] {comments} awaiting moderation",
+            message=f"{comments} awaiting review.\n\nReview them in the moderation queue: {queue_url}\n",
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except OSError:  # SMTP trouble must not turn a saved comment into an error page
+        logger.exception("Could not email the moderators about held comments")
+        return False
     return True

@@ -212,7 +212,8 @@ def report_comment(
 @transaction.atomic
 def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
     """A moderator's decision on several comments at once; returns how many changed status."""
-    changed = list(comments.exclude(status=to_status).select_for_update().only("pk", "status"))
+    pending_change = comments.exclude(status=to_status).select_related(None).order_by()
+    changed = list(pending_change.select_for_update().only("pk", "status"))
     if not changed:
         return 0
     now = timezone.now()

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.template.loader import render_to_string
 
 from comments.discussion import build_discussion
@@ -13,6 +17,14 @@ def comment_section(context, article):
     request = context["request"]
     discussion = build_discussion(request, article, form=context.get("comment_form"))
     return render_to_string("comments/section.html", discussion, request=request)
+
+
+@register.filter
+def ago(moment) -> str:
+    """“just now”, “5 minutes ago”: timesince without the awkward “0 minutes”."""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"
 
 
 @register.simple_tag

@@ -90,7 +90,7 @@ class TestSlugs:
         assert Article.objects.get(pk=article.pk).slug == "chosen-slug"
 
     def test_a_very_long_title_gives_a_slug_that_fits_the_column_even_when_numbered(self):
-        title = "A " + "very " * 80 + "long title"
+        title = "A " + "very " * 37 + "long title"  # 197 characters, near the column's 200
         first, second = ArticleFactory(title=title), ArticleFactory(title=title)
 
         assert len(first.slug) <= 200 and len(second.slug) <= 200
@@ -276,3 +276,11 @@ def test_works_describe_their_external_identifiers():
         ("Wikidata", "https://www.wikidata.org/wiki/Q42"),
         ("IGDB", "https://www.igdb.com/games/hollow-knight"),
     ]
+
+
+def test_the_meta_description_falls_back_to_the_standfirst_as_plain_text():
+    article = ArticleFactory(standfirst="An *underrated* score & a [great](https://example.com) theme. " + "x" * 200)
+
+    assert article.meta_description.startswith("An underrated score & a great theme. ")
+    assert len(article.meta_description) <= 160
+    assert ArticleFactory(seo_description="Chosen words.").meta_description == "Chosen words."

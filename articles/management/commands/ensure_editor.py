@@ -2,7 +2,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -26,8 +26,7 @@ class Command(BaseCommand):
             )
             return
         if User.objects.filter(username=username).exists():
-            self.stderr.write(f"A user named {username!r} exists but is not an editor; choose another --username.")
-            return
+            raise CommandError(f"A user named {username!r} exists but is not an editor; choose another --username.")
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(username=username, password=password, is_staff=True)
         user.groups.add(editors)

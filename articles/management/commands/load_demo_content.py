@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset", action="store_true", help="Rebuild the demo article from the seed, discarding edits to it."
+            "--reset", action="store_true", help="Rebuild the demo article from the seed, discarding edits to it and its comments."
         )
 
     def handle(self, *args, reset=False, **options):

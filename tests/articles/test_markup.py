@@ -1,0 +1,438 @@
+"""Markdown rendering: the extensions editors rely on, and hostile input that must never reach a page.
+
+Output is checked through an HTML parser, the way a browser would read it, never by substring: a check for
+``"javascript:"`` misses ``&#106;avascript:`` and tabs inside the scheme.
+"""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from articles.markup import ARTICLE, URL_SCHEMES, render_markdown, sanitize_html
+
+XSS_CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "xss"
+
+FORBIDDEN_TAGS = frozenset(
+    {"script", "iframe", "object", "embed", "style", "svg", "form", "input", "meta", "link", "base", "math"}
+)
+FORBIDDEN_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite", "srcset"}
+)
+# What a browser's URL parser throws away before it reads the scheme.
+_C0_CONTROL_OR_SPACE = "".join(chr(code) for code in range(0x21))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+
+
+def url_scheme(url: str) -> str | None:
+    """Return the scheme a browser would see in an (already entity-decoded) attribute value."""
+    url = _TAB_OR_NEWLINE.sub("", url.strip(_C0_CONTROL_OR_SPACE))
+    match = _SCHEME.match(url)
+    return match[1].lower() if match else None
+
+
+class ParsedFragment(HTMLParser):
+    """Every tag, attribute, URL, comment and piece of text in a fragment, entities decoded."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.tags: set[str] = set()
+        self.attributes: set[tuple[str, str]] = set()
+        self.urls: list[str] = []
+        self.ids: list[str] = []
+        self.comments: list[str] = []
+        self.declarations: list[str] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        self.tags.add(tag)
+        for name, value in attrs:
+            self.attributes.add((tag, name))
+            if name in URL_ATTRIBUTES:
+                self.urls.append(value or "")
+            if name == "id":
+                self.ids.append(value or "")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def handle_comment(self, data):
+        self.comments.append(data)
+
+    def handle_decl(self, decl):
+        self.declarations.append(decl)
+
+    def handle_pi(self, data):
+        self.declarations.append(data)
+
+    def unknown_decl(self, data):
+        self.declarations.append(data)
+
+    @property
+    def attribute_names(self) -> set[str]:
+        return {name for _, name in self.attributes}
+
+    def first(self, tag: str) -> dict[str, str | None]:
+        """Return the attributes of the first ``tag`` in the fragment."""
+        return next(attrs for name, attrs in self.elements if name == tag)
+
+
+def allowed_attributes(tag: str) -> set[str]:
+    # nh3 allows ``lang`` and ``title`` on every tag by default; both are inert.
+    allowed = {"lang", "title", *ARTICLE.attributes.get(tag, ())}
+    if tag in ARTICLE.classes:
+        allowed.add("class")
+    if tag == "a":
+        allowed.add("rel")
+    return allowed
+
+
+def assert_harmless(html: str) -> None:
+    page = ParsedFragment(html)
+
+    assert not page.tags & FORBIDDEN_TAGS, f"forbidden tags {page.tags & FORBIDDEN_TAGS} in {html!r}"
+    assert page.tags <= ARTICLE.tags, f"tags outside the policy {page.tags - ARTICLE.tags} in {html!r}"
+    handlers = {name for name in page.attribute_names if name.startswith("on")}
+    assert not handlers, f"event handlers {handlers} in {html!r}"
+    assert "style" not in page.attribute_names, f"style attribute in {html!r}"
+    stray = {(tag, name) for tag, name in page.attributes if name not in allowed_attributes(tag)}
+    assert not stray, f"attributes outside the policy {stray} in {html!r}"
+    for url in page.urls:
+        scheme = url_scheme(url)
+        assert scheme not in FORBIDDEN_SCHEMES, f"{scheme}: URL {url!r} in {html!r}"
+        assert scheme is None or scheme in URL_SCHEMES, f"unexpected scheme in {url!r} in {html!r}"
+    assert not page.comments, f"comments {page.comments} in {html!r}"
+    assert not page.declarations, f"declarations {page.declarations} in {html!r}"
+
+
+HOSTILE_INPUTS = [
+    pytest.param("<script>alert(1)</script>", id="script-tag"),
+    pytest.param("<SCRIPT SRC=//evil.example/x.js></SCRIPT>", id="script-src-upper-case"),
+    pytest.param("<scr<script>ipt>alert(1)</scr</script>ipt>", id="script-split-by-script"),
+    pytest.param("<img src=x onerror=alert(1)>", id="img-onerror"),
+    pytest.param("<svg onload=alert(1)>", id="svg-onload"),
+    pytest.param("<body onload=alert(1)>", id="body-onload"),
+    pytest.param("<p ONCLICK=alert(1) oNmOuSeOvEr=alert(2)>hover</p>", id="mixed-case-handlers"),
+    pytest.param("[listen](javascript:alert(1))", id="md-link-javascript"),
+    pytest.param("[listen](JaVaScRiPt:alert(1))", id="md-link-mixed-case"),
+    pytest.param("[listen](&#106;avascript:alert(1))", id="md-link-decimal-entity"),
+    pytest.param("[listen](&#x6A;&#x61;vascript:alert(1))", id="md-link-hex-entities"),
+    pytest.param("[listen](&#0000106avascript:alert(1))", id="md-link-padded-entity"),
+    pytest.param("[listen](java&#9;script:alert(1))", id="md-link-tab-entity"),
+    pytest.param("[listen](java\tscript:alert(1))", id="md-link-raw-tab"),
+    pytest.param("[listen](java&#10;script:alert(1))", id="md-link-newline-entity"),
+    pytest.param("[listen](   javascript:alert(1))", id="md-link-leading-spaces"),
+    pytest.param("[listen](&#1;javascript:alert(1))", id="md-link-leading-control-character"),
+    pytest.param("[listen](javascript&colon;alert(1))", id="md-link-named-colon-entity"),
+    pytest.param("[listen](<javascript:alert(1)>)", id="md-link-angle-brackets"),
+    pytest.param("[listen](vbscript:msgbox(1))", id="md-link-vbscript"),
+    pytest.param("[listen](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", id="md-link-data"),
+    pytest.param("![cover](javascript:alert(1))", id="md-image-javascript"),
+    pytest.param("![cover](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)", id="md-image-data-svg"),
+    pytest.param("![cover](data:image/png;base64,iVBORw0KGgo=)", id="md-image-data-png"),
+    pytest.param("[listen][evil]\n\n[evil]: javascript:alert(1)", id="md-reference-link"),
+    pytest.param("![cover][evil]\n\n[evil]: DATA:image/png;base64,AAAA", id="md-reference-image"),
+    pytest.param("<javascript:alert(1)>", id="autolink-javascript"),
+    pytest.param("<vbscript:msgbox(1)>", id="autolink-vbscript"),
+    pytest.param("[<img src=x onerror=alert(1)>](javascript:alert(1))", id="md-link-around-raw-img"),
+    pytest.param('![" onerror="alert(1)](https://example.com/cover.png)', id="md-image-alt-breakout"),
+    pytest.param('[x](http://a.com" onclick="alert(1))', id="md-link-href-breakout"),
+    pytest.param('[x](https://a.com "title" onmouseover="alert(1)")', id="md-link-title-breakout"),
+    pytest.param('A paragraph.\n{: onclick="alert(1)" }', id="attr-list-paragraph"),
+    pytest.param('# Heading {: onclick="alert(1)" style="color:red" }', id="attr-list-heading"),
+    pytest.param("```{.python onclick=alert(1)}\nprint(1)\n```", id="fenced-code-attributes"),
+    pytest.param('```"><script>alert(1)</script>\nprint(1)\n```', id="fenced-code-info-string"),
+    pytest.param("<a href=javascript:alert(1)>listen</a>", id="raw-anchor-unquoted"),
+    pytest.param('<a href="jav&#x09;ascript:alert(1)">listen</a>', id="raw-anchor-tab-entity"),
+    pytest.param('<a href=" &#14;  javascript:alert(1)">listen</a>', id="raw-anchor-leading-junk"),
+    pytest.param('<a href="vbscript:msgbox(1)">listen</a>', id="raw-anchor-vbscript"),
+    pytest.param('<iframe src="https://evil.example/"></iframe>', id="iframe"),
+    pytest.param('<iframe srcdoc="<script>alert(1)</script>"></iframe>', id="iframe-srcdoc"),
+    pytest.param(
+        '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">', id="object-embed"
+    ),
+    pytest.param("<!-- <script>alert(1)</script> -->", id="comment-hiding-script"),
+    pytest.param("<!--><script>alert(1)</script>-->", id="comment-abrupt-close"),
+    pytest.param("<!--[if IE]><script>alert(1)</script><![endif]-->", id="conditional-comment"),
+    pytest.param(
+        "<math><mtext><table><mglyph><style><!--</style>"
+        '<img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
+        id="mxss-math-mglyph-style",
+    ),
+    pytest.param('<math><mi xlink:href="javascript:alert(1)">listen</mi></math>', id="math-xlink"),
+    pytest.param('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', id="mxss-noscript-title"),
+    pytest.param("<img src=x onerror=alert(1)", id="unclosed-img"),
+    pytest.param('<a href="javascript:alert(1)" <b>listen', id="unclosed-anchor"),
+    pytest.param('<p style="background:url(javascript:alert(1))">styled</p>', id="style-attribute"),
+    pytest.param('<style>@import "https://evil.example/x.css";</style>Hello', id="style-block"),
+    pytest.param('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', id="meta-refresh"),
+    pytest.param('<base href="javascript:alert(1)//">', id="base-href"),
+    pytest.param('<link rel="stylesheet" href="https://evil.example/x.css">', id="link-stylesheet"),
+    pytest.param("<svg><script>alert(1)</script></svg>", id="svg-script"),
+    pytest.param(
+        '<svg><a xlink:href="javascript:alert(1)"><text y="20">listen</text></a></svg>', id="svg-xlink"
+    ),
+    pytest.param(
+        '<form action="javascript:alert(1)"><input type="submit" formaction="javascript:alert(1)"></form>',
+        id="form-input",
+    ),
+    pytest.param('<div class="footnote" onclick="alert(1)" id="x">x</div>', id="allowed-tag-bad-attribute"),
+    pytest.param(
+        "**Bold <img src=x onerror=alert(1)>** and [a link](javascript:alert(1)) with <svg onload=alert(1)>",
+        id="nested-inline-mix",
+    ),
+    pytest.param("> <script>alert(1)</script>\n> [x](javascript:alert(1))", id="nested-blockquote"),
+    pytest.param("- item <svg onload=alert(1)>\n- [x](vbscript:alert(1))\n  - <iframe>", id="nested-list"),
+    pytest.param("| <img src=x onerror=alert(1)> |\n|---|\n| [x](javascript:alert(1)) |", id="nested-table"),
+    pytest.param(
+        'Text[^"><img src=x onerror=alert(1)>]\n\n[^"><img src=x onerror=alert(1)>]: A [note](javascript:x).',
+        id="footnote-label-injection",
+    ),
+    pytest.param(
+        '# <a href="javascript:alert(1)">Theme</a>\n\n## "><script>x</script>', id="heading-injection"
+    ),
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_INPUTS)
+def test_hostile_markdown_renders_into_harmless_html(text):
+    assert_harmless(render_markdown(text, id_prefix="section-1-"))
+
+
+@pytest.mark.parametrize("text", HOSTILE_INPUTS)
+def test_the_sanitizer_alone_makes_hostile_html_harmless(text):
+    # The Markdown layer escapes raw HTML; this proves the second layer would hold if the first did not.
+    assert_harmless(sanitize_html(text))
+
+
+@pytest.mark.parametrize("text", HOSTILE_INPUTS)
+def test_sanitizing_rendered_output_again_changes_nothing(text):
+    html = render_markdown(text, id_prefix="section-1-")
+
+    assert sanitize_html(html) == html
+
+
+@pytest.mark.parametrize("text", HOSTILE_INPUTS)
+def test_sanitizing_twice_is_the_same_as_sanitizing_once(text):
+    once = sanitize_html(text)
+
+    assert sanitize_html(once) == once
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="&#106;ava&#9;script:alert(1)">x</a>',
+        '<a href=" JaVaScRiPt:alert(1)">x</a>',
+        '<a href="java\nscript:alert(1)">x</a>',
+        '<img src="data:image/png;base64,AAAA">',
+        '<a href="vbscript:msgbox(1)">x</a>',
+        '<p onclick="alert(1)">x</p>',
+        '<p style="color:red">x</p>',
+        "<svg></svg>",
+        "<script></script>",
+        "<!-- hidden -->",
+    ],
+)
+def test_the_harmlessness_check_itself_catches_what_it_looks_for(html):
+    with pytest.raises(AssertionError):
+        assert_harmless(html)
+
+
+def test_raw_html_typed_in_markdown_is_shown_as_text():
+    html = render_markdown("Make it <b>hi</b> & <i>bye</i>.")
+
+    assert html == "<p>Make it &lt;b&gt;hi&lt;/b&gt; &amp; &lt;i&gt;bye&lt;/i&gt;.</p>"
+    page = ParsedFragment(html)
+    assert page.tags == {"p"}
+    assert "".join(page.text) == "Make it <b>hi</b> & <i>bye</i>."
+
+
+def test_script_tags_never_reach_the_page_but_their_text_is_visible():
+    page = ParsedFragment(render_markdown("<script>alert(1)</script>"))
+
+    assert page.tags == {"p"}
+    assert "".join(page.text) == "<script>alert(1)</script>"
+
+
+def test_empty_or_blank_text_renders_nothing():
+    assert render_markdown("") == ""
+    assert render_markdown("  \n\t\n") == ""
+
+
+class TestExtensions:
+    def test_tables_render_with_alignment_as_an_align_attribute(self):
+        html = render_markdown("| Cue | Film | Length |\n|:--|:-:|--:|\n| Time | Inception | 4:35 |")
+
+        assert html == (
+            "<table>\n<thead>\n<tr>\n"
+            '<th align="left">Cue</th>\n<th align="center">Film</th>\n<th align="right">Length</th>\n'
+            "</tr>\n</thead>\n<tbody>\n<tr>\n"
+            '<td align="left">Time</td>\n<td align="center">Inception</td>\n<td align="right">4:35</td>\n'
+            "</tr>\n</tbody>\n</table>"
+        )
+
+    def test_fenced_code_is_kept_verbatim_and_escaped(self):
+        html = render_markdown("```python\nif a < b and c > \"d\":\n    print('x -- y')\n```")
+
+        assert html == "<pre><code>if a &lt; b and c &gt; \"d\":\n    print('x -- y')\n</code></pre>"
+
+    def test_tilde_fences_work_too(self):
+        assert render_markdown("~~~\nplay()\n~~~") == "<pre><code>play()\n</code></pre>"
+
+    def test_footnotes_link_both_ways_with_prefixed_ids(self):
+        html = render_markdown("The cue[^cue] returns.\n\n[^cue]: In the finale.", id_prefix="section-2-")
+        page = ParsedFragment(html)
+
+        assert page.first("sup") == {"id": "section-2-fnref:cue"}
+        assert page.first("a") == {"class": "footnote-ref", "href": "#section-2-fn:cue", "rel": "noopener"}
+        assert page.first("div") == {"class": "footnote"}
+        assert page.first("li") == {"id": "section-2-fn:cue"}
+        assert "section-2-fnref:cue" in page.ids
+        assert {"#section-2-fn:cue", "#section-2-fnref:cue"} <= set(page.urls)
+        assert "In the finale." in "".join(page.text)
+
+    def test_every_footnote_link_points_at_an_id_on_the_fragment(self):
+        page = ParsedFragment(render_markdown("A[^1] b[^2].\n\n[^1]: One.\n[^2]: Two.", id_prefix="s-"))
+
+        assert {url for url in page.urls if url.startswith("#")} == {f"#{id_}" for id_ in page.ids}
+
+    def test_two_sections_on_one_page_never_share_an_id(self):
+        text = "# The Theme\n\nIt returns[^1].\n\n[^1]: Twice."
+        first = ParsedFragment(render_markdown(text, id_prefix="section-1-"))
+        second = ParsedFragment(render_markdown(text, id_prefix="section-2-"))
+
+        assert len(first.ids) == 3
+        assert all(id_.startswith("section-1-") for id_ in first.ids)
+        assert all(id_.startswith("section-2-") for id_ in second.ids)
+        assert not set(first.ids) & set(second.ids)
+
+    def test_smart_quotes_dashes_and_ellipses(self):
+        page = ParsedFragment(render_markdown('"Hans\'s" score -- loud --- and long...'))
+
+        assert "".join(page.text) == "\u201cHans\u2019s\u201d score \u2013 loud \u2014 and long\u2026"
+
+    def test_smart_quotes_leave_code_alone(self):
+        assert render_markdown('`"raw" -- code`') == '<p><code>"raw" -- code</code></p>'
+
+    def test_a_top_level_heading_becomes_an_h3_with_a_prefixed_id(self):
+        html = render_markdown("# The Main Theme\n\n## A Variation", id_prefix="section-3-")
+
+        assert html == (
+            '<h3 id="section-3-the-main-theme">The Main Theme</h3>\n'
+            '<h4 id="section-3-a-variation">A Variation</h4>'
+        )
+
+    def test_no_heading_level_above_h3_is_ever_produced(self):
+        page = ParsedFragment(render_markdown("# One\n\n## Two\n\n### Three\n\n#### Four\n\n###### Six"))
+
+        assert page.tags == {"h3", "h4", "h5", "h6"}
+
+    def test_repeated_headings_get_distinct_ids(self):
+        page = ParsedFragment(render_markdown("# Theme\n\n# Theme", id_prefix="p-"))
+
+        assert page.ids == ["p-theme", "p-theme_1"]
+
+    def test_unordered_and_ordered_lists(self):
+        html = render_markdown("- Strings\n- Brass\n\n3. Third\n4. Fourth")
+
+        assert html == (
+            "<ul>\n<li>Strings</li>\n<li>Brass</li>\n</ul>\n"
+            '<ol start="3">\n<li>Third</li>\n<li>Fourth</li>\n</ol>'
+        )
+
+    def test_blockquotes(self):
+        assert render_markdown("> Music is\n> the space between the notes.") == (
+            "<blockquote>\n<p>Music is\nthe space between the notes.</p>\n</blockquote>"
+        )
+
+    def test_links_keep_href_and_title_and_get_rel_noopener(self):
+        html = render_markdown('[the score](https://example.com/score "Listen")')
+
+        assert (
+            html == '<p><a href="https://example.com/score" title="Listen" rel="noopener">the score</a></p>'
+        )
+
+    def test_autolinks_and_mail_links_get_rel_noopener(self):
+        page = ParsedFragment(render_markdown("<https://example.com/> and <editor@example.com>"))
+
+        assert page.urls == ["https://example.com/", "mailto:editor@example.com"]
+        assert [attrs.get("rel") for tag, attrs in page.elements if tag == "a"] == ["noopener", "noopener"]
+
+    def test_images_keep_their_https_source_and_alt_text(self):
+        html = render_markdown('![Album cover](https://example.com/cover.jpg "Cover")')
+
+        assert html == '<p><img alt="Album cover" src="https://example.com/cover.jpg" title="Cover"></p>'
+
+    def test_emphasis_strong_code_and_rules(self):
+        assert render_markdown("*soft* **loud** `cue`\n\n---") == (
+            "<p><em>soft</em> <strong>loud</strong> <code>cue</code></p>\n<hr>"
+        )
+
+
+class TestSanitizeHtml:
+    def test_footnote_classes_survive_but_other_classes_do_not(self):
+        html = sanitize_html('<div class="footnote wide"><a class="footnote-ref evil" href="#x">1</a></div>')
+
+        assert html == '<div class="footnote"><a class="footnote-ref" href="#x" rel="noopener">1</a></div>'
+
+    def test_tags_outside_the_policy_are_removed_but_their_text_kept(self):
+        assert sanitize_html("<span>cello</span> <h1>Title</h1>") == "cello Title"
+
+    def test_script_and_style_content_is_removed_with_the_tag(self):
+        assert (
+            sanitize_html("<p>a</p><script>alert(1)</script><style>p{}</style><p>b</p>") == "<p>a</p><p>b</p>"
+        )
+
+
+# Fixed names, not a glob: a missing corpus must fail the test, never shrink it to nothing.
+CORPUS_FILES = [
+    "xss_payloads_quick.txt",
+    "XSS_Polyglots.txt",
+    "BRUTELOGIC-XSS-STRINGS.txt",
+    "IntrudersXSS.txt",
+    "JHADDIX_XSS.txt",
+    "MarioXSSVectors.txt",
+    "RSNAKE_XSS.txt",
+    "XSSDetection.txt",
+    "xss_alert.txt",
+]
+CORPUS_LINES = 200
+
+
+def corpus_payloads(name: str) -> list[str]:
+    assert XSS_CORPORA.is_dir(), f"{XSS_CORPORA} is missing; CI checks it out beside the clone"
+    path = XSS_CORPORA / name
+    if path.suffix == ".json":
+        return [payload for payload in json.loads(path.read_text(encoding="utf-8")) if payload.strip()]
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[:CORPUS_LINES]
+    return [line for line in lines if line.strip()]
+
+
+def harm_in(html: str) -> str | None:
+    try:
+        assert_harmless(html)
+    except AssertionError as error:
+        return str(error)
+    return None
+
+
+@pytest.mark.parametrize("name", [*CORPUS_FILES, "big-list-of-naughty-strings.json"])
+def test_published_xss_payloads_render_harmlessly(name):
+    payloads = corpus_payloads(name)
+    failures = []
+    for payload in payloads:
+        for html in (render_markdown(payload, id_prefix="c-"), sanitize_html(payload)):
+            if problem := harm_in(html):
+                failures.append(problem)
+
+    assert payloads
+    assert not failures, "\n".join(failures[:20])
