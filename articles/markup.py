@@ -31,6 +31,8 @@ class MarkupPolicy:
     disabled: tuple[tuple[str, str], ...] = ()
     # Attributes allowed only with the listed values: {"input": {"type": {"checkbox"}}}.
     attribute_values: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict, hash=False)
+    # Attributes set on every such tag whatever the input said: {"input": {"type": "checkbox"}}.
+    forced_attributes: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
     heading_base_level: int = 3
 
     def __hash__(self) -> int:
@@ -117,6 +119,7 @@ def _cleaner(policy: MarkupPolicy) -> nh3.Cleaner:
         tag_attribute_values={
             tag: {attr: set(values) for attr, values in attrs.items()} for tag, attrs in policy.attribute_values.items()
         },
+        set_tag_attribute_values={tag: dict(attrs) for tag, attrs in policy.forced_attributes.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel=policy.link_rel,
         strip_comments=True,

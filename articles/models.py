@@ -15,7 +15,6 @@ from taggit.managers import TaggableManager
 from . import validators
 from .markup import render_markdown
 
-
 MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
 
 
@@ -211,6 +210,13 @@ class Article(SluggedModel):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.status != self.Status.DRAFT and not self.publish_at:
             if self.status == self.Status.PUBLISHED:
@@ -224,13 +230,6 @@ class Article(SluggedModel):
                 {"status": "The publish time is in the future: choose “Scheduled” to publish it then."},
                 code="published_in_future",
             )
-
-    def save(self, *args, **kwargs):
-        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:article", kwargs={"slug": self.slug})
 
     @property
     def is_public(self) -> bool:
@@ -314,10 +313,6 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.heading
 
-    @property
-    def anchor(self) -> str:
-        return f"section-{self.position}"
-
     def save(self, *args, **kwargs):
         if self.position is None:
             last = self.article.sections.aggregate(models.Max("position"))["position__max"]
@@ -325,6 +320,10 @@ class Section(models.Model):
         self.body_html = render_markdown(self.body, id_prefix=f"{self.anchor}-")
         self.word_count = word_count(self.heading) + word_count(self.body)
         super().save(*args, **kwargs)
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.position}"
 
 
 class FeaturedTrack(models.Model):
@@ -340,9 +339,7 @@ class FeaturedTrack(models.Model):
     )
     note = models.TextField(blank=True, help_text="Why this track matters, in Markdown.")
     note_html = models.TextField(blank=True, editable=False)
-    appears_in = models.CharField(
-        max_length=200, blank=True, help_text="Where it plays: the scene, episode or level."
-    )
+    appears_in = models.CharField(max_length=200, blank=True, help_text="Where it plays: the scene, episode or level.")
     timestamp = models.DurationField(
         null=True, blank=True, help_text="When it plays in the work, as hours:minutes:seconds."
     )
@@ -372,24 +369,23 @@ class FeaturedTrack(models.Model):
     def __str__(self) -> str:
         return self.track.title
 
-    def clean(self):
-        errors = {}
-        article = getattr(self, "article", None)
-        if article is not None and self.track_id and article.work_id:
-            if self.track.work_id != article.work_id:
-                errors["track"] = ValidationError(
-                    "“%(track)s” is from %(other)s, not from this article's work (%(work)s).",
-                    code="track_from_other_work",
-                    params={"track": self.track.title, "other": self.track.work, "work": article.work},
-                )
-        if self.section_id and article is not None and self.section.article_id != article.pk:
-            errors["section"] = ValidationError("Choose a section of this article.", code="section_of_other_article")
-        if errors:
-            raise ValidationError(errors)
-
     def save(self, *args, **kwargs):
         if self.position is None:
             last = self.article.featured_tracks.aggregate(models.Max("position"))["position__max"]
             self.position = (last or 0) + 1
         self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
         super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        article = getattr(self, "article", None)
+        if article is not None and self.track_id and article.work_id and self.track.work_id != article.work_id:
+            errors["track"] = ValidationError(
+                "“%(track)s” is from %(other)s, not from this article's work (%(work)s).",
+                code="track_from_other_work",
+                params={"track": self.track.title, "other": self.track.work, "work": article.work},
+            )
+        if self.section_id and article is not None and self.section.article_id != article.pk:
+            errors["section"] = ValidationError("Choose a section of this article.", code="section_of_other_article")
+        if errors:
+            raise ValidationError(errors)

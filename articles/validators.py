@@ -41,9 +41,7 @@ def validate_listening_url(value: str) -> None:
     except ValueError:  # out of range or not a number
         port = -1
     if parts.username or parts.password or port not in (None, 443):
-        raise ValidationError(
-            "Listening links may not carry a user name, password or port.", code="listening_url_host"
-        )
+        raise ValidationError("Listening links may not carry a user name, password or port.", code="listening_url_host")
     if not parts.hostname or not listening_host_allowed(parts.hostname):
         providers = ", ".join(settings.LISTENING_LINK_HOSTS)
         raise ValidationError(

@@ -106,9 +106,7 @@ class CommentAdmin(admin.ModelAdmin):
             return "—"
         parent = comment.parent
         url = reverse("admin:comments_comment_change", args=[parent.pk])
-        return format_html(
-            '<a href="{}">{}</a>: {}', url, parent.author_name, Truncator(parent.body).chars(200)
-        )
+        return format_html('<a href="{}">{}</a>: {}', url, parent.author_name, Truncator(parent.body).chars(200))
 
     @admin.display(description="Comment as readers see it")
     def rendered_body(self, comment):

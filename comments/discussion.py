@@ -56,11 +56,15 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
     if picked is not None:
         # The comments that chose one featured track, as a flat list.
         shown = approved.filter(favourite_track=picked)
+        own_shown = Q(favourite_track=picked)
     else:
         threads = approved.filter(parent__isnull=True).order_by("created_at", "pk")
         thread_ids = threads.values("pk")[(page - 1) * per_page : page * per_page]
         shown = approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))
-    own_pending = Q(pk__in=own_ids, article=article, status=Comment.Status.PENDING)
+        own_shown = Q(thread__in=thread_ids)
+        if page == pages:  # the reader's own new threads are the newest: they come last
+            own_shown |= Q(parent__isnull=True)
+    own_pending = Q(pk__in=own_ids, article=article, status=Comment.Status.PENDING) & own_shown
     comments = (
         Comment.objects.filter(Q(pk__in=shown.values("pk")) | own_pending)
         .select_related("favourite_track__track")
@@ -82,16 +86,16 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
     reply_to = None
     reply_id = request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
     if reply_id and str(reply_id).isdigit():
-        reply_to = nodes.get(int(reply_id))
-        reply_to = reply_to.comment if reply_to else approved.filter(pk=reply_id).first()
+        shown_node = nodes.get(int(reply_id))
+        if shown_node is not None:
+            reply_to = shown_node.comment if shown_node.comment.status == Comment.Status.APPROVED else None
+        else:
+            reply_to = approved.filter(pk=reply_id).first()
 
     is_open = comments_are_open(article)
     if form is None and is_open:
         form = CommentForm(article=article, user=request.user, initial={"parent": reply_to.pk if reply_to else None})
-    favourites = [
-        (featured, counts.favourite_tracks.get(featured.pk, 0))
-        for featured in article.featured_tracks.all()
-    ]
+    favourites = [(featured, counts.favourite_tracks.get(featured.pk, 0)) for featured in article.featured_tracks.all()]
     return {
         "article": article,
         "counts": counts,

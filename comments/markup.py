@@ -43,6 +43,7 @@ COMMENT = MarkupPolicy(
         "span": frozenset({"spoiler-text"}),
     },
     attribute_values={"input": {"type": frozenset({"checkbox"})}},
+    forced_attributes={"input": {"type": "checkbox"}},  # an <input> with no type would be a text box
     link_rel="nofollow ugc noopener",
     extensions=("fenced_code", "sane_lists", "smarty", lambda _prefix: SpoilerExtension()),
     disabled=(

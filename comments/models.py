@@ -27,6 +27,8 @@ class CommentQuerySet(models.QuerySet):
         rows = (
             self.approved()
             .for_article(article)
+            # Replies count only while their thread is public too, as the page shows them.
+            .filter(Q(thread__isnull=True) | Q(thread__status=Comment.Status.APPROVED))
             .order_by()
             .values("favourite_track_id")
             .annotate(comments=Count("id"), threads=Count("id", filter=Q(parent__isnull=True)))

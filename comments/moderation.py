@@ -87,9 +87,7 @@ def _hold(submission: Submission) -> Decision | None:
         return Decision(pending, "moderation_list", f"Contains the term “{term}” from the moderation list.")
     counted = [url for url in links_in(submission.body) if not _allowed_host(_host(url))]
     if len(counted) > settings.COMMENTS_MAX_LINKS:
-        return Decision(
-            pending, "too_many_links", f"{len(counted)} links (more than {settings.COMMENTS_MAX_LINKS})."
-        )
+        return Decision(pending, "too_many_links", f"{len(counted)} links (more than {settings.COMMENTS_MAX_LINKS}).")
     return None
 
 

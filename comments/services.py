@@ -158,7 +158,10 @@ def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack 
     comment.body_html = render_comment(body)
     comment.favourite_track = favourite_track
     comment.edited_at = timezone.now()
-    comment.status = decision.status
+    # An edit may send a comment to the queue but never take it out: only a moderator releases a held
+    # comment (otherwise one that readers' reports sent back for review is re-approved by a one-letter edit).
+    if not (previous == Comment.Status.PENDING and decision.status == Comment.Status.APPROVED):
+        comment.status = decision.status
     comment.save()
     if comment.status != previous:
         _record(comment, from_status=previous, rule=decision.rule, reason=f"After an edit: {decision.reason}")

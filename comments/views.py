@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import FeaturedTrack
 from articles.views import ArticleDetailView
+from soundtrack_site.clients import client_ip
 
 from . import services
 from .discussion import own_comment_ids, remember_own_comment
@@ -17,7 +18,7 @@ REFUSAL_STATUS = {"rate_limited": 429, "closed": 403}
 
 def client_of(request) -> services.Client:
     return services.Client(
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
 
@@ -74,7 +75,10 @@ def _own_comment(request, pk: int) -> Comment:
 
 
 def _too_late(request, comment: Comment):
-    messages.error(request, "The time to change this comment has passed.")
+    if comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED):
+        messages.error(request, "The time to change this comment has passed.")
+    else:
+        messages.error(request, "This comment was removed and can no longer be changed.")
     return redirect(comment.get_absolute_url())
 
 

@@ -25,6 +25,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: take REMOTE_ADDR as the client).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.timesince import timesince
-from django.template.loader import render_to_string
 
 from comments.discussion import build_discussion
 from comments.models import Comment

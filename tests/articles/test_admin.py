@@ -181,20 +181,14 @@ class TestArticleForms:
             html=True,
         )
         assertContains(response, "&quot;dependency_list&quot;: [&quot;title&quot;]")
-        assertContains(
-            response, '<input type="text" name="slug" class="vTextField" maxlength="200" id="id_slug">'
-        )
+        assertContains(response, '<input type="text" name="slug" class="vTextField" maxlength="200" id="id_slug">')
         assertContains(response, 'name="tags"')
 
-    def test_the_change_form_shows_the_articles_sections_featured_tracks_and_tags(
-        self, client, signed_in_editor
-    ):
+    def test_the_change_form_shows_the_articles_sections_featured_tracks_and_tags(self, client, signed_in_editor):
         article = ArticleFactory(title="Arrival, heard again")
         article.tags.add("strings")
         Section.objects.create(article=article, heading="The heptapod chorus", body="Voices.")
-        FeaturedTrack.objects.create(
-            article=article, track=TrackFactory(work=article.work, title="On the Nature")
-        )
+        FeaturedTrack.objects.create(article=article, track=TrackFactory(work=article.work, title="On the Nature"))
 
         response = client.get(change_url(article))
 
@@ -212,9 +206,7 @@ class TestArticleForms:
 
 
 class TestCreatingAnArticle:
-    def test_an_article_is_created_with_its_sections_and_featured_tracks_in_order(
-        self, client, signed_in_editor
-    ):
+    def test_an_article_is_created_with_its_sections_and_featured_tracks_in_order(self, client, signed_in_editor):
         work = WorkFactory(title="Arrival")
         heptapod, nature = (
             TrackFactory(work=work, title="Heptapod B"),
@@ -317,8 +309,7 @@ class TestValidationKeepsTheEditorsInput:
 
         self.assert_redisplayed(
             response,
-            "music.example.com is not an accepted listening provider. "
-            "Use a link from: bandcamp.com, open.spotify.com.",
+            "music.example.com is not an accepted listening provider. Use a link from: bandcamp.com, open.spotify.com.",
             self.BODY,
             link,
         )
@@ -336,9 +327,7 @@ class TestValidationKeepsTheEditorsInput:
         assertContains(response, 'value="A second heading"')
 
     def test_scheduling_without_a_publish_time_is_refused(self, client, signed_in_editor):
-        data = article_data(
-            WorkFactory(), title=self.TITLE, status=Article.Status.SCHEDULED, sections=[self.section()]
-        )
+        data = article_data(WorkFactory(), title=self.TITLE, status=Article.Status.SCHEDULED, sections=[self.section()])
 
         response = client.post(ADD, data)
 
@@ -369,9 +358,7 @@ class TestBulkActions:
     def post_action(self, client, action: str, articles, url: str = CHANGELIST):
         return client.post(url, {"action": action, "_selected_action": [a.pk for a in articles]}, follow=True)
 
-    def test_publishing_sets_the_publish_time_to_now_unless_it_is_already_past(
-        self, client, signed_in_editor
-    ):
+    def test_publishing_sets_the_publish_time_to_now_unless_it_is_already_past(self, client, signed_in_editor):
         with time_machine.travel(NOW, tick=False):
             undated = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
             dated = ArticleFactory(status=Article.Status.DRAFT, publish_at=NOW - timedelta(days=3))
@@ -391,15 +378,11 @@ class TestBulkActions:
         ]
         assert untouched.status == Article.Status.DRAFT and untouched.publish_at is None
 
-    def test_publishing_from_a_date_drill_down_publishes_the_selected_articles(
-        self, client, signed_in_editor
-    ):
+    def test_publishing_from_a_date_drill_down_publishes_the_selected_articles(self, client, signed_in_editor):
         with time_machine.travel(NOW, tick=False):
             scheduled = ArticleFactory(status=Article.Status.SCHEDULED, publish_at=NOW.replace(year=2030))
 
-            response = self.post_action(
-                client, "publish", [scheduled], url=f"{CHANGELIST}?publish_at__year=2030"
-            )
+            response = self.post_action(client, "publish", [scheduled], url=f"{CHANGELIST}?publish_at__year=2030")
 
         assertContains(response, '<li class="success">1 article published.</li>', html=True)
         scheduled.refresh_from_db()
@@ -420,14 +403,10 @@ class TestBulkActions:
 class TestViewOnSite:
     def test_an_editor_previews_a_draft_that_readers_cannot_see(self, client, signed_in_editor):
         draft = ArticleFactory(title="A draft about Arrival", status=Article.Status.DRAFT, publish_at=None)
-        view_on_site = reverse(
-            "admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, draft.pk]
-        )
+        view_on_site = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, draft.pk])
 
         change_form = client.get(change_url(draft))
-        assertContains(
-            change_form, f'<a href="{view_on_site}" class="viewsitelink">View on site</a>', html=True
-        )
+        assertContains(change_form, f'<a href="{view_on_site}" class="viewsitelink">View on site</a>', html=True)
 
         preview = client.get(view_on_site, follow=True)
         assert preview.redirect_chain == [(f"http://testserver{draft.get_absolute_url()}", 302)]

@@ -40,14 +40,10 @@ def test_editors_have_no_permission_on_users_or_groups():
     user = editor()
 
     assert not group_permissions("Editors").filter(content_type__app_label="auth").exists()
-    assert not any(
-        user.has_perm(f"auth.{action}_{model}") for action in ACTIONS for model in ("user", "group")
-    )
+    assert not any(user.has_perm(f"auth.{action}_{model}") for action in ACTIONS for model in ("user", "group"))
 
 
-@pytest.mark.parametrize(
-    "url", [reverse("admin:auth_user_changelist"), reverse("admin:auth_group_changelist")]
-)
+@pytest.mark.parametrize("url", [reverse("admin:auth_user_changelist"), reverse("admin:auth_group_changelist")])
 def test_an_editor_cannot_open_the_user_or_group_admin(client, url):
     client.force_login(editor())
 

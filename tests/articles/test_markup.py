@@ -156,15 +156,12 @@ HOSTILE_INPUTS = [
     pytest.param('<a href="vbscript:msgbox(1)">listen</a>', id="raw-anchor-vbscript"),
     pytest.param('<iframe src="https://evil.example/"></iframe>', id="iframe"),
     pytest.param('<iframe srcdoc="<script>alert(1)</script>"></iframe>', id="iframe-srcdoc"),
-    pytest.param(
-        '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">', id="object-embed"
-    ),
+    pytest.param('<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">', id="object-embed"),
     pytest.param("<!-- <script>alert(1)</script> -->", id="comment-hiding-script"),
     pytest.param("<!--><script>alert(1)</script>-->", id="comment-abrupt-close"),
     pytest.param("<!--[if IE]><script>alert(1)</script><![endif]-->", id="conditional-comment"),
     pytest.param(
-        "<math><mtext><table><mglyph><style><!--</style>"
-        '<img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
+        '<math><mtext><table><mglyph><style><!--</style><img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
         id="mxss-math-mglyph-style",
     ),
     pytest.param('<math><mi xlink:href="javascript:alert(1)">listen</mi></math>', id="math-xlink"),
@@ -177,9 +174,7 @@ HOSTILE_INPUTS = [
     pytest.param('<base href="javascript:alert(1)//">', id="base-href"),
     pytest.param('<link rel="stylesheet" href="https://evil.example/x.css">', id="link-stylesheet"),
     pytest.param("<svg><script>alert(1)</script></svg>", id="svg-script"),
-    pytest.param(
-        '<svg><a xlink:href="javascript:alert(1)"><text y="20">listen</text></a></svg>', id="svg-xlink"
-    ),
+    pytest.param('<svg><a xlink:href="javascript:alert(1)"><text y="20">listen</text></a></svg>', id="svg-xlink"),
     pytest.param(
         '<form action="javascript:alert(1)"><input type="submit" formaction="javascript:alert(1)"></form>',
         id="form-input",
@@ -196,9 +191,7 @@ HOSTILE_INPUTS = [
         'Text[^"><img src=x onerror=alert(1)>]\n\n[^"><img src=x onerror=alert(1)>]: A [note](javascript:x).',
         id="footnote-label-injection",
     ),
-    pytest.param(
-        '# <a href="javascript:alert(1)">Theme</a>\n\n## "><script>x</script>', id="heading-injection"
-    ),
+    pytest.param('# <a href="javascript:alert(1)">Theme</a>\n\n## "><script>x</script>', id="heading-injection"),
 ]
 
 
@@ -327,8 +320,7 @@ class TestExtensions:
         html = render_markdown("# The Main Theme\n\n## A Variation", id_prefix="section-3-")
 
         assert html == (
-            '<h3 id="section-3-the-main-theme">The Main Theme</h3>\n'
-            '<h4 id="section-3-a-variation">A Variation</h4>'
+            '<h3 id="section-3-the-main-theme">The Main Theme</h3>\n<h4 id="section-3-a-variation">A Variation</h4>'
         )
 
     def test_no_heading_level_above_h3_is_ever_produced(self):
@@ -345,8 +337,7 @@ class TestExtensions:
         html = render_markdown("- Strings\n- Brass\n\n3. Third\n4. Fourth")
 
         assert html == (
-            "<ul>\n<li>Strings</li>\n<li>Brass</li>\n</ul>\n"
-            '<ol start="3">\n<li>Third</li>\n<li>Fourth</li>\n</ol>'
+            '<ul>\n<li>Strings</li>\n<li>Brass</li>\n</ul>\n<ol start="3">\n<li>Third</li>\n<li>Fourth</li>\n</ol>'
         )
 
     def test_blockquotes(self):
@@ -357,9 +348,7 @@ class TestExtensions:
     def test_links_keep_href_and_title_and_get_rel_noopener(self):
         html = render_markdown('[the score](https://example.com/score "Listen")')
 
-        assert (
-            html == '<p><a href="https://example.com/score" title="Listen" rel="noopener">the score</a></p>'
-        )
+        assert html == '<p><a href="https://example.com/score" title="Listen" rel="noopener">the score</a></p>'
 
     def test_autolinks_and_mail_links_get_rel_noopener(self):
         page = ParsedFragment(render_markdown("<https://example.com/> and <editor@example.com>"))
@@ -388,9 +377,7 @@ class TestSanitizeHtml:
         assert sanitize_html("<span>cello</span> <h1>Title</h1>") == "cello Title"
 
     def test_script_and_style_content_is_removed_with_the_tag(self):
-        assert (
-            sanitize_html("<p>a</p><script>alert(1)</script><style>p{}</style><p>b</p>") == "<p>a</p><p>b</p>"
-        )
+        assert sanitize_html("<p>a</p><script>alert(1)</script><style>p{}</style><p>b</p>") == "<p>a</p><p>b</p>"
 
 
 # Fixed names, not a glob: a missing corpus must fail the test, never shrink it to nothing.

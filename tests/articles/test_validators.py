@@ -107,9 +107,7 @@ class TestListeningUrls:
     def test_credentials_and_ports_other_than_443_are_rejected(self, url):
         assert rejection_code(validate_listening_url, url) == "listening_url_host"
 
-    @pytest.mark.parametrize(
-        "url", ["https://www.youtube.com:99999/watch", "https://www.youtube.com:abc/watch"]
-    )
+    @pytest.mark.parametrize("url", ["https://www.youtube.com:99999/watch", "https://www.youtube.com:abc/watch"])
     def test_a_malformed_port_is_a_validation_error_not_a_crash(self, url):
         assert rejection_code(validate_listening_url, url) == "listening_url_host"
 

@@ -599,9 +599,7 @@ class TestWorkPage:
 
 class TestQueryCounts:
     @pytest.mark.parametrize("size", [2, 20])
-    def test_the_article_page_makes_the_same_queries_whatever_its_size(
-        self, client, size, django_assert_num_queries
-    ):
+    def test_the_article_page_makes_the_same_queries_whatever_its_size(self, client, size, django_assert_num_queries):
         ArticleFactory(title="Before", publish_at=ago(days=2))
         article = article_with(size)
         ArticleFactory(title="After", publish_at=timezone.now())
@@ -617,9 +615,7 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize("size", [2, 20])
     @pytest.mark.parametrize("name", ["home", "tag", "composer", "work"])
-    def test_list_pages_make_a_bounded_number_of_queries(
-        self, client, name, size, django_assert_max_num_queries
-    ):
+    def test_list_pages_make_a_bounded_number_of_queries(self, client, name, size, django_assert_max_num_queries):
         work, composer = WorkFactory(), ComposerFactory()
         for n in range(size):
             article = ArticleFactory(work=work, publish_at=ago(hours=n + 1))

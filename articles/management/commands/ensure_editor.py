@@ -6,7 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Create an editor account with a random password if no editor exists yet, and say how to sign in."
+    help = (
+        "Create an editor account (who also moderates) with a random password if no editor exists yet, "
+        "and say how to sign in."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="editor")
@@ -29,10 +32,11 @@ class Command(BaseCommand):
             raise CommandError(f"A user named {username!r} exists but is not an editor; choose another --username.")
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(username=username, password=password, is_staff=True)
-        user.groups.add(editors)
+        # The demo account also moderates, so a newcomer sees the comment queue too.
+        user.groups.add(editors, *Group.objects.filter(name="Moderators"))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created the editor account. Admin: {admin_url}\n"
+                f"Created the editor account (groups Editors and Moderators). Admin: {admin_url}\n"
                 f"  user name: {username}\n  password:  {password}\n"
                 "This password is shown only once: write it down (or change it with "
                 f"`.venv/bin/python manage.py changepassword {username}`)."

@@ -4,11 +4,13 @@ from articles.demo import load_demo_content
 
 
 class Command(BaseCommand):
-    help = "Load the demo article built from the seed document (safe to run again: it creates only what is missing)."
+    help = "Load the demo article built from the seed document (safe to run again: it only adds what is missing)."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset", action="store_true", help="Rebuild the demo article from the seed, discarding edits to it and its comments."
+            "--reset",
+            action="store_true",
+            help="Rebuild the demo article from the seed, discarding edits to it and its comments.",
         )
 
     def handle(self, *args, reset=False, **options):

@@ -1,0 +1,414 @@
+"""The moderation queue in the admin: what moderators see and do, what the events record, who may do it."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.markup import render_comment
+from comments.models import Comment, ModerationEvent
+from tests.articles.test_views import get_page, parse
+from tests.comments.factories import CommentFactory, CommentReportFactory
+from tests.factories import ArticleFactory, UserFactory, editor, moderator
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
+APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
+REJECTED, SPAM = Comment.Status.REJECTED, Comment.Status.SPAM
+QUEUE = reverse("admin:comments_comment_changelist")
+ACTIONS = {
+    "approve": ("Approve selected comments", APPROVED, "approved"),
+    "reject": ("Reject selected comments", REJECTED, "rejected"),
+    "mark_spam": ("Mark selected comments as spam", SPAM, "marked as spam"),
+}
+
+# Pinned by measuring with 10 and with 10,000 comments: the user and their two sets of permissions (the
+# session comes from the cache), the articles for the article filter, the count and the page of rows, and the
+# date hierarchy's two (the first and last dates, then the years, months or days between them).
+QUEUE_QUERIES = 8
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def signed_in_moderator(client):
+    user = moderator(first_name="Mo", last_name="Derator")
+    client.force_login(user)
+    return user
+
+
+def ago(**delta) -> timezone.datetime:
+    return timezone.now() - timedelta(**delta)
+
+
+def change_url(comment: Comment) -> str:
+    return reverse("admin:comments_comment_change", args=[comment.pk])
+
+
+def queue(client, query: str = "") -> list[Comment]:
+    response = client.get(QUEUE + query)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def bodies_in_queue(client, query: str = "") -> list[str]:
+    return [comment.body for comment in queue(client, query)]
+
+
+def form_data(page, form_id: str) -> dict[str, str]:
+    """What an admin form posts untouched: hidden fields (inline management forms included) and selects."""
+    form = page.find("form", id=form_id)
+    data = {}
+    for control in form.descendants():
+        name = control.attrs.get("name")
+        if not name or name == "csrfmiddlewaretoken":
+            continue
+        if control.tag == "input" and control.attrs.get("type") in {"hidden", "text", "number"}:
+            data[name] = control.attrs.get("value") or ""
+        elif control.tag == "select":
+            selected = [option for option in control.find_all("option") if "selected" in option.attrs]
+            data[name] = selected[0].attrs["value"] if selected else ""
+    return data
+
+
+def many_comments(count: int) -> list[Article]:
+    """``count`` comments over three articles, in every status, some reported, some replies; bulk-created."""
+    articles = ArticleFactory.create_batch(3)
+    body = "A *word* about the score, with a ||spoiler||."
+    body_html = render_comment(body)
+    statuses = [PENDING, APPROVED, REJECTED, SPAM]
+    start = timezone.now() - timedelta(days=400)
+    roots = Comment.objects.bulk_create(
+        Comment(
+            article=articles[n % 3],
+            author_name=f"Listener {n}",
+            author_email=f"listener{n}@example.com",
+            body=body,
+            body_html=body_html,
+            status=statuses[n % 4],
+            report_count=n % 5,
+            ip_address=f"198.51.{n // 256 % 256}.{n % 256}",
+            created_at=start + timedelta(minutes=n),
+        )
+        for n in range(count - count // 2)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            article=root.article,
+            parent=root,
+            thread=root,
+            depth=1,
+            author_name=f"Replier {n}",
+            author_email=f"replier{n}@example.com",
+            body=body,
+            body_html=body_html,
+            status=statuses[(n + 1) % 4],
+            created_at=root.created_at + timedelta(seconds=30),
+        )
+        for n, root in enumerate(roots[: count // 2])
+    )
+    return articles
+
+
+class TestModerationQueue:
+    def test_a_moderator_sees_pending_comments_first_then_the_newest(self, client, clock, signed_in_moderator):
+        CommentFactory(body="Old approved.", created_at=ago(days=3))
+        CommentFactory(body="Spam.", status=SPAM, created_at=ago(hours=1))
+        CommentFactory(body="Older pending.", status=PENDING, created_at=ago(days=2))
+        CommentFactory(body="New approved.", created_at=ago(minutes=5))
+        CommentFactory(body="Newer pending.", status=PENDING, created_at=ago(days=1))
+        CommentFactory(body="Rejected.", status=REJECTED, created_at=ago(minutes=1))
+
+        assert bodies_in_queue(client) == [
+            "Newer pending.",
+            "Older pending.",
+            "New approved.",
+            "Old approved.",
+            "Spam.",
+            "Rejected.",
+        ]
+
+    def test_the_queue_shows_each_comments_excerpt_author_article_status_reports_and_ip(
+        self, client, signed_in_moderator
+    ):
+        comment = CommentFactory(author_name="Ash Patel", body="x" * 100, ip_address="203.0.113.5", report_count=2)
+
+        page = get_page(client, QUEUE)
+
+        row = page.find("tbody").find("tr")
+        cells = [cell.text for cell in row.find_all("td")] + [row.find("th").text]
+        assert "x" * 79 + "…" in cells
+        assert {"Ash Patel", "Approved", "2", "203.0.113.5", comment.article.title} <= set(cells)
+        assert row.find("a", href=comment.article.get_absolute_url()).text == comment.article.title
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("?status__exact=pending", ["Pending."]),
+            ("?status__exact=spam", ["Spam."]),
+            ("?reported=yes", ["Reported."]),
+            ("?reported=no", ["Pending.", "On the other article.", "Spam."]),
+        ],
+    )
+    def test_the_queue_filters_by_status_and_reports(self, client, signed_in_moderator, query, expected):
+        CommentFactory(body="Pending.", status=PENDING, created_at=ago(hours=1))
+        CommentFactory(body="Reported.", report_count=2, created_at=ago(hours=2))
+        CommentFactory(body="On the other article.", created_at=ago(hours=3))
+        CommentFactory(body="Spam.", status=SPAM, created_at=ago(hours=4))
+
+        assert bodies_in_queue(client, query) == expected
+
+    def test_the_queue_filters_by_article_among_the_articles_with_comments(self, client, signed_in_moderator):
+        first, second = CommentFactory(body="On the first."), CommentFactory(body="On the second.")
+        ArticleFactory(title="An article nobody commented on")
+
+        assert bodies_in_queue(client, f"?article__id__exact={second.article.pk}") == ["On the second."]
+        filters = get_page(client, QUEUE).find(id="changelist-filter").text
+        assert first.article.title in filters and second.article.title in filters
+        assert "An article nobody commented on" not in filters
+
+    @pytest.mark.parametrize(
+        ("search", "expected"),
+        [
+            ("cello", ["About the cello."]),
+            ("Okafor", ["By June."]),
+            ("ash@example.com", ["By Ash."]),
+            ("203.0.113.77", ["From that address."]),
+        ],
+        ids=["body", "name", "email", "ip"],
+    )
+    def test_the_queue_searches_body_name_email_and_ip(self, client, signed_in_moderator, search, expected):
+        CommentFactory(body="About the cello.")
+        CommentFactory(body="By June.", author_name="June Okafor")
+        CommentFactory(body="By Ash.", author_email="ash@example.com")
+        CommentFactory(body="From that address.", ip_address="203.0.113.77")
+
+        assert bodies_in_queue(client, f"?q={search}") == expected
+
+    def test_the_queue_offers_the_three_moderation_actions(self, client, signed_in_moderator):
+        CommentFactory()
+
+        options = get_page(client, QUEUE).find("select", name="action").find_all("option")
+
+        assert {option.text for option in options} >= {label for label, _, _ in ACTIONS.values()}
+
+    @pytest.mark.parametrize("action", ACTIONS)
+    def test_a_bulk_action_changes_the_status_and_records_who_did_it(self, client, clock, signed_in_moderator, action):
+        _, to_status, verb = ACTIONS[action]
+        chosen = [
+            CommentFactory(status=PENDING, body="Pending one."),
+            CommentFactory(status=PENDING, body="Pending two."),
+            CommentFactory(status=REJECTED if to_status != REJECTED else APPROVED, body="Decided already."),
+        ]
+        untouched = CommentFactory(status=PENDING, body="Not selected.")
+        ModerationEvent.objects.all().delete()
+
+        response = client.post(
+            QUEUE, {"action": action, "_selected_action": [c.pk for c in chosen], "index": 0}, follow=True
+        )
+
+        assert response.redirect_chain[-1][0].endswith(QUEUE)
+        assert [str(m) for m in response.context["messages"]] == [f"3 comments {verb}."]
+        assert set(Comment.objects.filter(pk__in=[c.pk for c in chosen]).values_list("status", flat=True)) == {
+            to_status
+        }
+        untouched.refresh_from_db()
+        assert untouched.status == PENDING
+        events = ModerationEvent.objects.order_by("comment_id")
+        assert [(e.comment_id, e.actor, e.from_status, e.to_status, e.created_at) for e in events] == [
+            (c.pk, signed_in_moderator, c.status, to_status, NOW) for c in chosen
+        ]
+
+    def test_a_bulk_action_on_comments_already_in_that_status_records_nothing(self, client, signed_in_moderator):
+        comment = CommentFactory(status=APPROVED)
+
+        response = client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk], "index": 0}, follow=True)
+
+        assert [str(m) for m in response.context["messages"]] == ["0 comments approved."]
+        assert not ModerationEvent.objects.exists()
+
+    def test_an_approved_comment_appears_on_the_article_page(self, client, signed_in_moderator):
+        comment = CommentFactory(status=PENDING, body="Released by a moderator.")
+        reader = Client()
+        assert "Released by a moderator." not in reader.get(comment.article.get_absolute_url()).content.decode()
+
+        client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk], "index": 0})
+
+        assert "Released by a moderator." in reader.get(comment.article.get_absolute_url()).content.decode()
+
+
+class TestCommentChangeForm:
+    def test_the_change_form_shows_the_rendered_body_the_article_and_the_parent(self, client, signed_in_moderator):
+        parent = CommentFactory(author_name="Tomás Reyes", body="The choir entrance in *Harvest of Light*.")
+        reply = CommentFactory(
+            parent=parent,
+            status=PENDING,
+            body="**Yes**, and ||the major key|| at the end. <script>alert(1)</script>",
+        )
+
+        response = client.get(change_url(reply))
+
+        assert response.status_code == 200
+        page = parse(response)
+        body = page.find("div", class_="comment-body")
+        assert body.find("strong").text == "Yes"
+        assert body.find("label", class_="spoiler").find("span", class_="spoiler-text").text == "the major key"
+        assert body.find_all("script") == []
+        article_link = page.find("a", href=reply.article.get_absolute_url())
+        assert article_link.text == reply.article.title
+        in_reply_to = page.find("a", href=change_url(parent))
+        assert in_reply_to.text == "Tomás Reyes"
+        assert "The choir entrance in *Harvest of Light*." in in_reply_to.parent.text
+
+    def test_only_the_status_can_be_changed(self, client, signed_in_moderator):
+        comment = CommentFactory(status=PENDING)
+
+        form = get_page(client, change_url(comment)).find("form", id="comment_form")
+
+        editable = {
+            control.attrs["name"]
+            for control in form.descendants()
+            if control.tag in {"input", "select", "textarea"} and control.attrs.get("type") != "hidden"
+        }
+        assert editable <= {"status", "_save", "_continue", "_addanother"}
+        assert "status" in editable
+
+    def test_changing_the_status_in_the_form_records_an_event_with_the_moderator(
+        self, client, clock, signed_in_moderator
+    ):
+        comment = CommentFactory(status=PENDING, body="Held for review.")
+        CommentReportFactory(comment=comment)  # the read-only inlines have rows to show
+        earlier = comment.events.create(rule="first_comment", to_status=PENDING, created_at=ago(hours=1))
+        data = form_data(get_page(client, change_url(comment)), "comment_form") | {
+            "status": APPROVED,
+            "_save": "Save",
+        }
+
+        response = client.post(change_url(comment), data)
+
+        assert response.status_code == 302, response.context["errors"] if response.context else response
+        comment.refresh_from_db()
+        assert comment.status == APPROVED
+        event = comment.events.exclude(pk=earlier.pk).get()
+        assert (event.actor, event.from_status, event.to_status, event.reason) == (
+            signed_in_moderator,
+            PENDING,
+            APPROVED,
+            "Changed in admin.",
+        )
+
+    def test_saving_the_form_unchanged_records_nothing(self, client, signed_in_moderator):
+        comment = CommentFactory(status=PENDING)
+        data = form_data(get_page(client, change_url(comment)), "comment_form") | {"_save": "Save"}
+
+        assert client.post(change_url(comment), data).status_code == 302
+        comment.refresh_from_db()
+        assert comment.status == PENDING
+        assert not comment.events.exists()
+
+    def test_nobody_adds_comments_in_the_admin(self, client, signed_in_moderator):
+        assert client.get(reverse("admin:comments_comment_add")).status_code == 403
+
+
+class TestAdminIndex:
+    def test_the_admin_index_shows_moderators_the_number_of_pending_comments(self, client, signed_in_moderator):
+        CommentFactory.create_batch(3, status=PENDING)
+        CommentFactory(status=APPROVED)
+        CommentFactory(status=SPAM)
+
+        page = get_page(client, reverse("admin:index"))
+
+        link = page.find("p", class_="pending-comments").find("a")
+        assert link.text == "3 comments awaiting moderation"
+        assert link.attrs["href"] == f"{QUEUE}?status__exact=pending"
+        assert bodies_in_queue(client, "?status__exact=pending") == ["The main theme stayed with me for days."] * 3
+
+    def test_the_count_is_singular_for_one_pending_comment(self, client, signed_in_moderator):
+        CommentFactory(status=PENDING)
+
+        page = get_page(client, reverse("admin:index"))
+
+        assert page.find("p", class_="pending-comments").text == "1 comment awaiting moderation"
+
+    def test_editors_who_do_not_moderate_see_no_pending_count(self, client):
+        CommentFactory(status=PENDING)
+        client.force_login(editor())
+
+        assert get_page(client, reverse("admin:index")).find_all("p", class_="pending-comments") == []
+
+
+class TestPermissions:
+    def test_moderators_cannot_open_or_change_articles(self, client, signed_in_moderator):
+        article = ArticleFactory(title="Untouched")
+        change = reverse("admin:articles_article_change", args=[article.pk])
+
+        assert client.get(reverse("admin:articles_article_changelist")).status_code == 403
+        assert client.get(change).status_code == 403
+        assert client.post(change, {"title": "Changed by a moderator"}).status_code == 403
+        article.refresh_from_db()
+        assert article.title == "Untouched"
+
+    def test_moderators_see_comments_but_not_articles_on_the_admin_index(self, client, signed_in_moderator):
+        links = {
+            a.attrs["href"]
+            for a in get_page(client, reverse("admin:index")).find("div", id="content-main").find_all("a")
+        }
+
+        assert QUEUE in links
+        assert reverse("admin:articles_article_changelist") not in links
+
+    def test_editors_cannot_open_the_moderation_queue_or_moderate(self, client):
+        comment = CommentFactory(status=PENDING)
+        client.force_login(editor())
+
+        assert client.get(QUEUE).status_code == 403
+        assert client.get(change_url(comment)).status_code == 403
+        assert client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk]}).status_code == 403
+        comment.refresh_from_db()
+        assert comment.status == PENDING
+
+    def test_an_editor_who_is_also_a_moderator_can_moderate(self, client):
+        comment = CommentFactory(status=PENDING)
+        client.force_login(UserFactory(is_staff=True, groups=["Editors", "Moderators"]))
+
+        client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk], "index": 0})
+
+        comment.refresh_from_db()
+        assert comment.status == APPROVED
+
+    def test_moderators_may_read_the_audit_trail_but_not_change_it(self, client, signed_in_moderator):
+        event = CommentFactory().events.create(rule="first_comment", to_status=PENDING)
+
+        assert client.get(reverse("admin:comments_moderationevent_changelist")).status_code == 200
+        change = reverse("admin:comments_moderationevent_change", args=[event.pk])
+        assert client.post(change, {"reason": "Rewritten."}).status_code == 403
+        event.refresh_from_db()
+        assert event.reason == ""
+
+
+class TestQueueQueryCount:
+    @pytest.mark.parametrize("size", [10, 10_000])
+    def test_the_queue_makes_the_same_queries_with_ten_or_ten_thousand_comments(
+        self, client, signed_in_moderator, size, django_assert_num_queries
+    ):
+        articles = many_comments(size)
+
+        for query in (
+            "",
+            "?status__exact=pending",
+            f"?article__id__exact={articles[0].pk}",
+            "?reported=yes&q=score",
+        ):
+            with django_assert_num_queries(QUEUE_QUERIES):
+                response = client.get(QUEUE + query)
+            assert response.status_code == 200
+            assert len(response.context["cl"].result_list) == min(50, response.context["cl"].result_count)

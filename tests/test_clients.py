@@ -1,0 +1,22 @@
+import pytest
+from django.test import RequestFactory
+
+from soundtrack_site.clients import client_ip
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "", "10.0.0.1"),
+        (0, "203.0.113.9", "10.0.0.1"),  # not behind a trusted proxy: the header is the client's own words
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged left part is ignored
+        (2, "6.6.6.6, 203.0.113.9, 198.51.100.2", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.1"),  # fewer hops than proxies: fall back to the connection
+    ],
+)
+def test_the_client_ip_trusts_only_the_configured_proxies(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_ip(request) == expected
