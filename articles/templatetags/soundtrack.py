@@ -1,8 +1,17 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.safestring import mark_safe
+
+from articles.markup import ARTICLE, sanitize_html
 
 register = template.Library()
+
+
+@register.filter
+def article_html(html: str) -> str:
+    """Stored article HTML, sanitized again on the way out: the database is not trusted to hold safe HTML."""
+    return mark_safe(sanitize_html(html, ARTICLE))  # noqa: S308 (sanitized just now)
 
 
 @register.filter
