@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from soundtrack_site.pagecache import content_changed
+
 from .models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, Track, Work
 
 
@@ -157,6 +159,7 @@ class ArticleAdmin(admin.ModelAdmin):
             publish_at=Case(When(publish_at__lte=now, then=F("publish_at")), default=Value(now)),
             updated_at=now,
         )
+        content_changed()  # an update() sends no signals
         self.message_user(
             request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
         )
@@ -164,6 +167,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        content_changed()
         self.message_user(
             request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS
         )

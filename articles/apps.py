@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from .search import connect_signals
+        from .triggers import create_sqlite_triggers, drop_sqlite_triggers
+
+        connect_signals()
+        pre_migrate.connect(drop_sqlite_triggers, sender=self, dispatch_uid="articles-drop-sqlite-triggers")
+        post_migrate.connect(create_sqlite_triggers, sender=self, dispatch_uid="articles-create-sqlite-triggers")

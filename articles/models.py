@@ -1,11 +1,21 @@
 import html
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -16,6 +26,23 @@ from . import validators
 from .markup import render_markdown
 
 MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
+
+# Search (PostgreSQL): the text search configuration of the stored vector and of queries; the two characters
+# ts_headline puts around a match, private-use ones kept out of the indexed text, so that a snippet can be
+# escaped first and highlighted after; and how close a misspelling must come to a title or a name.
+SEARCH_CONFIG = "english"
+HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
+TRIGRAM_MIN_SIMILARITY = 0.5
+# The fields that a search on another database looks through, case-insensitively.
+SUBSTRING_SEARCH_FIELDS = ["title", "standfirst", "work__title"]
+SUBSTRING_SEARCH_RELATED_FIELDS = [
+    "composers__name",
+    "tags__name",
+    "sections__heading",
+    "sections__body",
+    "featured_tracks__track__title",
+    "featured_tracks__note",
+]
 
 
 def unique_slug(instance: models.Model, source: str, *, fallback: str) -> str:
@@ -164,7 +191,97 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_listing(self):
-        return self.select_related("work").prefetch_related("tags", "composers").order_by("-publish_at", "-pk")
+        return (
+            self.select_related("work")
+            .prefetch_related("tags", "composers")
+            .defer("search_document", "search_vector")
+            .order_by("-publish_at", "-pk")
+        )
+
+    def search(self, query: str):
+        """Articles matching a reader's query, best first; chain it after published() (or visible_to()).
+
+        PostgreSQL: full text over the stored vector, in websearch syntax ("a phrase", -without, this or that),
+        ranked, with a ``search_headline`` to pass to the ``search_snippet`` filter; when full text finds
+        nothing, titles, work titles and composer names that come close (typo tolerance). Other databases:
+        every word of the query in the title, standfirst, work, composers, tags, sections or featured tracks.
+        """
+        query = " ".join(query.replace("\x00", " ").split())
+        if not query:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            return self._search_full_text(query)
+        return self._search_substrings(query)
+
+    def _search_full_text(self, query: str):
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        headline = SearchHeadline(
+            "search_document",
+            search_query,
+            config=SEARCH_CONFIG,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            min_words=20,
+            max_words=40,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+        found = self.filter(search_vector=search_query)
+        # One indexed query decides; an OR of both conditions in one query would never use the GIN index.
+        if found.exists():
+            return found.annotate(
+                search_rank=SearchRank(F("search_vector"), search_query), search_headline=headline
+            ).order_by("-search_rank", "-publish_at", "-pk")
+        closest_composer = (
+            Composer.objects.filter(articles=OuterRef("pk"))
+            .annotate(similarity=TrigramWordSimilarity(query, "name"))
+            .order_by("-similarity")
+            .values("similarity")[:1]
+        )
+        similarity = Greatest(
+            TrigramWordSimilarity(query, "title"),
+            TrigramWordSimilarity(query, "work__title"),
+            Subquery(closest_composer),
+        )
+        return (
+            self.annotate(search_rank=similarity, search_headline=headline)
+            .filter(search_rank__gte=TRIGRAM_MIN_SIMILARITY)
+            .order_by("-search_rank", "-publish_at", "-pk")
+        )
+
+    def _search_substrings(self, query: str):
+        """A plain search for other databases (SQLite), in the same syntax: every word somewhere in the article,
+        "or" between alternatives, -word nowhere; quotes are ignored. Title matches first, then the newest."""
+        alternatives: list[list[str]] = [[]]
+        excluded = []
+        for token in query.split():
+            word = token.strip("\"'")
+            if word.lower() == "or":
+                alternatives.append([])
+            elif word.startswith("-") and len(word) > 1:
+                excluded.append(word[1:])
+            elif word:
+                alternatives[-1].append(word)
+        alternatives = [words for words in alternatives if words]
+        if not alternatives:
+            return self.none()
+        articles = self.filter(reduce(or_, (Q(*map(self._mentioning, words)) for words in alternatives)))
+        for word in excluded:
+            articles = articles.exclude(self._mentioning(word))
+        title_matches = reduce(or_, (Q(*(Q(title__icontains=word) for word in words)) for words in alternatives))
+        return articles.annotate(search_rank=Case(When(title_matches, then=Value(1.0)), default=Value(0.0))).order_by(
+            "-search_rank", "-publish_at", "-pk"
+        )
+
+    @staticmethod
+    def _mentioning(word: str) -> Q:
+        condition = Q()
+        for field in SUBSTRING_SEARCH_FIELDS:
+            condition |= Q(**{f"{field}__icontains": word})
+        # A subquery per relation: joining them all at once would multiply the rows of a long article.
+        for field in SUBSTRING_SEARCH_RELATED_FIELDS:
+            condition |= Q(pk__in=Article.objects.filter(**{f"{field}__icontains": word}).values("pk"))
+        return condition
 
 
 class Article(SluggedModel):
@@ -193,6 +310,9 @@ class Article(SluggedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by articles.search on PostgreSQL: the plain text that snippets are cut from, and the weighted vector.
+    search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -270,11 +390,20 @@ class Article(SluggedModel):
         return result
 
     @property
-    def reading_minutes(self) -> int:
+    def word_count(self) -> int:
+        """Words a reader reads: title, standfirst, sections and the featured tracks' notes (prefetched)."""
         words = word_count(self.title) + word_count(self.standfirst)
         words += sum(section.word_count for section in self.sections.all())
-        words += sum(word_count(featured.note) for featured in self.featured_tracks.all())
-        return max(1, round(words / settings.READING_WORDS_PER_MINUTE))
+        return words + sum(word_count(featured.note) for featured in self.featured_tracks.all())
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / settings.READING_WORDS_PER_MINUTE))
+
+    @property
+    def byline(self) -> str:
+        """The author's name as readers see it; empty when the article has no author."""
+        return (self.author.get_full_name() or self.author.get_username()) if self.author else ""
 
     @property
     def listening_minutes(self) -> int:

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from .forms import SearchForm
 from .models import Article, Composer, FeaturedTrack, Section, Work
+from .structured_data import article_graph, json_ld_script
 
 
 class ArticleListMixin:
@@ -18,12 +21,28 @@ class ArticleListMixin:
     def get_articles(self):
         return Article.objects.published().for_listing()
 
+    def get_canonical_path(self) -> str | None:
+        """Where search engines should index the list; None for a list they should not index (search results)."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if path := self.get_canonical_path():
+            # The page's own address and page number; nothing else from the query string.
+            page = context["page_obj"]
+            query = f"?page={page.number}" if page and page.number > 1 else ""
+            context["canonical_url"] = self.request.build_absolute_uri(path + query)
+        return context
+
 
 class HomeView(ArticleListMixin, ListView):
     template_name = "articles/home.html"
 
     def get_queryset(self):
         return self.get_articles()
+
+    def get_canonical_path(self) -> str:
+        return reverse("articles:home")
 
 
 class ArticleDetailView(DetailView):
@@ -41,6 +60,7 @@ class ArticleDetailView(DetailView):
                     "featured_tracks",
                     queryset=FeaturedTrack.objects.select_related("track", "section").order_by("position"),
                 ),
+                "featured_tracks__track__composers",  # for the structured data
             )
         )
 
@@ -48,6 +68,8 @@ class ArticleDetailView(DetailView):
         article = self.object
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not article.is_public
+        context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())
+        context["structured_data"] = json_ld_script(article_graph(self.request, article))
         if article.is_public:
             context["previous_article"], context["next_article"] = article.neighbours()
         return context
@@ -63,6 +85,9 @@ class TagView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
+    def get_canonical_path(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.tag.slug})
+
 
 class ComposerView(ArticleListMixin, ListView):
     template_name = "articles/composer_detail.html"
@@ -74,6 +99,9 @@ class ComposerView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(composer=self.composer, **kwargs)
 
+    def get_canonical_path(self) -> str:
+        return self.composer.get_absolute_url()
+
 
 class WorkView(ArticleListMixin, ListView):
     template_name = "articles/work_detail.html"
@@ -84,3 +112,25 @@ class WorkView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(work=self.work, **kwargs)
+
+    def get_canonical_path(self) -> str:
+        return self.work.get_absolute_url()
+
+
+class SearchView(ArticleListMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET)
+        if not self.form.query:
+            return Article.objects.none()
+        return self.get_articles().search(self.form.query)
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page number past the end (or not a number) shows the last (or first) page of results."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, query=self.form.query, **kwargs)

@@ -1,3 +1,4 @@
+import hashlib
 import time
 import uuid
 from datetime import timedelta
@@ -73,7 +74,7 @@ class CommentForm(forms.Form):
         try:
             data = signing.loads(self.cleaned_data["stamp"], salt=FORM_STAMP_SALT)
             self.form_age = timedelta(seconds=time.time() - float(data["t"]))
-            self.submission_token = str(data["id"])
+            self.form_id = str(data["id"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             # Hand out a fresh stamp so that posting again works, and keep what the reader typed.
             self.data = self.data.copy()
@@ -86,6 +87,12 @@ class CommentForm(forms.Form):
 
     def clean_favourite_track(self):
         return self.tracks_by_id.get(self.cleaned_data.get("favourite_track"))
+
+    @property
+    def submission_token(self) -> str:
+        """The same form posted again with the same words (a retry, a double click) has the same token."""
+        parts = (self.form_id, self.cleaned_data["author_email"].lower(), self.cleaned_data["body"])
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, FeaturedTrack
+from soundtrack_site.pagecache import content_changed
 
 from . import moderation, ratelimit
 from .markup import render_comment
@@ -123,6 +124,8 @@ def create_comment(
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
             if comment.status == Comment.Status.PENDING:
                 transaction.on_commit(notify_moderators)
+            elif comment.status == Comment.Status.APPROVED:
+                content_changed()
     except IntegrityError:
         if submission_token and (existing := Comment.objects.filter(submission_token=submission_token).first()):
             return existing  # a concurrent retry of the same form won the race
@@ -163,6 +166,8 @@ def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack 
     if not (previous == Comment.Status.PENDING and decision.status == Comment.Status.APPROVED):
         comment.status = decision.status
     comment.save()
+    if Comment.Status.APPROVED in (previous, comment.status):
+        content_changed()
     if comment.status != previous:
         _record(comment, from_status=previous, rule=decision.rule, reason=f"After an edit: {decision.reason}")
         if comment.status == Comment.Status.PENDING:
@@ -182,6 +187,8 @@ def withdraw_comment(comment: Comment) -> None:
     comment.status = Comment.Status.REJECTED
     comment.save(update_fields=["status", "updated_at"])
     _record(comment, from_status=previous, rule="author_deleted", reason="Deleted by its author.")
+    if previous == Comment.Status.APPROVED:
+        content_changed()
 
 
 @transaction.atomic
@@ -208,6 +215,7 @@ def report_comment(
             rule="reports",
             reason=f"Reported by {comment.report_count} readers.",
         )
+        content_changed()
         transaction.on_commit(notify_moderators)
     return True
 
@@ -221,6 +229,8 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
         return 0
     now = timezone.now()
     Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=to_status, updated_at=now)
+    if to_status == Comment.Status.APPROVED or any(c.status == Comment.Status.APPROVED for c in changed):
+        content_changed()
     ModerationEvent.objects.bulk_create(
         ModerationEvent(
             comment_id=c.pk, actor=actor, from_status=c.status, to_status=to_status, reason=reason, created_at=now

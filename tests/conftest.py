@@ -9,3 +9,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_only_where_asked(request, settings):
+    """Most tests check what a page renders, and change rows behind the page's back; the page cache has tests
+    of its own, marked ``page_cache``."""
+    if "page_cache" not in request.keywords:
+        settings.PAGE_CACHE_SECONDS = 0

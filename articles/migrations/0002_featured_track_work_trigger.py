@@ -1,23 +1,11 @@
 """A featured track must come from the article's own work: enforced by the database, not just the forms.
 
-A check constraint cannot look at another table, so each backend gets a trigger.
+PostgreSQL gets its trigger here; SQLite's is kept by articles/triggers.py around each migrate.
 """
 
 from django.db import migrations
 
 MESSAGE = "featured track is not from the article's work"
-
-SQLITE = [
-    f"""
-    CREATE TRIGGER articles_featuredtrack_same_work_{event.lower()}
-    BEFORE {event} ON articles_featuredtrack
-    WHEN (SELECT work_id FROM articles_track WHERE id = NEW.track_id)
-         IS NOT (SELECT work_id FROM articles_article WHERE id = NEW.article_id)
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE.replace("'", "''")}'); END;
-    """
-    for event in ("INSERT", "UPDATE")
-]
-SQLITE_REVERSE = [f"DROP TRIGGER IF EXISTS articles_featuredtrack_same_work_{e};" for e in ("insert", "update")]
 
 POSTGRESQL = [
     f"""
@@ -56,7 +44,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
+            _run({"postgresql": POSTGRESQL}),
+            _run({"postgresql": POSTGRESQL_REVERSE}),
         ),
     ]

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
+from articles import search
 from articles.markup import ARTICLE, sanitize_html
 
 register = template.Library()
@@ -34,3 +35,9 @@ def iso_duration(value: timedelta | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{seconds}S"
+
+
+@register.filter
+def search_snippet(article) -> str:
+    """A search result's snippet: its matches highlighted, everything else escaped."""
+    return search.search_snippet(article)

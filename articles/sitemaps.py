@@ -1,0 +1,48 @@
+"""What crawlers are told: the sitemap of public pages, and robots.txt pointing at it."""
+
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpResponse
+from django.urls import reverse
+from taggit.models import Tag
+
+from .models import Article, Composer, Work
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class TagSitemap(Sitemap):
+    def items(self):
+        return Tag.objects.filter(article__in=Article.objects.published()).distinct().order_by("name")
+
+    def location(self, tag):
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+
+class ComposerSitemap(Sitemap):
+    def items(self):
+        return Composer.objects.only("slug")
+
+
+class WorkSitemap(Sitemap):
+    def items(self):
+        return Work.objects.only("slug")
+
+
+SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "composers": ComposerSitemap, "works": WorkSitemap}
+
+# Path prefixes, as robots.txt wants them. Search results are kept out: every query makes a new URL of thin,
+# duplicate content (the articles are reachable through the sitemap and the tag, composer and work pages), and
+# each crawl of one is a full-text query on the database. The comment forms (edit, delete, report) are noindex.
+DISALLOWED_PATHS = ["/admin/", "/search/", "/comments/"]
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED_PATHS), ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    """Project-wide glue: the page cache's invalidation and the health check."""
+
+    name = "soundtrack_site"
+    verbose_name = "Site"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from taggit.models import Tag
+
+        from articles.models import Article, Composer, FeaturedTrack, Section, Track, Work
+
+        from .pagecache import content_changed
+
+        def changed(**kwargs):
+            if not kwargs.get("raw"):  # not while loading fixtures
+                content_changed()
+
+        for model in (Article, Section, FeaturedTrack, Work, Composer, Track, Tag):
+            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}")
+            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}")
+        for through in (Article.tags.through, Article.composers.through, Track.composers.through):
+            m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"pagecache-m2m-{through.__name__}")

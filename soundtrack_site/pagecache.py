@@ -1,0 +1,136 @@
+"""Whole public pages cached for readers without a session, invalidated by a version stamp.
+
+Any change readers could see calls ``content_changed()``, which moves the stamp: every cached page is then stale
+at once, with no scanning of keys, on every app server sharing the cache. A scheduled article going public moves
+the stamp too, lazily, on the first request after its publish time.
+"""
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+VERSION_KEY = "pagecache:version"
+NEXT_PUBLISH_KEY = "pagecache:next-publish"
+NO_SCHEDULED_ARTICLE = 0.0
+CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
+
+
+def content_changed() -> None:
+    """Call after any change that public pages show; safe to call inside a transaction (it repeats on commit)."""
+    _move_version()
+    transaction.on_commit(_move_version)
+
+
+def _move_version(at: float | None = None) -> float:
+    version = at or time.time()
+    cache.set_many({VERSION_KEY: version}, timeout=None)
+    cache.delete(NEXT_PUBLISH_KEY)
+    return version
+
+
+def _next_scheduled_publish() -> float:
+    from articles.models import Article
+
+    upcoming = (
+        Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else NO_SCHEDULED_ARTICLE
+
+
+def current_version() -> tuple[float, float]:
+    """(version, next scheduled publish time) — moving the version if a scheduled article has just gone public."""
+    values = cache.get_many([VERSION_KEY, NEXT_PUBLISH_KEY])
+    version = values.get(VERSION_KEY) or _move_version()
+    next_publish = values.get(NEXT_PUBLISH_KEY)
+    if next_publish is None:
+        next_publish = _next_scheduled_publish()
+        cache.set(NEXT_PUBLISH_KEY, next_publish, timeout=None)
+    if next_publish and time.time() >= next_publish:
+        version = _move_version(at=max(next_publish, version))
+        next_publish = _next_scheduled_publish()
+        cache.set(NEXT_PUBLISH_KEY, next_publish, timeout=None)
+    return version, next_publish
+
+
+# The comment form's signed stamp says when the form was shown and identifies one page view, so every view
+# of a cached page gets a fresh one (the page's ETag stays that of the cached copy).
+STAMP_FIELD = re.compile(rb'(<input type="hidden" name="stamp" value=")[^"]*(")')
+
+
+def _refresh_per_view_values(response) -> None:
+    from comments.forms import new_form_stamp
+
+    content = STAMP_FIELD.sub(lambda m: m.group(1) + new_form_stamp().encode() + m.group(2), response.content)
+    if content != response.content:
+        response.content = content
+        response["Content-Length"] = str(len(content))
+
+
+def _page_key(request, version: float) -> str:
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"pagecache:page:{version!r}:{request.method == 'HEAD'}:{digest}"
+
+
+def _is_anonymous_read(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+    )
+
+
+def _is_cacheable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type", "").startswith(CACHEABLE_TYPES)
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _is_anonymous_read(request):
+            response = self.get_response(request)
+            if response.get("Cache-Control") is None:
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        version, next_publish = current_version()
+        key = _page_key(request, version)
+        response = cache.get(key)
+        if response is not None:
+            _refresh_per_view_values(response)
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if _is_cacheable(response):
+            patch_vary_headers(response, ["Cookie"])
+            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+            response["Last-Modified"] = http_date(version)
+            timeout = settings.PAGE_CACHE_SECONDS
+            if next_publish:  # never keep a page past the moment a scheduled article should appear on it
+                timeout = max(1, min(timeout, int(next_publish - time.time()) + 1))
+            response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
+            cache.set(key, response, timeout)  # template responses are rendered by now
+            response["X-Page-Cache"] = "miss"
+        elif response.get("Cache-Control") is None:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
