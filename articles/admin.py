@@ -1,15 +1,35 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, F, Value, When
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, F, ImageField, Value, When
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from soundtrack_site.pagecache import content_changed
 
-from .models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, Track, Work
+from .admin_workflow import MARKDOWN_TEXTAREAS, EditorialAdminMixin, ScheduleFilter, keeps_revisions
+from .forms import ArticleFromTemplateForm
+from .models import (
+    MAX_POSITION,
+    Article,
+    ArticleTemplate,
+    ArticleTemplateSection,
+    Composer,
+    FeaturedTrack,
+    Section,
+    Track,
+    Work,
+)
+from .placeholders import ArticleText, fill_article_placeholders, placeholders_left, structured_fills
+
+# The file picker offers only the types the site accepts (the content is checked on upload all the same).
+IMAGE_FIELD_OVERRIDES = {ImageField: {"widget": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}}
 
 
 class TrackInline(admin.TabularInline):
@@ -24,6 +44,7 @@ class WorkAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "year", "track_count"]
     list_filter = ["kind"]
     search_fields = ["title"]
+    ordering = ["title", "year"]  # a grouped (annotated) queryset ignores Meta.ordering; autocomplete pages it
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TrackInline]
     fieldsets = [
@@ -46,8 +67,10 @@ class ComposerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "bio"]}),
+        ("Photo", {"fields": ["photo", "photo_alt"]}),
         ("External identifiers", {"fields": ["musicbrainz_id", "wikidata_id", "imdb_id"]}),
     ]
+    formfield_overrides = IMAGE_FIELD_OVERRIDES
 
 
 @admin.register(Track)
@@ -96,16 +119,70 @@ class PositionedInlineFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
+def submitted_rows(formset) -> list[dict]:
+    """The cleaned rows a valid formset saves, in the order of their positions (rows without one go last)."""
+    rows = [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+    return sorted(rows, key=lambda row: (row.get("position") is None, row.get("position") or 0))
+
+
+class ArticleSectionFormSet(PositionedInlineFormSet):
+    """An article's sections. Once the article's fields, these sections and the featured tracks are valid, a
+    publish or schedule of a text with placeholders left is refused here (ArticleAdmin._create_formsets links
+    the featured tracks): Django validates the form and each formset apart, and has no hook for the whole."""
+
+    featured_tracks_formset = None
+    composer_ids: tuple[str, ...] = ()
+
+    def clean(self):
+        super().clean()
+        featured_tracks = self.featured_tracks_formset
+        if (
+            featured_tracks is None
+            or self.instance.status == Article.Status.DRAFT
+            or any(self.errors)
+            or not featured_tracks.is_valid()
+        ):
+            return
+        if left := self.submitted_text().placeholders():
+            self.placeholders_refused = left
+            raise ValidationError(
+                "An article with placeholders left cannot be published or scheduled. Replace them, or save the "
+                "article as a draft: %(placeholders)s.",
+                code="placeholders_left",
+                params={"placeholders": "; ".join(map(str, left))},
+            )
+
+    def submitted_text(self) -> ArticleText:
+        """The article's text as it would be saved, placeholders its work, composers and tracks answer filled."""
+        article, sections, tracks = self.instance, submitted_rows(self), submitted_rows(self.featured_tracks_formset)
+        text = ArticleText(
+            title=article.title,
+            standfirst=article.standfirst,
+            sections=[(row["heading"], row["body"]) for row in sections],
+            notes=[row.get("note", "") for row in tracks],
+            seo_description=article.seo_description,
+        )
+        composers = Composer.objects.filter(pk__in=[pk for pk in self.composer_ids if pk.isdigit()])
+        fills = structured_fills(
+            work_title=article.work.title if article.work_id else "",
+            composer_names=[composer.name for composer in composers],
+            track_titles=text.tracks_not_named([row["track"].title for row in tracks]),
+        )
+        return text.filled(fills)
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    formfield_overrides = MARKDOWN_TEXTAREAS
     form = PositionedInlineForm
-    formset = PositionedInlineFormSet
+    formset = ArticleSectionFormSet
     extra = 0
     fields = [("position", "numbered"), "heading", "body"]
 
 
 class FeaturedTrackInline(admin.StackedInline):
     model = FeaturedTrack
+    formfield_overrides = MARKDOWN_TEXTAREAS
     form = PositionedInlineForm
     formset = PositionedInlineFormSet
     extra = 0
@@ -121,9 +198,9 @@ class FeaturedTrackInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
     list_display = ["title", "work", "status_label", "publish_at", "author", "updated_at"]
-    list_filter = ["status", "work", "composers", "tags"]
+    list_filter = ["status", ScheduleFilter, "work", "composers", "tags"]
     list_select_related = ["work", "author"]
     search_fields = ["title", "standfirst", "work__title", "composers__name"]
     date_hierarchy = "publish_at"
@@ -134,9 +211,11 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["author", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "work", "composers", "tags"]}),
+        ("Cover image", {"fields": ["cover", "cover_alt"]}),
         ("Publishing", {"fields": ["status", "publish_at", "comments_open", "seo_description"]}),
         ("History", {"classes": ["collapse"], "fields": ["author", "created_at", "updated_at"]}),
     ]
+    formfield_overrides = IMAGE_FIELD_OVERRIDES
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, article):
@@ -149,21 +228,88 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        fill_article_placeholders(form.instance)
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if request.method == "POST" and Section in by_model and FeaturedTrack in by_model:
+            by_model[Section].featured_tracks_formset = by_model[FeaturedTrack]
+            by_model[Section].composer_ids = tuple(request.POST.getlist("composers"))
+        return formsets, inline_instances
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        sections = next(
+            (inline.formset for inline in context["inline_admin_formsets"] if inline.formset.model is Section), None
+        )
+        refused = getattr(sections, "placeholders_refused", None)
+        context["placeholders_refused"] = bool(refused)
+        # On a POST the article's fields hold what was submitted, its sections what is saved: list only all-saved.
+        context["placeholders_left"] = refused or (placeholders_left(obj) if obj and request.method == "GET" else [])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        from_template = self.admin_site.admin_view(self.add_from_template_view)
+        return [
+            path("from-template/", from_template, name="articles_article_from_template"),
+            *super().get_urls(),
+        ]
+
+    def add_from_template_view(self, request):
+        """Create a draft from a template and the work it is about, then edit it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleFromTemplateForm(
+            request.POST or None, initial={"template": request.GET.get("template")}, admin_site=self.admin_site
+        )
+        if form.is_valid():
+            template = form.cleaned_data["template"]
+            article = template.create_article(work=form.cleaned_data["work"], author=request.user)
+            self.log_addition(request, article, [{"added": {}}])
+            self.message_user(
+                request,
+                f"The draft “{article}” was created from the template “{template}”. Replace the placeholders "
+                "listed below: choosing the composers and featured tracks fills some of them when you save.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "New article from a template",
+            "form": form,
+            "templates": ArticleTemplate.objects.prefetch_related("sections"),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/from_template.html", context)
+
+    @keeps_revisions("Published with the bulk action.")
     @admin.action(description="Publish selected articles now", permissions=["change"])
     def publish(self, request, queryset):
         now = timezone.now()
+        refused = {
+            article: left
+            for article in queryset.prefetch_related("sections", "featured_tracks").order_by("title", "pk")
+            if (left := placeholders_left(article))
+        }
         # One UPDATE: a second one would re-apply the changelist's filters (a date drill-down on publish_at)
         # after the first had moved publish_at, and miss the very rows it should publish.
-        count = queryset.update(
+        count = queryset.exclude(pk__in=[article.pk for article in refused]).update(
             status=Article.Status.PUBLISHED,
             publish_at=Case(When(publish_at__lte=now, then=F("publish_at")), default=Value(now)),
             updated_at=now,
         )
         content_changed()  # an update() sends no signals
-        self.message_user(
-            request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
-        )
+        if count or not refused:
+            self.message_user(
+                request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
+            )
+        if refused:
+            self.message_user(request, refused_publishing_message(refused), messages.WARNING)
 
+    @keeps_revisions("Unpublished with the bulk action.")
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
@@ -171,3 +317,41 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS
         )
+
+
+def refused_publishing_message(refused: dict[Article, list]) -> str:
+    count = len(refused)
+    lines = "; ".join(f"“{article}”: {', '.join(map(str, left))}" for article, left in refused.items())
+    return ngettext(
+        "%(count)d article was not published, because placeholders are left in it: %(lines)s.",
+        "%(count)d articles were not published, because placeholders are left in them: %(lines)s.",
+        count,
+    ) % {"count": count, "lines": lines}
+
+
+class ArticleTemplateSectionInline(admin.StackedInline):
+    model = ArticleTemplateSection
+    form = PositionedInlineForm
+    formset = PositionedInlineFormSet
+    extra = 0
+    fields = [("position", "numbered"), "heading", "body"]
+
+
+@admin.register(ArticleTemplate)
+class ArticleTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "section_count", "new_article_link"]
+    search_fields = ["name", "description"]
+    fields = ["name", "description", "title", "standfirst", "suggested_tags"]
+    inlines = [ArticleTemplateSectionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(section_total=Count("sections"))
+
+    @admin.display(description="Sections", ordering="section_total")
+    def section_count(self, template):
+        return template.section_total
+
+    @admin.display(description="New article")
+    def new_article_link(self, template):
+        url = reverse("admin:articles_article_from_template")
+        return format_html('<a href="{}?template={}">New article from this template</a>', url, template.pk)

@@ -3,7 +3,7 @@
 The work and the composer are invented on purpose, so that no real person or score is misdescribed.
 """
 
-import re
+from collections import deque
 from datetime import timedelta
 from urllib.parse import quote_plus
 
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, Composer, FeaturedTrack, Section, Track, Work
+from .placeholders import fill_placeholders
 from .seed import load_seed
 
 DEMO_ARTICLE_SLUG = "why-the-glass-orchards-soundtrack-deserves-more-recognition"
@@ -67,21 +68,9 @@ DISCUSSION_TAGS = ["Soundtrack", "FilmMusic", "UnderratedScores", "MusicApprecia
                    "GameMusic", "TVMusic"]  # fmt: skip
 
 
-def fill_placeholders(text: str, fills: dict[str, str | list[str]], used: dict[str, int]) -> str:
-    """Replace each known placeholder; list values are consumed in order across calls (tracked in ``used``)."""
-
-    def replace(match: re.Match) -> str:
-        placeholder = match.group(0)
-        value = fills.get(placeholder)
-        if value is None:
-            return placeholder
-        if isinstance(value, list):
-            index = used.get(placeholder, 0)
-            used[placeholder] = index + 1
-            return value[min(index, len(value) - 1)]
-        return value
-
-    return re.sub(r"\[[^\[\]]+\]", replace, text)
+def demo_fills() -> dict[str, str | deque[str]]:
+    """FILLS with each list as a queue of its own, used up in order of appearance."""
+    return {placeholder: deque(value) if isinstance(value, list) else value for placeholder, value in FILLS.items()}
 
 
 def parse_duration(text: str) -> timedelta:
@@ -131,11 +120,11 @@ def load_demo_content(*, reset: bool = False) -> tuple[Article, bool]:
         existing.delete()
 
     seed = load_seed()
-    used: dict[str, int] = {}
+    fills = demo_fills()
     article = Article.objects.create(
         title=f"Why {WORK_TITLE}’s Soundtrack Deserves More Recognition",
         slug=DEMO_ARTICLE_SLUG,
-        standfirst=fill_placeholders(seed.intro, FILLS, used),
+        standfirst=fill_placeholders(seed.intro, fills),
         work=work,
         status=Article.Status.PUBLISHED,
         publish_at=timezone.now(),
@@ -149,9 +138,9 @@ def load_demo_content(*, reset: bool = False) -> tuple[Article, bool]:
         sections[position] = Section.objects.create(
             article=article,
             position=position,
-            heading=fill_placeholders(seed_section.heading, FILLS, used),
+            heading=fill_placeholders(seed_section.heading, fills),
             numbered=seed_section.numbered,
-            body=fill_placeholders(seed_section.body, FILLS, used),
+            body=fill_placeholders(seed_section.body, fills),
         )
     for position, (track_number, section_number, where, at, note) in enumerate(FEATURED, start=1):
         FeaturedTrack.objects.create(

@@ -13,7 +13,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
+from taggit.utils import parse_tags
 
-from . import validators
+from . import images, validators
 from .markup import render_markdown
+from .placeholders import ArticleText, structured_fills
 
 MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
 
@@ -131,6 +133,17 @@ class Composer(SluggedModel):
     )
     wikidata_id = models.CharField("Wikidata item", max_length=20, blank=True, validators=[validators.wikidata_id])
     imdb_id = models.CharField("IMDb name", max_length=12, blank=True, validators=[validators.imdb_name_id])
+    photo = models.ImageField(
+        upload_to=images.composer_photo_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[images.validate_composer_photo],
+        help_text="Optional. A JPEG, PNG or WebP portrait; smaller copies are made for each screen size.",
+    )
+    photo_alt = models.CharField(
+        "photo alt text", max_length=300, blank=True, help_text="What the photo shows. Required with a photo."
+    )
+    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -140,10 +153,19 @@ class Composer(SluggedModel):
 
     def save(self, *args, **kwargs):
         self.bio_html = render_markdown(self.bio, id_prefix="bio-")
+        self.photo_renditions = images.refresh_renditions(self.photo, self.photo_renditions)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:composer", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if errors := images.alt_text_error(self.photo, self.photo_alt, "photo_alt"):
+            raise ValidationError(errors)
+
+    @property
+    def photo_image(self) -> images.ResponsiveImage | None:
+        return images.ResponsiveImage.of(self.photo, self.photo_renditions, self.photo_alt)
 
     def external_links(self) -> list[tuple[str, str]]:
         links = []
@@ -182,6 +204,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
             publish_at__lte=at or timezone.now(),
+        )
+
+    def upcoming(self, *, at=None):
+        """Scheduled articles whose publish time has not come yet, the next one first."""
+        return self.filter(status=Article.Status.SCHEDULED, publish_at__gt=at or timezone.now()).order_by(
+            "publish_at", "pk"
         )
 
     def visible_to(self, user):
@@ -305,6 +333,21 @@ class Article(SluggedModel):
         null=True, blank=True, help_text="When readers can see it. Required to publish or schedule."
     )
     comments_open = models.BooleanField(default=True)
+    cover = models.ImageField(
+        "cover image",
+        upload_to=images.cover_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[images.validate_cover_image],
+        help_text="A JPEG, PNG or WebP image, wide rather than tall; smaller copies are made for each screen size.",
+    )
+    cover_alt = models.CharField(
+        "cover alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with a cover image.",
+    )
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
     seo_description = models.CharField(
         "SEO description", max_length=160, blank=True, help_text="For search engines; the standfirst if empty."
     )
@@ -331,13 +374,16 @@ class Article(SluggedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
+        self.render_html()
+        self.cover_renditions = images.refresh_renditions(self.cover, self.cover_renditions)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     def clean(self):
+        if errors := images.alt_text_error(self.cover, self.cover_alt, "cover_alt"):
+            raise ValidationError(errors)
         if self.status != self.Status.DRAFT and not self.publish_at:
             if self.status == self.Status.PUBLISHED:
                 self.publish_at = timezone.now()
@@ -350,6 +396,10 @@ class Article(SluggedModel):
                 {"status": "The publish time is in the future: choose “Scheduled” to publish it then."},
                 code="published_in_future",
             )
+
+    @property
+    def cover_image(self) -> images.ResponsiveImage | None:
+        return images.ResponsiveImage.of(self.cover, self.cover_renditions, self.cover_alt)
 
     @property
     def is_public(self) -> bool:
@@ -377,11 +427,16 @@ class Article(SluggedModel):
             later.order_by("publish_at", "pk").first(),
         )
 
+    def render_html(self) -> None:
+        """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too)."""
+        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
+
     def numbered_sections(self) -> list[tuple[int | None, "Section", list["FeaturedTrack"]]]:
         """Each section with its number (a conclusion has none) and the featured tracks it discusses."""
         tracks_by_section: dict[int, list[FeaturedTrack]] = {}
         for featured in self.featured_tracks.all():
-            tracks_by_section.setdefault(featured.section_id, []).append(featured)
+            if featured.section_id is not None:
+                tracks_by_section.setdefault(featured.section_id, []).append(featured)
         result, number = [], 0
         for section in self.sections.all():
             if section.numbered:
@@ -446,9 +501,13 @@ class Section(models.Model):
         if self.position is None:
             last = self.article.sections.aggregate(models.Max("position"))["position__max"]
             self.position = (last or 0) + 1
+        self.render_html()
+        super().save(*args, **kwargs)
+
+    def render_html(self) -> None:
+        """Render the body's Markdown (with ids under the section's anchor) and count its words."""
         self.body_html = render_markdown(self.body, id_prefix=f"{self.anchor}-")
         self.word_count = word_count(self.heading) + word_count(self.body)
-        super().save(*args, **kwargs)
 
     @property
     def anchor(self) -> str:
@@ -502,8 +561,12 @@ class FeaturedTrack(models.Model):
         if self.position is None:
             last = self.article.featured_tracks.aggregate(models.Max("position"))["position__max"]
             self.position = (last or 0) + 1
-        self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
+        self.render_html()
         super().save(*args, **kwargs)
+
+    def render_html(self) -> None:
+        """Render the note's Markdown, with ids under the track's position."""
+        self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
 
     def clean(self):
         errors = {}
@@ -518,3 +581,92 @@ class FeaturedTrack(models.Model):
             errors["section"] = ValidationError("Choose a section of this article.", code="section_of_other_article")
         if errors:
             raise ValidationError(errors)
+
+
+class ArticleTemplate(models.Model):
+    """The skeleton of an article: title, standfirst and sections with [placeholders] for the editor to fill."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="What the template is for, for editors choosing one.")
+    title = models.CharField(
+        "title skeleton",
+        max_length=200,
+        blank=True,
+        help_text="The new article's title; [title] becomes the work's title.",
+    )
+    standfirst = models.TextField(
+        "standfirst skeleton",
+        blank=True,
+        help_text="Markdown. Guidance for the writer goes in square brackets: [reason: …] is a placeholder.",
+    )
+    suggested_tags = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated tags that each new article starts with."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def tag_names(self) -> list[str]:
+        return parse_tags(self.suggested_tags)
+
+    @transaction.atomic
+    def create_article(self, *, work: Work, author=None) -> "Article":
+        """A draft with this template's title, standfirst, sections and tags, the work's title filled in."""
+        sections = list(self.sections.all())
+        text = ArticleText(
+            title=self.title or self.name,
+            standfirst=self.standfirst,
+            sections=[(section.heading, section.body) for section in sections],
+        ).filled(structured_fills(work_title=work.title))
+        max_title_length = Article._meta.get_field("title").max_length
+        article = Article.objects.create(
+            title=Truncator(text.title).chars(max_title_length),
+            standfirst=text.standfirst,
+            work=work,
+            author=author,
+            status=Article.Status.DRAFT,
+        )
+        for position, (section, (heading, body)) in enumerate(zip(sections, text.sections, strict=True), start=1):
+            Section.objects.create(
+                article=article, position=position, heading=heading, numbered=section.numbered, body=body
+            )
+        article.tags.add(*self.tag_names())
+        return article
+
+
+class ArticleTemplateSection(models.Model):
+    template = models.ForeignKey(ArticleTemplate, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=[MaxValueValidator(MAX_POSITION)],
+        help_text="Order in the template; left empty, it goes last.",
+    )
+    heading = models.CharField(max_length=200)
+    numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
+    body = models.TextField(
+        "body skeleton",
+        blank=True,
+        help_text="Markdown. Guidance for the writer goes in square brackets: [example: …] is a placeholder.",
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "position"],
+                name="articletemplatesection_unique_position",
+                violation_error_message="Two sections of this template have the same position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            last = self.template.sections.aggregate(models.Max("position"))["position__max"]
+            self.position = (last or 0) + 1
+        super().save(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .images import ResponsiveImage
 from .models import Article, Composer, FeaturedTrack, Work
 from .templatetags.soundtrack import iso_duration
 
@@ -35,6 +36,7 @@ def article_graph(request: HttpRequest, article: Article) -> dict:
 def blog_posting(request: HttpRequest, article: Article) -> dict:
     url = request.build_absolute_uri(article.get_absolute_url())
     featured_tracks = article.featured_tracks.all()
+    cover = article.cover_image
     return _without_empty(
         {
             "@type": "BlogPosting",
@@ -42,6 +44,7 @@ def blog_posting(request: HttpRequest, article: Article) -> dict:
             "description": article.meta_description,
             "url": url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "image": cover and image_object(request, cover),
             "datePublished": article.publish_at,
             "dateModified": article.updated_at,
             "author": article.author and {"@type": "Person", "name": article.byline},
@@ -56,6 +59,15 @@ def blog_posting(request: HttpRequest, article: Article) -> dict:
             "mentions": [music_recording(featured, article.composers.all()) for featured in featured_tracks],
         }
     )
+
+
+def image_object(request: HttpRequest, image: ResponsiveImage) -> dict:
+    return {
+        "@type": "ImageObject",
+        "url": request.build_absolute_uri(image.src),
+        "width": image.width,
+        "height": image.height,
+    }
 
 
 def creative_work(work: Work) -> dict:

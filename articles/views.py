@@ -70,6 +70,8 @@ class ArticleDetailView(DetailView):
         context["is_preview"] = not article.is_public
         context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())
         context["structured_data"] = json_ld_script(article_graph(self.request, article))
+        if cover := article.cover_image:
+            context["share_image_url"] = self.request.build_absolute_uri(cover.src)
         if article.is_public:
             context["previous_article"], context["next_article"] = article.neighbours()
         return context
@@ -97,6 +99,8 @@ class ComposerView(ArticleListMixin, ListView):
         return self.get_articles().filter(composers=self.composer)
 
     def get_context_data(self, **kwargs):
+        if photo := self.composer.photo_image:
+            kwargs["share_image_url"] = self.request.build_absolute_uri(photo.src)
         return super().get_context_data(composer=self.composer, **kwargs)
 
     def get_canonical_path(self) -> str:

@@ -1,9 +1,14 @@
-"""Fixed-window rate limits kept in Django's cache, so every app server sharing Redis shares the counts."""
+"""Fixed-window rate limits kept in the "ratelimit" cache, so every app server sharing Redis shares the counts."""
 
 import hashlib
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
+from redis.exceptions import RedisError
+
+
+class RateLimitUnavailable(Exception):
+    """The counters cannot be reached; the caller decides whether to fail open or closed."""
 
 
 def _key(scope: str, identity: str, window: int) -> str:
@@ -13,11 +18,15 @@ def _key(scope: str, identity: str, window: int) -> str:
 
 def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
     """Count one attempt; True while the identity stays within ``limit`` attempts per ``window`` seconds."""
+    counters = caches["ratelimit"]
     key = _key(scope, identity, window)
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+        counters.add(key, 0, timeout=window + 1)
+        try:
+            count = counters.incr(key)
+        except ValueError:  # expired between add and incr
+            counters.add(key, 1, timeout=window + 1)
+            count = 1
+    except (RedisError, OSError) as error:
+        raise RateLimitUnavailable(str(error)) from error
     return count <= limit

@@ -1,5 +1,6 @@
 """Every write to the discussion that has more than one step: posting, editing, deleting, reporting, moderating."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +16,8 @@ from . import moderation, ratelimit
 from .markup import render_comment
 from .models import Comment, CommentReport, ModerationEvent
 from .notifications import notify_moderators
+
+logger = logging.getLogger(__name__)
 
 
 class CommentRefused(Exception):
@@ -43,8 +46,21 @@ def comments_are_open(article: Article) -> bool:
 
 def _check_rate_limits(*, client: Client, email: str) -> None:
     limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_LIMIT_WINDOW_SECONDS
-    within_ip = ratelimit.hit("comment-ip", client.ip_address or "unknown", limit=limit, window=window)
-    within_email = ratelimit.hit("comment-email", email, limit=limit, window=window)
+    try:
+        within_ip = ratelimit.hit("comment-ip", client.ip_address or "unknown", limit=limit, window=window)
+        within_email = ratelimit.hit("comment-email", email, limit=limit, window=window)
+    except ratelimit.RateLimitUnavailable:
+        logger.warning(
+            "Comment rate limits unavailable; failing %s.",
+            "open" if settings.COMMENTS_RATE_LIMIT_FAIL_OPEN else "closed",
+        )
+        if settings.COMMENTS_RATE_LIMIT_FAIL_OPEN:
+            return
+        raise CommentRefused(
+            "Comments are paused for a moment while we fix a problem. Please post again in a few minutes; "
+            "your text is kept below.",
+            code="unavailable",
+        ) from None
     if not (within_ip and within_email):
         raise CommentRefused(
             f"You are commenting too quickly: at most {limit} comments every {window} seconds. "

@@ -17,7 +17,7 @@ from .discussion import own_comment_ids, remember_own_comment
 from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
 
-REFUSAL_STATUS = {"rate_limited": 429, "closed": 403}
+REFUSAL_STATUS = {"rate_limited": 429, "closed": 403, "unavailable": 503}
 
 
 def csrf_for_signed_in_users(view):

@@ -12,7 +12,6 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
@@ -38,12 +37,7 @@ def _move_version(at: float | None = None) -> float:
 def _next_scheduled_publish() -> float:
     from articles.models import Article
 
-    upcoming = (
-        Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__gt=timezone.now())
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
+    upcoming = Article.objects.upcoming().values_list("publish_at", flat=True).first()
     return upcoming.timestamp() if upcoming else NO_SCHEDULED_ARTICLE
 
 

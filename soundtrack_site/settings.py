@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "reversion",
     "articles",
     "comments",
     "soundtrack_site.apps.SiteConfig",
@@ -107,9 +108,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        # Pages, sessions' cache, search-free reads: served from the database when Redis is down.
+        "default": {"BACKEND": "soundtrack_site.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
+        # Rate-limit counters: errors reach the rate limiter, which fails open or closed as configured.
+        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
 
 # Sessions live in the cache (Redis in production) with the database behind it: no query on most requests.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -158,7 +167,9 @@ STORAGES = {
 }
 # Without collected files, WhiteNoise serves straight from the apps' and project's static folders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
-MEDIA_URL = "media/"
+# Uploads (covers, composer photos) go through STORAGES["default"]: these folders in development, object storage
+# in production (docs/SCALING.md). DJANGO_MEDIA_URL may be a full URL (a CDN or a bucket's public address).
+MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="media/")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Security. Behind HTTPS (the production default) cookies are secure, HTTP redirects to HTTPS and HSTS is sent.
@@ -220,6 +231,17 @@ LISTENING_LINK_HOSTS = env.list(
     ],
 )
 
+# Images editors upload (articles/images.py): JPEG, PNG or WebP, checked by content; at most IMAGE_MAX_BYTES and
+# IMAGE_MAX_DIMENSION pixels on each side, at least the minimum size of their use; resized on save to each of
+# IMAGE_RENDITION_WIDTHS (no wider than the original) for srcset.
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+IMAGE_MAX_DIMENSION = env.int("IMAGE_MAX_DIMENSION", default=8000)
+COVER_IMAGE_MIN_WIDTH = env.int("COVER_IMAGE_MIN_WIDTH", default=800)
+COVER_IMAGE_MIN_HEIGHT = env.int("COVER_IMAGE_MIN_HEIGHT", default=400)
+COMPOSER_PHOTO_MIN_WIDTH = env.int("COMPOSER_PHOTO_MIN_WIDTH", default=320)
+COMPOSER_PHOTO_MIN_HEIGHT = env.int("COMPOSER_PHOTO_MIN_HEIGHT", default=320)
+IMAGE_RENDITION_WIDTHS = env.list("IMAGE_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
+
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGGING = {
@@ -255,7 +277,16 @@ COMMENTS_SPAM_FILE_EXTENSIONS = env.list(
 COMMENTS_MIN_SECONDS_TO_POST = env.int("COMMENTS_MIN_SECONDS_TO_POST", default=3)
 COMMENTS_MAX_FORM_AGE_SECONDS = env.int("COMMENTS_MAX_FORM_AGE_SECONDS", default=24 * 60 * 60)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)  # comments per client IP, and per email...
+# When the rate-limit store (Redis) is down: let comments through (open) or refuse them with a 503 (closed).
+COMMENTS_RATE_LIMIT_FAIL_OPEN = env.bool("COMMENTS_RATE_LIMIT_FAIL_OPEN", default=True)
 COMMENTS_RATE_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_RATE_LIMIT_WINDOW_SECONDS", default=60)  # ...per window
 COMMENTS_DUPLICATE_WINDOW_MINUTES = env.int("COMMENTS_DUPLICATE_WINDOW_MINUTES", default=24 * 60)
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])  # default: the Moderators group
 COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=10)
+
+# The benchmark harness (bench/, `make bench`): its app (data generator), the /bench/ceiling/ page and a query-count
+# header. Never on in production.
+BENCH_ENABLED = env.bool("BENCH_ENABLED", default=False)
+if BENCH_ENABLED:
+    INSTALLED_APPS += ["bench"]
+    MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]

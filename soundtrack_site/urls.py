@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -9,6 +11,8 @@ from . import views
 admin.site.site_header = "Soundtrack site administration"
 admin.site.site_title = "Soundtrack site"
 
+handler500 = "soundtrack_site.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -17,3 +21,9 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]
+
+if settings.BENCH_ENABLED:  # the benchmark's ceiling page (bench/)
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))
+
+if settings.DEBUG:  # uploaded media; in production the web server or the object storage serves them
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,8 +1,12 @@
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.defaults import server_error as django_server_error
 
 HEALTH_KEY = "healthz:probe"
 
@@ -26,3 +30,13 @@ def healthz(request):
             checks["cache"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+@never_cache
+def server_error(request):
+    """A database that cannot be reached is an outage, not a bug: say so with a 503 the client may retry."""
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return django_server_error(request)

@@ -4,11 +4,13 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so cached pages or counters never leak between tests."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "ratelimit"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "ratelimit"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +19,17 @@ def _page_cache_only_where_asked(request, settings):
     of its own, marked ``page_cache``."""
     if "page_cache" not in request.keywords:
         settings.PAGE_CACHE_SECONDS = 0
+
+
+def _register_hypothesis_profiles():
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("default", max_examples=200, deadline=None)
+    # The slow run of `make reliability`: 10,000 generated documents per property.
+    settings.register_profile("slow", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+_register_hypothesis_profiles()

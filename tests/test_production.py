@@ -152,8 +152,10 @@ class TestHealthCheck:
 
         assert status == 503 and '"database": "error' in body
 
-    def test_healthz_answers_503_when_the_configured_cache_is_unreachable(self):
-        status, body = self.probe(REDIS_URL="redis://127.0.0.1:9/0")
+    def test_healthz_answers_503_when_the_configured_cache_is_unreachable(self, tmp_path):
+        reachable_database = f"sqlite:///{tmp_path / 'health.sqlite3'}"
+
+        status, body = self.probe(REDIS_URL="redis://127.0.0.1:9/0", DATABASE_URL=reachable_database)
 
         assert status == 503 and '"cache": "error' in body and '"database": "ok"' in body
 
@@ -173,3 +175,60 @@ def test_admin_sign_in_is_locked_after_the_configured_number_of_failures(client,
     )
     assert right_password.status_code == 429, "a locked-out address cannot sign in even with the right password"
     assert "Too many failed sign-in attempts" in right_password.content.decode()
+
+
+class TestOutages:
+    def get_home(self, **env: str) -> tuple[int, str]:
+        code = (
+            "from django.test import Client; r = Client(raise_request_exception=False).get('/');"
+            "print(r.status_code, r.get('Retry-After'), r.content.decode().replace(chr(10), ' '))"
+        )
+        result = run_manage(
+            "shell", "--verbosity", "0", "-c", code, DJANGO_SECRET_KEY="outage-test-secret", DJANGO_HTTPS="0",
+            DJANGO_ALLOWED_HOSTS="testserver", DJANGO_STATIC_MANIFEST="0", **env,
+        )  # fmt: skip
+        status, retry_after, body = result.stdout.strip().split(" ", 2)
+        return int(status), retry_after, body
+
+    def test_an_unreachable_database_gets_a_clear_503_page_not_a_traceback(self):
+        status, retry_after, body = self.get_home(DATABASE_URL="postgres://postgres@127.0.0.1:9/nowhere")
+
+        assert (status, retry_after) == (503, "30")
+        assert "Back in a moment" in body and "Traceback" not in body
+
+    def test_pages_are_served_from_the_database_when_redis_is_down(self, tmp_path):
+        database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'outage.sqlite3'}", "DJANGO_SECRET_KEY": "x"}
+        assert run_manage("migrate", "--no-input", DJANGO_DEBUG="1", **database).returncode == 0
+
+        status, _, body = self.get_home(REDIS_URL="redis://127.0.0.1:9/0", DATABASE_URL=database["DATABASE_URL"])
+
+        assert status == 200 and "Latest articles" in body
+
+
+@pytest.mark.django_db
+class TestRateLimitsWithoutTheirStore:
+    @pytest.fixture
+    def unreachable_counters(self, settings):
+        settings.CACHES = settings.CACHES | {
+            "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+        }
+        settings.COMMENTS_MIN_SECONDS_TO_POST = 0
+
+    def post(self, client):
+        article = ArticleFactory()
+        page = client.get(article.get_absolute_url()).content.decode()
+        stamp = page.split('name="stamp" value="')[1].split('"')[0]
+        form = {"author_name": "Ada", "author_email": "ada@example.com", "body": "Still here?", "stamp": stamp}
+        return client.post(f"{article.get_absolute_url()}comments/", form)
+
+    def test_they_fail_open_by_default(self, client, unreachable_counters):
+        assert self.post(client).status_code == 302
+
+    def test_they_fail_closed_when_configured(self, client, unreachable_counters, settings):
+        settings.COMMENTS_RATE_LIMIT_FAIL_OPEN = False
+
+        response = self.post(client)
+
+        assert response.status_code == 503
+        assert "Comments are paused for a moment" in response.content.decode()
+        assert "Still here?" in response.content.decode()

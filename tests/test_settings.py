@@ -63,7 +63,7 @@ def test_database_url_cache_hosts_and_email_come_from_the_environment():
         "soundtrack",
         "db.internal",
         "6543",
-        "django.core.cache.backends.redis.RedisCache",
+        "soundtrack_site.cache.ResilientRedisCache",
         "['soundtrack.example',",
         "'www.soundtrack.example']",
         "django.core.mail.backends.smtp.EmailBackend",

@@ -60,3 +60,26 @@ def screenshot():
         return path
 
     return take
+
+
+# Data migrations whose rows browser tests rely on: the Editors and Moderators groups, the built-in article template.
+DATA_MIGRATIONS = [("articles", "0003_editor_and_moderator_groups"), ("articles", "0007_article_templates")]
+
+
+@pytest.fixture
+def data_from_migrations(transactional_db):
+    """Create again the rows of DATA_MIGRATIONS, which the flush after an earlier transactional test removed.
+
+    (serialized_rollback cannot restore them here: that flush recreates the content types, and reloading the
+    serialized ones then collides with them.)
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection)
+    for key in DATA_MIGRATIONS:
+        state_apps = loader.project_state(key, at_end=True).apps
+        for operation in loader.get_migration(*key).operations:
+            if isinstance(operation, RunPython):
+                operation.code(state_apps, None)

@@ -10,7 +10,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def article():
+def article(data_from_migrations):  # the Moderators group
     article = ArticleFactory(title="Why The Glass Orchard's score matters")
     SectionFactory(article=article, heading="The emotional depth", body="Listen closely.")
     FeaturedTrackFactory(article=article, track=TrackFactory(work=article.work, title="Harvest of Light"))

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from articles.models import Article
@@ -274,7 +274,7 @@ class TestRateLimits:
                 post(article, client=same_address)
             assert refusal(article=article, client=same_address).code == "rate_limited"
 
-            cache.clear()
+            caches["ratelimit"].clear()
 
             assert post(article, client=same_address).pk
 

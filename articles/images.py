@@ -1,0 +1,241 @@
+"""Uploaded images: article covers and composer photos.
+
+An upload is checked by its content (Pillow reads it; the file name proves nothing), stored through the field's
+storage under a name of its real type, and resized into a few renditions (WebP) stored the same way, so that an
+object storage backend can replace the file system without a change here. Pages show the renditions through a
+``ResponsiveImage`` (``src``, ``srcset``, ``width``, ``height``, ``alt``).
+"""
+
+import secrets
+import warnings
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# What editors may upload, by the format Pillow reads in the file, and the extension it is stored under.
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ACCEPTED_FORMATS_TEXT = "a JPEG, PNG or WebP image"
+RENDITION_FORMAT, RENDITION_EXTENSION, RENDITION_QUALITY = "WEBP", "webp", 82
+
+
+class NotAnAcceptedImage(ValueError):
+    """The content is not an image Pillow can read (``image_format`` is None), or not of an accepted format."""
+
+    def __init__(self, image_format: str | None):
+        super().__init__(image_format or "not an image")
+        self.image_format = image_format
+
+
+def cover_upload_to(instance, filename: str) -> str:
+    return _unique_name("articles/covers", filename)
+
+
+def composer_photo_upload_to(instance, filename: str) -> str:
+    return _unique_name("composers/photos", filename)
+
+
+def _unique_name(folder: str, filename: str) -> str:
+    """A new name for every upload: replacing an image never reuses a URL that a browser or a CDN has cached."""
+    path = PurePosixPath(filename)
+    stem = slugify(path.stem)[:50].strip("-") or "image"
+    return f"{folder}/{stem}-{secrets.token_hex(4)}{path.suffix.lower()}"
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Open (lazily: the header only) an image of an accepted format, or raise ``NotAnAcceptedImage``.
+
+    Pillow refuses images of absurd pixel counts with ``Image.DecompressionBombError``.
+    """
+    try:
+        with warnings.catch_warnings():
+            # IMAGE_MAX_DIMENSION refuses huge images; Pillow's own warning about them would only repeat it.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(BytesIO(data))
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise NotAnAcceptedImage(None) from error
+    if image.format not in ACCEPTED_FORMATS:
+        raise NotAnAcceptedImage(image.format)
+    return image
+
+
+def _read(file) -> bytes:
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    return data
+
+
+def check_upload(file: FieldFile, *, min_width: int, min_height: int) -> None:
+    """Refuse a new upload that is not an accepted image, is too heavy, or too small or too large in pixels."""
+    if getattr(file, "_committed", True):
+        return  # stored already: it was checked when it was uploaded, under the limits of that day
+    if file.size > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            "This image is %(size)s; the limit is %(limit)s.",
+            code="image_too_heavy",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(settings.IMAGE_MAX_BYTES)},
+        )
+    limit = settings.IMAGE_MAX_DIMENSION
+    try:
+        image = open_image(_read(file))
+    except NotAnAcceptedImage as error:
+        detail = f" (this one is {error.image_format})" if error.image_format else ""
+        raise ValidationError(
+            "Upload %(accepted)s%(detail)s. The file's content decides, not its name.",
+            code="image_type",
+            params={"accepted": ACCEPTED_FORMATS_TEXT, "detail": detail},
+        ) from error
+    except Image.DecompressionBombError as error:
+        raise ValidationError(
+            "This image has far too many pixels; it may be at most %(limit)d pixels on each side.",
+            code="image_too_large",
+            params={"limit": limit},
+        ) from error
+    width, height = image.size
+    if width > limit or height > limit:
+        raise ValidationError(
+            "This image is %(width)d×%(height)d pixels; it may be at most %(limit)d pixels on each side.",
+            code="image_too_large",
+            params={"width": width, "height": height, "limit": limit},
+        )
+    if width < min_width or height < min_height:
+        raise ValidationError(
+            "This image is %(width)d×%(height)d pixels; it needs to be at least %(min_width)d×%(min_height)d.",
+            code="image_too_small",
+            params={"width": width, "height": height, "min_width": min_width, "min_height": min_height},
+        )
+    try:
+        image.load()  # the whole file, so that a truncated or damaged one is refused here and not on save
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "This image is damaged or incomplete: upload %(accepted)s again.",
+            code="image_damaged",
+            params={"accepted": ACCEPTED_FORMATS_TEXT},
+        ) from error
+
+
+def validate_cover_image(file: FieldFile) -> None:
+    check_upload(file, min_width=settings.COVER_IMAGE_MIN_WIDTH, min_height=settings.COVER_IMAGE_MIN_HEIGHT)
+
+
+def validate_composer_photo(file: FieldFile) -> None:
+    check_upload(file, min_width=settings.COMPOSER_PHOTO_MIN_WIDTH, min_height=settings.COMPOSER_PHOTO_MIN_HEIGHT)
+
+
+def alt_text_error(image: FieldFile, alt: str, field: str) -> dict[str, ValidationError]:
+    """The error to raise from ``clean()`` when an image has no text alternative; empty when all is well."""
+    if image and not alt.strip():
+        return {
+            field: ValidationError(
+                "Describe the image for readers who cannot see it (alt text).", code="image_alt_required"
+            )
+        }
+    return {}
+
+
+def rendition_widths(width: int) -> list[int]:
+    """The configured widths, none wider than the original (an upscaled copy only costs bytes)."""
+    return sorted({min(target, width) for target in settings.IMAGE_RENDITION_WIDTHS})
+
+
+def refresh_renditions(image: FieldFile, renditions: list[dict]) -> list[dict]:
+    """Call on save: store a newly assigned image and return its renditions; keep those of an unchanged one.
+
+    Replaced files stay in storage: a revision being restored, or a page still cached, may point at them.
+    """
+    if not image:
+        return []
+    if image._committed:
+        if renditions and all(_made_from(image.name, rendition["name"]) for rendition in renditions):
+            return renditions
+        with image.storage.open(image.name, "rb") as stored:
+            data = stored.read()
+    else:
+        data = _read(image.file)
+        try:
+            extension = ACCEPTED_FORMATS[open_image(data).format]
+        except NotAnAcceptedImage as error:
+            raise ValueError(f"{image.name} is not {ACCEPTED_FORMATS_TEXT}; validate it with full_clean()") from error
+        # Stored under the extension of its real type, which object storage serves the Content-Type from.
+        image.save(f"{PurePosixPath(image.name).stem}.{extension}", ContentFile(data), save=False)
+    return make_renditions(data, name=image.name, storage=image.storage)
+
+
+def _made_from(image_name: str, rendition_name: str) -> bool:
+    """Whether the rendition was made from this image (their names share its stem), and not from an earlier one."""
+    return PurePosixPath(rendition_name).name.startswith(f"{PurePosixPath(image_name).stem}-")
+
+
+def make_renditions(data: bytes, *, name: str, storage) -> list[dict]:
+    """Resize the image to each rendition width, save each through ``storage``; return their widths and names."""
+    source = open_image(data)
+    icc_profile = source.info.get("icc_profile")
+    source = ImageOps.exif_transpose(source)  # photos taken sideways stand up; the EXIF data is left behind
+    source = source.convert("RGBA" if source.has_transparency_data else "RGB")
+    path = PurePosixPath(name)
+    renditions = []
+    for width in rendition_widths(source.width):
+        height = max(1, round(source.height * width / source.width))
+        resized = source if width == source.width else source.resize((width, height), Image.Resampling.LANCZOS)
+        out = BytesIO()
+        resized.save(out, RENDITION_FORMAT, quality=RENDITION_QUALITY, icc_profile=icc_profile)
+        stored = storage.save(
+            str(path.parent / "renditions" / f"{path.stem}-{width}w.{RENDITION_EXTENSION}"), ContentFile(out.getvalue())
+        )
+        renditions.append({"width": width, "height": height, "name": stored})
+    return renditions
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    url: str
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """What an <img> needs: the largest rendition as ``src``, all of them as ``srcset``, its size and alt text."""
+
+    renditions: tuple[Rendition, ...]
+    alt: str
+
+    @classmethod
+    def of(cls, image: FieldFile, renditions: list[dict], alt: str) -> "ResponsiveImage | None":
+        if not image or not renditions:
+            return None
+        return cls(
+            renditions=tuple(
+                Rendition(width=r["width"], height=r["height"], url=image.storage.url(r["name"]))
+                for r in sorted(renditions, key=lambda r: r["width"])
+            ),
+            alt=alt,
+        )
+
+    @property
+    def largest(self) -> Rendition:
+        return self.renditions[-1]
+
+    @property
+    def src(self) -> str:
+        return self.largest.url
+
+    @property
+    def width(self) -> int:
+        return self.largest.width
+
+    @property
+    def height(self) -> int:
+        return self.largest.height
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in self.renditions)

@@ -1,0 +1,82 @@
+"""Redis as a cache that fails soft.
+
+A cache is an optimisation: when Redis is unreachable, reads miss and writes are dropped, so pages are rendered
+from the database instead of failing. The outage is logged (once a minute, not once a request), and recovery
+needs no restart: every call tries Redis again. Rate limits use a second alias, "ratelimit", on the plain
+backend, so they can choose to fail open or closed (COMMENTS_RATE_LIMIT_FAIL_OPEN).
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+LOG_EVERY_SECONDS = 60
+
+
+class ResilientRedisCache(RedisCache):
+    _last_logged = 0.0
+
+    def _unavailable(self, operation: str, error: Exception, default=None):
+        now = time.monotonic()
+        if now - ResilientRedisCache._last_logged >= LOG_EVERY_SECONDS:
+            ResilientRedisCache._last_logged = now
+            logger.warning("Cache unavailable (%s: %s); serving without it.", operation, error)
+        return default
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("get", error, default)
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("get_many", error, {})
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("has_key", error, False)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("add", error, False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set(key, value, timeout, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("set", error)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("set_many", error, list(data))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("touch", error, False)
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("delete", error, False)
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except (RedisError, OSError) as error:
+            return self._unavailable("delete_many", error)
