@@ -77,6 +77,24 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+class PositionedModel(models.Model):
+    """A row ordered within its parent (``position_parent``): left without a position, it goes last."""
+
+    position_parent = "article"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.settle_position()
+        super().save(*args, **kwargs)
+
+    def settle_position(self) -> None:
+        if self.position is None:
+            siblings = type(self)._default_manager.filter(**{self.position_parent: getattr(self, self.position_parent)})
+            self.position = (siblings.aggregate(models.Max("position"))["position__max"] or 0) + 1
+
+
 class Work(SluggedModel):
     class Kind(models.TextChoices):
         FILM = "film", "Film"
@@ -471,7 +489,7 @@ class Article(SluggedModel):
         return round(seconds / 60)
 
 
-class Section(models.Model):
+class Section(PositionedModel):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(
         blank=True,
@@ -498,9 +516,7 @@ class Section(models.Model):
         return self.heading
 
     def save(self, *args, **kwargs):
-        if self.position is None:
-            last = self.article.sections.aggregate(models.Max("position"))["position__max"]
-            self.position = (last or 0) + 1
+        self.settle_position()  # the rendered ids use the position
         self.render_html()
         super().save(*args, **kwargs)
 
@@ -514,7 +530,7 @@ class Section(models.Model):
         return f"section-{self.position}"
 
 
-class FeaturedTrack(models.Model):
+class FeaturedTrack(PositionedModel):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="featured_tracks")
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="featurings")
     position = models.PositiveSmallIntegerField(
@@ -558,9 +574,7 @@ class FeaturedTrack(models.Model):
         return self.track.title
 
     def save(self, *args, **kwargs):
-        if self.position is None:
-            last = self.article.featured_tracks.aggregate(models.Max("position"))["position__max"]
-            self.position = (last or 0) + 1
+        self.settle_position()  # the rendered ids use the position
         self.render_html()
         super().save(*args, **kwargs)
 
@@ -637,7 +651,9 @@ class ArticleTemplate(models.Model):
         return article
 
 
-class ArticleTemplateSection(models.Model):
+class ArticleTemplateSection(PositionedModel):
+    position_parent = "template"
+
     template = models.ForeignKey(ArticleTemplate, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(
         blank=True,
@@ -664,9 +680,3 @@ class ArticleTemplateSection(models.Model):
 
     def __str__(self) -> str:
         return self.heading
-
-    def save(self, *args, **kwargs):
-        if self.position is None:
-            last = self.template.sections.aggregate(models.Max("position"))["position__max"]
-            self.position = (last or 0) + 1
-        super().save(*args, **kwargs)
