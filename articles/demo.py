@@ -64,9 +64,6 @@ FEATURED = [
      "Atonal clusters that mirror the keeper's unravelling, before the harvest song breaks through."),
 ]  # fmt: skip
 
-DISCUSSION_TAGS = ["Soundtrack", "FilmMusic", "UnderratedScores", "MusicAppreciation", "Composers", "FilmScoring",
-                   "GameMusic", "TVMusic"]  # fmt: skip
-
 
 def demo_fills() -> dict[str, str | deque[str]]:
     """FILLS with each list as a queue of its own, used up in order of appearance."""

@@ -6,22 +6,12 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from articles.models import Article, ArticleTemplate
 from articles.seed import load_seed
+from tests.articles.test_demo import SEED_HEADINGS, SEED_TAGS
 from tests.factories import UserFactory, WorkFactory, editor
 
 pytestmark = pytest.mark.django_db
 
 BUILT_IN = "Why its soundtrack deserves more recognition"
-SEED_TAGS = ["Soundtrack", "FilmMusic", "UnderratedScores", "MusicAppreciation", "Composers", "FilmScoring",
-             "GameMusic", "TVMusic"]  # fmt: skip
-SEED_HEADINGS = [
-    (True, "The Emotional Depth of the Score"),
-    (True, "Innovative Use of Instruments and Genres"),
-    (True, "Memorable Themes That Stay with You"),
-    (True, "Enhancing the Narrative Without Overpowering It"),
-    (True, "Cultural and Thematic Relevance"),
-    (True, "Underrated Composers and Unsung Talent"),
-    (False, "Conclusion: A Masterpiece Worth Celebrating"),
-]
 CLOSING_QUESTION = (
     "What do you think? Have you listened to [title]’s soundtrack? Which tracks stood out to you? "
     "Share your thoughts in the comments!"
