@@ -631,13 +631,16 @@ class Bench:
         path.with_suffix(".md").write_text(self.markdown())
         return path
 
-    def run(self) -> Path:
+    def run(self) -> Path | None:
         self.results["started"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.results["command"] = " ".join(["make bench"] + (["QUICK=1"] if self.quick else []))
         self.ensure_tools()
         self.ensure_database()
         self.setup_django()
         self.prepare_data()
+        if self.options.data_only:
+            log("Data ready (--data-only): no load run")
+            return None
         self.sessions()
         self.pick_pages()
         self.start_server()
@@ -666,6 +669,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections for the throughput runs")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--regenerate", action="store_true", help="generate the data even if already there")
+    parser.add_argument("--data-only", action="store_true", help="create, migrate and fill the database, then stop")
     options = parser.parse_args()
     options.database_url = options.database_url or (QUICK_DATABASE_URL if options.quick else DEFAULT_DATABASE_URL)
     Bench(options).run()
