@@ -35,6 +35,9 @@ MAX_POSITION = 9999  # room above it lets the admin reorder rows without breakin
 SEARCH_CONFIG = "english"
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
 TRIGRAM_MIN_SIMILARITY = 0.5
+# How many of the newest full-text matches are ranked and shown: past it, the count says "500" and older matches
+# are left out (a query that common is better narrowed than paged through).
+SEARCH_MAX_RESULTS = 500
 # The fields that a search on another database looks through, case-insensitively.
 SUBSTRING_SEARCH_FIELDS = ["title", "standfirst", "work__title"]
 SUBSTRING_SEARCH_RELATED_FIELDS = [
@@ -272,12 +275,30 @@ class ArticleQuerySet(models.QuerySet):
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        found = self.filter(search_vector=search_query)
-        # One indexed query decides; an OR of both conditions in one query would never use the GIN index.
-        if found.exists():
-            return found.annotate(
-                search_rank=SearchRank(F("search_vector"), search_query), search_headline=headline
-            ).order_by("-search_rank", "-publish_at", "-pk")
+        # Only the newest matches are ranked: a common phrase matches most articles, and checking and ranking each
+        # stored vector is what makes a search slow. Read newest first, the check stops at the limit; a rare word
+        # is found through the GIN index. The ids are read at once: an empty list means no full-text match.
+        newest = list(
+            self.filter(search_vector=search_query)
+            .order_by("-publish_at", "-pk")
+            .values_list("pk", flat=True)[:SEARCH_MAX_RESULTS]
+        )
+        if newest:
+            return (
+                self.filter(pk__in=newest)
+                .annotate(search_rank=SearchRank(F("search_vector"), search_query), search_headline=headline)
+                .order_by("-search_rank", "-publish_at", "-pk")
+            )
+        # Close matches: the trigram operator finds candidates through the GIN trigram indexes (migration 0009),
+        # at the session's pg_trgm.word_similarity_threshold (articles.search sets it); only they are scored.
+        close = (
+            Article.objects.filter(title__trigram_word_similar=query)
+            .values("pk")
+            .union(
+                Article.objects.filter(work__title__trigram_word_similar=query).values("pk"),
+                Article.objects.filter(composers__name__trigram_word_similar=query).values("pk"),
+            )
+        )
         closest_composer = (
             Composer.objects.filter(articles=OuterRef("pk"))
             .annotate(similarity=TrigramWordSimilarity(query, "name"))
@@ -290,8 +311,8 @@ class ArticleQuerySet(models.QuerySet):
             Subquery(closest_composer),
         )
         return (
-            self.annotate(search_rank=similarity, search_headline=headline)
-            .filter(search_rank__gte=TRIGRAM_MIN_SIMILARITY)
+            self.filter(pk__in=close)
+            .annotate(search_rank=similarity, search_headline=headline)
             .order_by("-search_rank", "-publish_at", "-pk")
         )
 
@@ -379,7 +400,11 @@ class Article(SluggedModel):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish_at")]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),
+            # Lists and search read the newest first (published() filters two statuses, so the index above can't).
+            models.Index(fields=["-publish_at", "-id"], name="article_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(publish_at__isnull=False),
@@ -440,10 +465,18 @@ class Article(SluggedModel):
         published = Article.objects.published().only("title", "slug", "publish_at")
         earlier = published.filter(Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk))
         later = published.filter(Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk))
-        return (
-            earlier.order_by("-publish_at", "-pk").first(),
-            later.order_by("publish_at", "pk").first(),
+        # Both in one query: each side is a subquery the database runs once, then two primary-key lookups.
+        found = published.filter(
+            Q(pk=Subquery(earlier.order_by("-publish_at", "-pk").values("pk")[:1]))
+            | Q(pk=Subquery(later.order_by("publish_at", "pk").values("pk")[:1]))
         )
+        previous = next_one = None
+        for article in found:
+            if (article.publish_at, article.pk) < (self.publish_at, self.pk):
+                previous = article
+            else:
+                next_one = article
+        return previous, next_one
 
     def render_html(self) -> None:
         """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.signals import connection_created
 from django.db.models import Prefetch, TextField, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.html import escape, strip_tags
@@ -22,6 +23,7 @@ from .models import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
     SEARCH_CONFIG,
+    TRIGRAM_MIN_SIMILARITY,
     Article,
     Composer,
     FeaturedTrack,
@@ -201,7 +203,17 @@ def tagging_changed(sender, instance, using, **kwargs):
         refresh_on_commit([instance.object_id], using=using)
 
 
+def set_similarity_threshold(sender, connection, **kwargs):
+    """Close matches are found by the trigram operator, which reads its threshold from the session: ours, not 0.6."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(TRIGRAM_MIN_SIMILARITY)]
+            )
+
+
 def connect_signals() -> None:
+    connection_created.connect(set_similarity_threshold, dispatch_uid="articles.search.set_similarity_threshold")
     tagging = Article.tags.through
     receivers = [
         (post_save, Article, article_saved),

@@ -1,22 +1,34 @@
-"""What crawlers are told: the sitemap of public pages, and robots.txt pointing at it."""
+"""What crawlers are told: a sitemap index of paginated sections, and robots.txt pointing at it."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 from taggit.models import Tag
 
 from .models import Article, Composer, Work
 
+# URLs per sitemap page: small pages are quick to build and cache; the index lists every page.
+SITEMAP_PAGE_SIZE = 1000
 
-class ArticleSitemap(Sitemap):
+
+class PagedSitemap(Sitemap):
+    limit = SITEMAP_PAGE_SIZE
+
+
+class ArticleSitemap(PagedSitemap):
     def items(self):
-        return Article.objects.published().only("slug", "updated_at")
+        return Article.objects.published().only("slug", "updated_at").order_by("-publish_at", "-pk")
 
     def lastmod(self, article):
         return article.updated_at
 
+    def get_latest_lastmod(self):
+        # The index asks for it: one aggregate, not a walk through every article.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
-class TagSitemap(Sitemap):
+
+class TagSitemap(PagedSitemap):
     def items(self):
         return Tag.objects.filter(article__in=Article.objects.published()).distinct().order_by("name")
 
@@ -24,12 +36,12 @@ class TagSitemap(Sitemap):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
 
 
-class ComposerSitemap(Sitemap):
+class ComposerSitemap(PagedSitemap):
     def items(self):
         return Composer.objects.only("slug")
 
 
-class WorkSitemap(Sitemap):
+class WorkSitemap(PagedSitemap):
     def items(self):
         return Work.objects.only("slug")
 

@@ -1,24 +1,33 @@
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from articles.markup import sanitize_html
+from articles.models import Article
 
 from . import services
 from .markup import COMMENT
-from .models import Comment, CommentReport, ModerationEvent
+from .models import QUEUE_COUNT_LIMIT, QUEUE_ORDER, Comment, CommentReport, ModerationEvent
 
-STATUS_ORDER = Case(
-    When(status=Comment.Status.PENDING, then=Value(0)),
-    When(status=Comment.Status.APPROVED, then=Value(1)),
-    When(status=Comment.Status.SPAM, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
+
+class QueuePaginator(Paginator):
+    """Pages that count no further than QUEUE_COUNT_LIMIT (and one more, to tell that there are more). The admin
+    also pages a comment's history with it, over log entries: any queryset will do."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: QUEUE_COUNT_LIMIT + 1].count()
+
+    @property
+    def count_label(self) -> str:
+        """The count as moderators read it: "10,000+" past the limit."""
+        return f"{QUEUE_COUNT_LIMIT:,}+" if self.count > QUEUE_COUNT_LIMIT else str(self.count)
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -33,6 +42,24 @@ class ReportedFilter(admin.SimpleListFilter):
             return queryset.reported()
         if self.value() == "no":
             return queryset.filter(report_count=0)
+        return queryset
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """The comments on one article, chosen from the article column: listing every article with comments here
+    would read the whole comments table on each load."""
+
+    title = "article"
+    parameter_name = "article__id__exact"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        article = Article.objects.only("title").filter(pk=value).first() if value and value.isdigit() else None
+        return [(str(article.pk), article.title)] if article else []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(article_id=self.value())
         return queryset
 
 
@@ -61,11 +88,11 @@ class EventInline(admin.TabularInline):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "author_name", "article_link", "status", "report_count", "created_at", "ip_address"]
-    list_filter = ["status", ReportedFilter, ("article", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_filter = ["status", ReportedFilter, ArticleFilter, "created_at"]
     list_select_related = ["article"]
     search_fields = ["body", "author_name", "author_email", "=ip_address"]
-    date_hierarchy = "created_at"
     show_full_result_count = False
+    paginator = QueuePaginator
     list_per_page = 50
     actions = ["approve", "reject", "mark_spam"]
     fields = [
@@ -87,7 +114,9 @@ class CommentAdmin(admin.ModelAdmin):
     inlines = [ReportInline, EventInline]
 
     def get_ordering(self, request):
-        return [STATUS_ORDER.asc(), "-created_at", "-pk"]  # pending first, newest first
+        if "status__exact" in request.GET:
+            return ["-created_at", "-pk"]  # the comment_queue index
+        return list(QUEUE_ORDER)  # pending first, newest first: the comment_queue_order index
 
     def has_add_permission(self, request):
         return False  # comments come from readers
@@ -98,7 +127,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, comment):
-        return format_html('<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article.title)
+        queue = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}?{}">its comments</a>)',
+            comment.article.get_absolute_url(),
+            comment.article.title,
+            queue,
+            urlencode({ArticleFilter.parameter_name: comment.article_id}),
+        )
 
     @admin.display(description="In reply to")
     def in_reply_to(self, comment):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article, Composer, Work
+from articles.models import TRIGRAM_MIN_SIMILARITY, Article, Composer, Work
 from articles.search import refresh_search_vectors
 from tests.articles.test_admin import article_data
 from tests.articles.test_search import SEARCH_PAGE_MAX_QUERIES
@@ -405,9 +405,49 @@ class TestMigrations:
         assert "USING gin (search_vector)" in definition
 
     def test_the_full_text_query_can_use_the_index(self, indexed_article):
+        with CaptureQueriesContext(connection) as queries:
+            assert list(Article.objects.search("salt")) == [indexed_article]
+        full_text = queries.captured_queries[0]["sql"]  # the newest matches' ids; the page then reads them by id
+        assert "@@" in full_text
         with connection.cursor() as cursor:
+            # A table this small is cheaper read whole, or through the newest-first index: rule both out.
             cursor.execute("SET LOCAL enable_seqscan = off")
-            sql, params = Article.objects.search("salt").query.sql_with_params()
-            cursor.execute(f"EXPLAIN {sql}", params)
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(f"EXPLAIN {full_text}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "article_search_vector_gin" in plan
+
+    @pytest.mark.parametrize(
+        ("index", "query"),
+        [
+            ("article_title_trgm", Article.objects.filter(title__trigram_word_similar="Bras").order_by()),
+            ("work_title_trgm", Work.objects.filter(title__trigram_word_similar="Glas").order_by()),
+            ("composer_name_trgm", Composer.objects.filter(name__trigram_word_similar="Zimer").order_by()),
+        ],
+    )
+    def test_close_matches_can_use_a_trigram_index(self, index, query):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            sql, params = query.query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert index in plan
+
+    def test_the_connection_finds_close_matches_at_the_sites_threshold(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+            assert float(cursor.fetchone()[0]) == TRIGRAM_MIN_SIMILARITY
+
+
+class TestManyMatches:
+    def test_past_the_limit_only_the_newest_matches_are_ranked_and_counted(self, committed, monkeypatch):
+        monkeypatch.setattr("articles.models.SEARCH_MAX_RESULTS", 2)
+        with committed():
+            ArticleFactory(title="Oldest oboe", standfirst="An oboe.", publish_at=ago(days=3))
+            ArticleFactory(title="Newer", standfirst="An oboe.", publish_at=ago(days=2))
+            ArticleFactory(title="Newest", standfirst="An oboe, an oboe.", publish_at=ago(days=1))
+
+        results = Article.objects.published().search("oboe")
+
+        assert [article.title for article in results] == ["Newest", "Newer"]
+        assert results.count() == 2

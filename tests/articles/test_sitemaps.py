@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Article
+from articles.sitemaps import SITEMAPS, ArticleSitemap
 from tests.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,19 +16,38 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ORIGIN = "http://testserver"
-# Pinned by measuring with 2 and 20 articles: a count and a page for each section (articles, the tags of
-# published articles, composers, works).
-SITEMAP_QUERIES = 8
+# Pinned by measuring with 2 and 20 articles: the index counts each section (articles, the tags of published
+# articles, composers, works) and reads the articles' latest change; a section's page is a count and a page of rows.
+SITEMAP_INDEX_QUERIES = 5
+SITEMAP_PAGE_QUERIES = 2
 
 
-def sitemap(client) -> dict[str, str | None]:
-    """Each <loc> of /sitemap.xml, with its <lastmod> (None when there is none)."""
+def sitemap_pages(client) -> list[str]:
+    """The <loc> of each page that /sitemap.xml, the sitemap index, lists."""
     response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    index = ET.fromstring(response.content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    return [entry.findtext(f"{SITEMAP}loc") for entry in index.findall(f"{SITEMAP}sitemap")]
+
+
+def sitemap_page(client, loc: str) -> dict[str, str | None]:
+    """Each <loc> of one sitemap page, with its <lastmod> (None when there is none)."""
+    response = client.get(loc.removeprefix(ORIGIN))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     urlset = ET.fromstring(response.content)
     assert urlset.tag == f"{SITEMAP}urlset"
     return {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in urlset.findall(f"{SITEMAP}url")}
+
+
+def sitemap(client) -> dict[str, str | None]:
+    """Every <loc> of every page the sitemap index lists, with its <lastmod>."""
+    urls = {}
+    for loc in sitemap_pages(client):
+        urls |= sitemap_page(client, loc)
+    return urls
 
 
 def absolute(path: str) -> str:
@@ -102,6 +122,18 @@ class TestSitemap:
             assert loc.startswith(f"{ORIGIN}/")
             assert client.get(loc.removeprefix(ORIGIN)).status_code == 200
 
+    def test_the_index_lists_each_section_and_pages_a_long_one(self, client, settings, now, monkeypatch):
+        monkeypatch.setattr(ArticleSitemap, "limit", 2)
+        articles = [ArticleFactory(publish_at=NOW - timedelta(days=n)) for n in range(5)]
+
+        pages = sitemap_pages(client)
+
+        sections = [absolute(reverse("sitemap_section", kwargs={"section": name})) for name in SITEMAPS]
+        articles_page = sections[0]
+        assert pages == [articles_page, f"{articles_page}?p=2", f"{articles_page}?p=3", *sections[1:]]
+        assert list(sitemap_page(client, f"{articles_page}?p=3")) == [absolute(articles[4].get_absolute_url())]
+        assert client.get(f"{reverse('sitemap_section', kwargs={'section': 'articles'})}?p=4").status_code == 404
+
     @pytest.mark.parametrize("size", [2, 20])
     def test_the_sitemap_costs_the_same_queries_however_many_pages(
         self, client, settings, now, size, django_assert_num_queries
@@ -112,8 +144,12 @@ class TestSitemap:
             article.tags.add(f"tag-{n}")
             article.composers.add(ComposerFactory())
 
-        with django_assert_num_queries(SITEMAP_QUERIES):
-            urls = sitemap(client)
+        with django_assert_num_queries(SITEMAP_INDEX_QUERIES):
+            pages = sitemap_pages(client)
+        urls = {}
+        for loc in pages:
+            with django_assert_num_queries(SITEMAP_PAGE_QUERIES):
+                urls |= sitemap_page(client, loc)
 
         assert len(urls) == 4 * size
 

@@ -1,0 +1,33 @@
+"""Past the cap on ranked search results, the count says so rather than pretending to be exact."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles import models
+from tests.articles.test_search_postgres import committed  # noqa: F401 (a fixture)
+from tests.articles.test_views import ago, get_page
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the cap applies to PostgreSQL full-text search; run the suite with DATABASE_URL=postgres://...")
+
+
+def summary(client) -> str:
+    return get_page(client, reverse("articles:search", query={"q": "cello"})).find("p", class_="search-summary").text
+
+
+def test_the_count_says_more_when_the_cap_was_hit(client, committed, monkeypatch):  # noqa: F811
+    with committed():
+        for days in range(3):
+            ArticleFactory(title=f"The cello, part {days}", publish_at=ago(days=days + 1))
+    assert summary(client) == "3 articles for “cello”"
+
+    monkeypatch.setattr(models, "SEARCH_MAX_RESULTS", 2)
+
+    assert summary(client) == "2+ articles for “cello”"
