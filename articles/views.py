@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from . import models
 from .forms import SearchForm
 from .models import Article, Composer, FeaturedTrack, Section, Work
 from .structured_data import article_graph, json_ld_script
@@ -137,4 +138,7 @@ class SearchView(ArticleListMixin, ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, query=self.form.query, **kwargs)
+        context = super().get_context_data(form=self.form, query=self.form.query, **kwargs)
+        # Only the newest matches are shown past the cap, so the count is a lower bound there.
+        context["capped"] = context["paginator"].count >= models.SEARCH_MAX_RESULTS
+        return context

@@ -3,16 +3,21 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from articles.models import Article
 
 from .forms import CommentForm
-from .models import Comment, CommentReport
+from .models import Comment
+from .rendering import LIST_TIMEOUT, CommentList
 from .services import can_still_edit, comments_are_open
 
 SESSION_KEY = "comments_posted"
 SESSION_LIMIT = 50
+PRIVATE_OR_UNSHOWN = ("body", "author_email", "ip_address", "user_agent", "submission_token")
 
 
 @dataclass
@@ -35,6 +40,34 @@ def remember_own_comment(request, comment: Comment) -> None:
     request.session[SESSION_KEY] = (ids + [comment.pk])[-SESSION_LIMIT:]
 
 
+def _comment_id(value) -> int | None:
+    """A comment's pk from the query string or the form, None for anything that is not a plain number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):  # "²" passes str.isdigit() but not int(); a 5,000-digit number raises too
+        return None
+
+
+def _list_key(article: Article, *, page: int, picked, comments_open: bool) -> str:
+    """The cache key of a page of an article's comments as every reader without their own comments there sees it.
+
+    It moves with the page cache's version, which every change readers can see moves (comments included)."""
+    from soundtrack_site.pagecache import content_version
+
+    version = content_version()
+    shown = (
+        article.pk,
+        page,
+        picked.pk if picked else "",
+        comments_open,
+        settings.COMMENTS_THREADS_PER_PAGE,
+        settings.COMMENTS_MAX_DEPTH,
+        timezone.get_current_timezone_name(),
+        repr(version),
+    )
+    return f"{CommentList.key_prefix()}:list:" + ":".join(map(str, shown))
+
+
 def _page_number(request, pages: int) -> int:
     try:
         number = int(request.GET.get("comments", 1))
@@ -53,6 +86,51 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
 
     picked_id = request.GET.get("picked")
     picked = next((f for f in article.featured_tracks.all() if str(f.pk) == picked_id), None)
+    is_open = comments_are_open(article)
+    # A reader who posted recently may see their own pending comments and edit links: their list is never shared.
+    key = None if own_ids else _list_key(article, page=page, picked=picked, comments_open=is_open)
+    comment_list = cache.get(key) if key else None
+    nodes: dict[int, Node] = {}
+    if comment_list is None:
+        nodes, roots = _load_comments(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
+        comment_list = CommentList(roots, page=page, comments_open=is_open).render()
+        if key:
+            cache.set(key, str(comment_list), LIST_TIMEOUT)
+    # Only this function puts lists in the cache, rendered by CommentList.
+    comment_list = mark_safe(comment_list)  # noqa: S308
+
+    reply_to = None
+    reply_id = _comment_id(
+        request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
+    )
+    if reply_id is not None:
+        shown_node = nodes.get(reply_id)
+        if shown_node is not None:
+            reply_to = shown_node.comment if shown_node.comment.status == Comment.Status.APPROVED else None
+        else:
+            reply_to = approved.filter(pk=reply_id).first()
+
+    if form is None and is_open:
+        form = CommentForm(article=article, user=request.user, initial={"parent": reply_to.pk if reply_to else None})
+    favourites = [(featured, counts.favourite_tracks.get(featured.pk, 0)) for featured in article.featured_tracks.all()]
+    return {
+        "article": article,
+        "counts": counts,
+        "comment_list": comment_list,
+        "page": page,
+        "pages": pages,
+        "picked": picked,
+        "favourites": favourites,
+        "form": form,
+        "reply_to": reply_to,
+        "comments_open": is_open,
+        "edit_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
+    }
+
+
+def _load_comments(article, approved, *, page: int, pages: int, picked, own_ids: list[int]):
+    """The comments a page shows, as a tree (or a flat list for one picked track): (nodes by pk, roots)."""
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
     if picked is not None:
         # The comments that chose one featured track, as a flat list.
         shown = approved.filter(favourite_track=picked)
@@ -64,10 +142,12 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
         own_shown = Q(thread__in=thread_ids)
         if page == pages:  # the reader's own new threads are the newest: they come last
             own_shown |= Q(parent__isnull=True)
-    own_pending = Q(pk__in=own_ids, article=article, status=Comment.Status.PENDING) & own_shown
+    if own_ids:
+        own_pending = Q(pk__in=own_ids, article=article, status=Comment.Status.PENDING) & own_shown
+        shown = Comment.objects.filter(Q(pk__in=shown.values("pk")) | own_pending)
     comments = (
-        Comment.objects.filter(Q(pk__in=shown.values("pk")) | own_pending)
-        .select_related("favourite_track__track")
+        shown.select_related("favourite_track__track")
+        .defer(*PRIVATE_OR_UNSHOWN)  # the Markdown source can be long, and the rest is never shown
         .order_by("created_at", "pk")
     )
 
@@ -83,31 +163,4 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
         else:
             roots.append(node)
 
-    reply_to = None
-    reply_id = request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
-    if reply_id and str(reply_id).isdigit():
-        shown_node = nodes.get(int(reply_id))
-        if shown_node is not None:
-            reply_to = shown_node.comment if shown_node.comment.status == Comment.Status.APPROVED else None
-        else:
-            reply_to = approved.filter(pk=reply_id).first()
-
-    is_open = comments_are_open(article)
-    if form is None and is_open:
-        form = CommentForm(article=article, user=request.user, initial={"parent": reply_to.pk if reply_to else None})
-    favourites = [(featured, counts.favourite_tracks.get(featured.pk, 0)) for featured in article.featured_tracks.all()]
-    return {
-        "article": article,
-        "counts": counts,
-        "roots": roots,
-        "page": page,
-        "pages": pages,
-        "picked": picked,
-        "favourites": favourites,
-        "form": form,
-        "reply_to": reply_to,
-        "comments_open": is_open,
-        "max_depth": settings.COMMENTS_MAX_DEPTH,
-        "edit_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
-        "report_reasons": CommentReport.Reason.choices,
-    }
+    return nodes, roots

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from articles.models import FeaturedTrack
 from articles.views import ArticleDetailView
@@ -41,7 +41,8 @@ def csrf_for_signed_in_users(view):
 def client_of(request) -> services.Client:
     return services.Client(
         ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        # PostgreSQL refuses NUL in text; a WSGI server may pass one on in a header.
+        user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", ""),
     )
 
 
@@ -146,13 +147,15 @@ def _reporter_key(request) -> str:
     return f"session:{request.session.session_key}"
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @csrf_for_signed_in_users
 def report_comment(request, pk):
+    """GET: the comment and the report form (each comment on the article page links here); POST: the report."""
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST or None)
     if not form.is_valid():
-        return render(request, "comments/report.html", {"form": form, "comment": comment}, status=400)
+        status = 400 if request.method == "POST" else 200
+        return render(request, "comments/report.html", {"form": form, "comment": comment}, status=status)
     reported = services.report_comment(
         comment,
         reporter_key=_reporter_key(request),

@@ -12,6 +12,7 @@ class SiteConfig(AppConfig):
         from taggit.models import Tag
 
         from articles.models import Article, Composer, FeaturedTrack, Section, Track, Work
+        from comments.models import Comment
 
         from .pagecache import content_changed
 
@@ -22,5 +23,15 @@ class SiteConfig(AppConfig):
         for model in (Article, Section, FeaturedTrack, Work, Composer, Track, Tag):
             post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}")
             post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}")
+
+        # Comments are moderated through comments/services.py, which calls content_changed() itself; a comment
+        # changed elsewhere (e.g. in the admin's change form) must still reach readers. A new comment waiting for
+        # moderation changes nothing readers see, so posting one keeps the cached pages.
+        def comment_changed(instance, created=False, raw=False, **kwargs):
+            if not raw and not (created and instance.status == Comment.Status.PENDING):
+                content_changed()
+
+        post_save.connect(comment_changed, sender=Comment, weak=False, dispatch_uid="pagecache-save-Comment")
+        post_delete.connect(comment_changed, sender=Comment, weak=False, dispatch_uid="pagecache-delete-Comment")
         for through in (Article.tags.through, Article.composers.through, Track.composers.through):
             m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"pagecache-m2m-{through.__name__}")

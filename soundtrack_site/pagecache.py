@@ -28,7 +28,8 @@ def content_changed() -> None:
 
 
 def _move_version(at: float | None = None) -> float:
-    version = at or time.time()
+    # Always past the previous stamp, even when two changes share a clock tick (or a test freezes the clock).
+    version = max(at or time.time(), (cache.get(VERSION_KEY) or 0.0) + 1e-6)
     cache.set_many({VERSION_KEY: version}, timeout=None)
     cache.delete(NEXT_PUBLISH_KEY)
     return version
@@ -39,6 +40,11 @@ def _next_scheduled_publish() -> float:
 
     upcoming = Article.objects.upcoming().values_list("publish_at", flat=True).first()
     return upcoming.timestamp() if upcoming else NO_SCHEDULED_ARTICLE
+
+
+def content_version() -> float:
+    """The stamp alone, for caches of things that scheduling does not change (an article's comments)."""
+    return cache.get(VERSION_KEY) or _move_version()
 
 
 def current_version() -> tuple[float, float]:

@@ -253,7 +253,7 @@ LOGGING = {
 
 # Comments: threading, limits and moderation rules. Lists are comma-separated in the environment.
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=3)
-COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
 COMMENTS_REPORTS_TO_REVIEW = env.int("COMMENTS_REPORTS_TO_REVIEW", default=3)
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)  # 0: never close by age

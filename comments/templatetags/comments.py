@@ -1,15 +1,12 @@
-from datetime import timedelta
-
 from django import template
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 
 from articles.markup import sanitize_html
 from comments.discussion import build_discussion
 from comments.markup import COMMENT
-from comments.models import Comment
+from comments.models import QUEUE_COUNT_LIMIT, Comment
 
 register = template.Library()
 
@@ -28,14 +25,9 @@ def comment_html(html: str) -> str:
     return mark_safe(sanitize_html(html, COMMENT))  # noqa: S308 (sanitized just now)
 
 
-@register.filter
-def ago(moment) -> str:
-    """“just now”, “5 minutes ago”: timesince without the awkward “0 minutes”."""
-    if timezone.now() - moment < timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(moment, depth=1)} ago"
-
-
 @register.simple_tag
-def pending_comment_count() -> int:
-    return Comment.objects.in_moderation().count()
+def pending_comment_count() -> str:
+    """How many comments wait for moderation, in words: "1 comment", "10,000+ comments" past what is worth counting."""
+    count = Comment.objects.in_moderation().count_up_to(QUEUE_COUNT_LIMIT + 1)
+    number = f"{QUEUE_COUNT_LIMIT:,}+" if count > QUEUE_COUNT_LIMIT else str(count)
+    return f"{number} comment{pluralize(count)}"

@@ -1,0 +1,146 @@
+"""Every public page makes at most ten SQL queries, and the same number however big the site grows (issue 7).
+
+Each test counts the queries of every public page on a small site, grows the site (more articles, and on each more
+sections, featured tracks, composers, tags and comments), and counts again.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from soundtrack_site.pagecache import content_changed
+from tests.comments.factories import CommentFactory
+from tests.factories import (
+    ArticleFactory,
+    ComposerFactory,
+    FeaturedTrackFactory,
+    SectionFactory,
+    TrackFactory,
+    UserFactory,
+    WorkFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+BUDGET = 10
+
+
+def add_to(article: Article, n: int) -> None:
+    """n more sections, featured tracks (each with a composer), tags, composers and comment threads."""
+    start = article.sections.count()
+    composers = [ComposerFactory() for _ in range(n)]
+    article.composers.add(*composers)
+    article.tags.add(*(f"tag {article.pk}-{start + i}" for i in range(n)), "shared")
+    for i in range(n):
+        section = SectionFactory(article=article, position=start + i + 1)
+        track = TrackFactory(work=article.work)
+        track.composers.add(composers[i])
+        featured = FeaturedTrackFactory(article=article, track=track, section=section, position=start + i + 1)
+        top = CommentFactory(article=article, favourite_track=featured, body="Listen for the ||harp||.")
+        reply = CommentFactory(parent=top)
+        CommentFactory(parent=reply)
+        CommentFactory(parent=top, favourite_track=featured)
+
+
+class Site:
+    def __init__(self):
+        self.work = WorkFactory(title="The Glass Orchard")
+        self.articles = []
+        self.grow(articles=3, each=2)
+
+    def grow(self, *, articles: int, each: int) -> None:
+        for article in self.articles:
+            add_to(article, each)
+        for n in range(articles):
+            article = ArticleFactory(
+                work=self.work, title=f"Score {len(self.articles)}", publish_at=timezone.now() - timedelta(days=n + 1)
+            )
+            add_to(article, each + len(self.articles))
+            self.articles.append(article)
+
+    def pages(self) -> dict[str, str]:
+        article = self.articles[0]
+        composer = article.composers.first()
+        tag = "shared"
+        return {
+            "home": reverse("articles:home"),
+            "home, page 2": reverse("articles:home") + "?page=2",
+            "article": article.get_absolute_url(),
+            "article, comments page 2": article.get_absolute_url() + "?comments=2",
+            "article, one track's pickers": f"{article.get_absolute_url()}?picked={article.featured_tracks.first().pk}",
+            "tag": reverse("articles:tag", args=[tag]),
+            "composer": composer.get_absolute_url(),
+            "work": self.work.get_absolute_url(),
+            "search": reverse("articles:search") + "?q=score",
+            "search, misspelt": reverse("articles:search") + "?q=scoer",
+            "RSS": reverse("articles:feed_rss"),
+            "Atom": reverse("articles:feed_atom"),
+            "tag feed": reverse("articles:tag_feed_rss", args=[tag]),
+            "composer feed": reverse("articles:composer_feed_atom", args=[composer.slug]),
+            "work feed": reverse("articles:work_feed_rss", args=[self.work.slug]),
+            "sitemap index": reverse("sitemap"),
+            **{f"sitemap: {section}": reverse("sitemap_section", args=[section]) for section in SITEMAP_SECTIONS},
+        }
+
+
+SITEMAP_SECTIONS = ["articles", "tags", "composers", "works"]
+
+
+@pytest.fixture
+def site(settings) -> Site:
+    settings.ARTICLES_PER_PAGE = 2
+    settings.COMMENTS_THREADS_PER_PAGE = 3
+    return Site()
+
+
+def count_queries(client: Client, url: str, *, cold: bool) -> int:
+    if cold:  # a cache miss: no page, no card and no scheduling date in the cache
+        cache.clear()
+    else:  # the dearest warm view: content just changed, so the article's comment list is built again
+        content_changed()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def counts(site: Site, client: Client, *, cold: bool) -> dict[str, int]:
+    return {name: count_queries(client, url, cold=cold) for name, url in site.pages().items()}
+
+
+def assert_within_budget_and_flat(site: Site, client: Client, *, cold: bool) -> None:
+    small = counts(site, client, cold=cold)
+    site.grow(articles=4, each=3)
+    large = counts(site, client, cold=cold)
+
+    assert large == small
+    assert {name: n for name, n in large.items() if n > BUDGET} == {}
+
+
+def test_an_anonymous_readers_pages_stay_within_the_budget_on_a_cache_miss(site):
+    assert_within_budget_and_flat(site, Client(), cold=True)
+
+
+def test_a_signed_in_readers_pages_stay_within_the_budget(site):
+    client = Client()
+    client.force_login(UserFactory())
+    client.get(reverse("articles:home"))  # the session is in the cache from then on, as in production
+
+    assert_within_budget_and_flat(site, client, cold=False)
+
+
+def test_the_signed_in_article_page_makes_no_more_queries_than_the_anonymous_one_plus_the_reader(site):
+    url = site.articles[0].get_absolute_url()
+    client = Client()
+    client.force_login(UserFactory())
+    client.get(url)
+
+    # The anonymous page on a miss also asks when the next scheduled article goes public (for the page cache).
+    assert count_queries(client, url, cold=False) == count_queries(Client(), url, cold=True)
