@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo serve bench lint format clean
+.PHONY: run test install migrate demo serve bench reliability lint format clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13') or run 'make PYTHON=/path/to/python3.13 ...'"; exit 1; }
@@ -59,8 +59,24 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(BENCH_ARGS)
 
-test: install
+# The JavaScript the browser tests inject into pages (axe-core), reinstalled when package*.json change.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed (axe-core for the browser tests): apt-get install -y npm"; exit 1; }
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+test: install node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The long checks (docs/RELIABILITY.md; `make test` runs each with small counts): 50 clients post 10,000 comments
+# through a PostgreSQL restart, readers read through a Redis outage, the backup drill, all on servers of their own
+# (needs the PostgreSQL server binaries and redis-server); then the slow property tests and the full XSS corpus.
+# RELIABILITY_ARGS="--clients 8 --comments 300" passes options to reliability/run.py.
+RELIABILITY_ARGS ?=
+reliability: install
+	$(BIN)/python -m reliability.run $(RELIABILITY_ARGS)
+	HYPOTHESIS_PROFILE=slow $(BIN)/python -m pytest tests/articles/test_markup_properties.py tests/test_fuzz_endpoints.py -q
+	XSS_FULL=1 $(BIN)/python -m pytest tests/browser/test_xss_corpus.py -q -s -k no_payload
 
 lint: install
 	$(BIN)/ruff check .
@@ -71,4 +87,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache node_modules test-artifacts

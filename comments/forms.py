@@ -4,11 +4,15 @@ import uuid
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 
 from .models import Comment, CommentReport
 
 FORM_STAMP_SALT = "comments.form-stamp"
+STAMP_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
+STAMP_EXPIRED = "This form was opened too long ago to be posted. Your text is kept below: please post it again."
+PARENT_GONE = "The comment you are replying to is not available."
 
 
 def new_form_stamp() -> str:
@@ -38,8 +42,11 @@ class CommentForm(forms.Form):
         help_text="Markdown: *emphasis*, **bold**, `code`, > quotes, lists and links. Hide spoilers ||like this||.",
     )
     favourite_track = forms.TypedChoiceField(label="Which track stood out to you?", required=False, coerce=int)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    stamp = forms.CharField(widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PARENT_GONE})
+    stamp = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": STAMP_REFUSED, "null_characters_not_allowed": STAMP_REFUSED},
+    )
     # A field people never see; robots that fill every field give themselves away.
     website = forms.CharField(
         label="Leave this field empty",
@@ -75,14 +82,10 @@ class CommentForm(forms.Form):
             data = signing.loads(self.cleaned_data["stamp"], salt=FORM_STAMP_SALT)
             self.form_age = timedelta(seconds=time.time() - float(data["t"]))
             self.form_id = str(data["id"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            # Hand out a fresh stamp so that posting again works, and keep what the reader typed.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("stamp")] = new_form_stamp()
-            raise forms.ValidationError(
-                "This form could not be verified (it may have been changed). Please post it again.",
-                code="bad_stamp",
-            ) from None
+        except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+            raise forms.ValidationError(STAMP_REFUSED, code="bad_stamp") from None
+        if self.form_age > timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE_SECONDS):
+            raise forms.ValidationError(STAMP_EXPIRED, code="expired_stamp")
         return self.cleaned_data["stamp"]
 
     def clean_favourite_track(self):
@@ -100,11 +103,19 @@ class CommentForm(forms.Form):
             return None
         parent = Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
         if parent is None:
-            # Drop the reply but keep the text, so that posting again makes it a comment of its own.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("parent")] = ""
-            raise forms.ValidationError("The comment you are replying to is not available.", code="bad_parent")
+            raise forms.ValidationError(PARENT_GONE, code="bad_parent")
         return parent
+
+    def clean(self):
+        # The hidden fields are no fault of the reader's: replace a bad one, so that posting again works with
+        # everything they typed (a reply that can't be one becomes a comment of its own).
+        if self.has_error("stamp") or self.has_error("parent"):
+            self.data = self.data.copy()
+            if self.has_error("stamp"):
+                self.data[self.add_prefix("stamp")] = new_form_stamp()
+            if self.has_error("parent"):
+                self.data[self.add_prefix("parent")] = ""
+        return super().clean()
 
 
 class CommentEditForm(forms.Form):

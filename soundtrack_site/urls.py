@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS, robots_txt
@@ -11,12 +11,14 @@ from . import views
 admin.site.site_header = "Soundtrack site administration"
 admin.site.site_title = "Soundtrack site"
 
+handler400 = "soundtrack_site.views.bad_request"
 handler500 = "soundtrack_site.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),

@@ -2,10 +2,12 @@ import sys
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
 HEALTH_KEY = "healthz:probe"
@@ -40,3 +42,10 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return django_server_error(request)
+
+
+def bad_request(request, exception):
+    """A body too large to read is refused with its own page and status (413); any other unreadable request, 400."""
+    if isinstance(exception, RequestDataTooBig):
+        return HttpResponse(loader.render_to_string("413.html", request=request), status=413)
+    return django_bad_request(request, exception)

@@ -13,6 +13,8 @@ from soundtrack_site.clients import client_ip
         (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged left part is ignored
         (2, "6.6.6.6, 203.0.113.9, 198.51.100.2", "203.0.113.9"),
         (2, "203.0.113.9", "10.0.0.1"),  # fewer hops than proxies: fall back to the connection
+        (1, "not-an-address", "10.0.0.1"),  # what a client wrote past a miscounted proxy is never trusted
+        (1, "2001:db8::1", "2001:db8::1"),
     ],
 )
 def test_the_client_ip_trusts_only_the_configured_proxies(settings, proxies, forwarded, expected):

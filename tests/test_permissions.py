@@ -9,9 +9,17 @@ from django.contrib import admin
 from django.urls import reverse
 
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, ModerationEvent
 from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, UserFactory, editor, moderator
+from tests.factories import (
+    ArticleFactory,
+    ComposerFactory,
+    FeaturedTrackFactory,
+    SectionFactory,
+    UserFactory,
+    editor,
+    moderator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +39,11 @@ def world():
     SectionFactory(article=article)
     featured = FeaturedTrackFactory(article=article)
     article.tags.add("FilmMusic")
-    CommentFactory(article=article, favourite_track=featured)
+    comment = CommentFactory(article=article, favourite_track=featured)
+    ModerationEvent.objects.create(comment=comment, rule="test", to_status=comment.status)
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    ComposerFactory()
+    _sign_in_records()
     users = {
         "reader": UserFactory(),
         "editor": editor(),
@@ -40,6 +51,16 @@ def world():
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }
     return {"draft": draft, "users": users}
+
+
+def _sign_in_records():
+    """One row in each of django-axes' tables, so their admin pages have an object to open."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    client = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**client, http_accept="*/*", get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**client, http_accept="*/*")
+    AccessFailureLog.objects.create(**client, http_accept="*/*")
 
 
 def admin_pages():
@@ -135,3 +156,231 @@ def test_bulk_publishing_is_refused_to_everyone_but_editors(client, world, role)
     )
 
     assert Article.objects.get(pk=world["draft"].pk).status == Article.Status.DRAFT
+
+
+# Every other URL the admin site answers. Written out by hand, so that a new admin URL fails the test until
+# somebody decides who may open it. "staff" means: any signed-in staff member.
+STAFF = {"editor", "moderator", "superuser"}
+EDITORS = {"editor", "superuser"}
+EXTRA_ADMIN_PAGES = {
+    "index": STAFF,
+    "password_change": STAFF,
+    "password_change_done": STAFF,
+    "jsi18n": STAFF,
+    "autocomplete": set(),  # only answers a widget's query naming a field the user may use: a bare GET is refused
+    "articles_article_from_template": EDITORS,
+    "articles_article_add_preview": EDITORS,
+    "articles_article_markdown_preview": EDITORS,
+    "articles_article_preview": EDITORS,
+    "articles_article_compare": EDITORS,
+    "articles_article_restore": EDITORS,
+    "taggit_tag_merge_tags": EDITORS,
+    "auth_user_password_change": {"superuser"},
+}
+APP_LISTS = {"articles": EDITORS, "taggit": EDITORS, "comments": {"moderator", "superuser"}}
+# Pages that only answer POST (a GET is 405 for everyone): they are checked with an empty POST.
+POST_ONLY_ADMIN_PAGES = {
+    "articles_article_add_preview",
+    "articles_article_markdown_preview",
+    "articles_article_preview",
+    "articles_article_restore",
+}
+# Open to everyone by design: the sign-in pages, and the admin's "view on site" redirect, which only sends the
+# visitor to the object's public URL (where drafts stay hidden).
+PUBLIC_ADMIN_PAGES = {"login", "logout", "view_on_site"}
+
+
+def admin_url_patterns(patterns=None):
+    from django.urls import URLResolver
+
+    for pattern in admin.site.get_urls() if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from admin_url_patterns(pattern.url_patterns)
+        elif pattern.name:  # the unnamed ones redirect "<id>/" to "<id>/change/", which is checked
+            yield pattern
+
+
+def _model_of(url_name: str):
+    for model in admin.site._registry:
+        if url_name.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
+            return model
+    return None
+
+
+def _extra_admin_urls(article_version_id):
+    """(url name, url, roles allowed) for each admin URL that is not a model's changelist/add/change/delete page."""
+    crud = ("_changelist", "_add", "_change", "_delete")
+    for pattern in admin_url_patterns():
+        name = pattern.name
+        if name in PUBLIC_ADMIN_PAGES or (_model_of(name) and name.endswith(crud)):
+            continue
+        if name == "app_list":
+            for app_label in sorted({model._meta.app_label for model in admin.site._registry}):
+                allowed = APP_LISTS.get(app_label, {"superuser"})
+                yield f"app_list {app_label}", reverse("admin:app_list", args=[app_label]), allowed
+            continue
+        model = _model_of(name)
+        kwargs = {}
+        if "object_id" in pattern.pattern.converters or "id" in pattern.pattern.converters:
+            key = "object_id" if "object_id" in pattern.pattern.converters else "id"
+            obj = model._default_manager.order_by("pk").first()
+            assert obj is not None, f"the world fixture has no {model._meta.label} to open {name!r} with"
+            kwargs[key] = obj.pk
+        if "version_id" in pattern.pattern.converters:
+            kwargs["version_id"] = article_version_id
+        url = reverse(f"admin:{name}", kwargs=kwargs)
+        if name.endswith("_history"):
+            # A model's history is open to whoever may see the model's change page.
+            allowed = {role for role in ROLES if expected(role, model, "change") == "allow"}
+        else:
+            allowed = EXTRA_ADMIN_PAGES.get(name)
+            assert allowed is not None, f"admin URL {name!r} has no expected answer in this test: add one"
+        yield name, url, allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_other_admin_url_answers_each_role_as_expected(client, world, role):
+    import reversion
+
+    article = Article.objects.filter(status=Article.Status.PUBLISHED).first()
+    for title in ("First title", "Second title"):
+        with reversion.create_revision():
+            article.title = title
+            article.save()
+    from reversion.models import Version
+
+    newer, older = Version.objects.get_for_object(article)[:2]
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    surprises = []
+    for name, url, allowed in _extra_admin_urls(older.pk):
+        if name == "articles_article_compare":
+            url += f"?old={older.pk}&new={newer.pk}"
+        got = post_outcome(client.post(url)) if name in POST_ONLY_ADMIN_PAGES else outcome(client.get(url))
+        want = "allow" if role in allowed else ("login" if role in ("anonymous", "reader") else "deny")
+        if got != want:
+            surprises.append(f"{name} ({url}): expected {want}, got {got}")
+
+    assert not surprises, "\n".join(surprises)
+
+
+def post_outcome(response) -> str:
+    """A POST the view accepted may answer with a page, a redirect or a form error; refusals are 403/404 or the
+    sign-in page."""
+    if response.status_code == 302 and "/admin/login/" in response["Location"]:
+        return "login"
+    if response.status_code in (403, 404):
+        return "deny"
+    return "allow" if response.status_code < 500 else f"status {response.status_code}"
+
+
+@pytest.mark.parametrize("role", ["moderator", "editor"])
+def test_merging_tags_needs_the_right_to_change_tags(client, world, role):
+    from taggit.models import Tag
+
+    client.force_login(world["users"][role])
+    session = client.session
+    session["selected_tag_ids"] = str(Tag.objects.get(name="FilmMusic").pk)
+    session.save()
+
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Merged"})
+
+    assert response.status_code == (302 if role == "editor" else 403)
+    assert Tag.objects.filter(name="Merged").exists() == (role == "editor")
+
+
+def test_merging_with_no_tags_selected_is_sent_back_with_a_message(client, world):
+    client.force_login(world["users"]["editor"])
+
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Merged"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Select the tags to merge" in response.content.decode()
+
+
+def _database_fingerprint() -> dict:
+    """Every row of every registered model, so that any change an action makes shows."""
+    return {model._meta.label: sorted(map(repr, model._default_manager.values())) for model in admin.site._registry}
+
+
+def admin_actions():
+    """(model, action name) for every bulk action offered to a superuser, `delete_selected` included."""
+    request = _superuser_request()
+    request.GET = {}
+    for model, model_admin in admin.site._registry.items():
+        for action in model_admin.get_actions(request):
+            yield model, action
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_bulk_action_succeeds_for_a_role_that_may_not_run_it(client, world, role):
+    """Each action of each model, run by each role on every row (with the confirmation a deletion asks for): the
+    roles without the permission change nothing."""
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    surprises = []
+    for model, action in admin_actions():
+        if _action_allowed(role, model, action):
+            continue
+        before = _database_fingerprint()
+        ids = list(model._default_manager.values_list("pk", flat=True))
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.post(url, {"action": action, "_selected_action": ids, "post": "yes"})
+        if _database_fingerprint() != before:
+            surprises.append(f"{model._meta.label} {action}: changed rows (status {response.status_code})")
+
+    assert not surprises, "\n".join(surprises)
+
+
+def _action_allowed(role: str, model, action: str) -> bool:
+    if role in ("anonymous", "reader"):
+        return False
+    if role == "superuser":
+        return True
+    label = (model._meta.app_label, model._meta.model_name)
+    if role == "editor":
+        return model._meta.app_label in EDITOR_APPS
+    return label == ("comments", "comment") and action in {"approve", "reject", "mark_spam"}
+
+
+@pytest.mark.parametrize("role", ["editor", "moderator"])
+def test_staff_are_offered_exactly_the_actions_they_may_run(client, world, role):
+    client.force_login(world["users"][role])
+    surprises = []
+    for model, action in admin_actions():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url)
+        offered = response.status_code == 200 and action in dict(
+            response.context["action_form"].fields["action"].choices
+        )
+        if offered != _action_allowed(role, model, action):
+            surprises.append(f"{model._meta.label} {action}: offered={offered}")
+
+    assert not surprises, "\n".join(surprises)
+
+
+@pytest.mark.parametrize(("role", "status"), [("anonymous", 404), ("reader", 404), ("moderator", 404), ("editor", 200)])
+def test_scheduled_articles_stay_hidden_until_their_time(client, world, role, status):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    scheduled = ArticleFactory(publish_at=timezone.now() + timedelta(days=2))
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+
+    assert client.get(scheduled.get_absolute_url()).status_code == status
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["comments:edit", "comments:delete"])
+def test_nobody_edits_or_deletes_a_comment_posted_from_another_browser(client, world, role, page):
+    comment = Comment.objects.get()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    body = comment.body
+
+    assert client.get(reverse(page, args=[comment.pk])).status_code in (403, 404)
+    client.post(reverse(page, args=[comment.pk]), {"body": "Rewritten by someone else"})
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == (body, Comment.Status.APPROVED)

@@ -33,6 +33,12 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Signing in is a step of many journeys, not what they test: spare them the deliberately slow hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def new_page(browser):
     """Open pages in fresh browser contexts (separate cookies), closed at the end of the test."""
@@ -62,8 +68,13 @@ def screenshot():
     return take
 
 
-# Data migrations whose rows browser tests rely on: the Editors and Moderators groups, the built-in article template.
-DATA_MIGRATIONS = [("articles", "0003_editor_and_moderator_groups"), ("articles", "0007_article_templates")]
+# Data migrations whose rows browser tests rely on: the Editors and Moderators groups and their permissions, the
+# built-in article template.
+DATA_MIGRATIONS = [
+    ("articles", "0003_editor_and_moderator_groups"),
+    ("comments", "0002_moderator_permissions"),
+    ("articles", "0007_article_templates"),
+]
 
 
 @pytest.fixture

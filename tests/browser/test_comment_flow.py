@@ -4,9 +4,9 @@ from django.contrib.auth.models import Group
 from comments.models import Comment, ModerationEvent
 from tests.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .journeys import log_in
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -42,10 +42,7 @@ def test_a_reader_posts_a_moderator_approves_and_the_comment_appears(
     assert stranger.locator(".comment").count() == 0
 
     admin = new_page()
-    admin.goto(live_server.url + "/admin/comments/comment/")
-    admin.get_by_label("Username").fill("mod")
-    admin.get_by_label("Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Log in").click()
+    log_in(admin, live_server.url + "/admin/comments/comment/", "mod")
     row = admin.locator("#result_list tbody tr", has_text="Ada Reader")
     row.locator("input.action-select").check()
     admin.locator("select[name=action]").select_option(label="Approve selected comments")

@@ -5,9 +5,9 @@ import pytest
 from articles.models import Article
 from tests.factories import ComposerFactory, TrackFactory, WorkFactory, editor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .journeys import choose_in_autocomplete, log_in
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.django_db(transaction=True)
 TITLE = "Why Arrival’s Soundtrack Deserves More Recognition"
 
 
@@ -20,21 +20,11 @@ def arrival(data_from_migrations):  # the Editors group and the built-in templat
     return work
 
 
-def choose_in_autocomplete(page, field: str, search: str, option: str) -> None:
-    """Pick ``option`` in the admin's autocomplete widget of ``field`` (select2), after typing ``search``."""
-    page.locator(f".field-{field} .select2-selection").click()
-    page.keyboard.type(search)
-    page.locator(".select2-results__option", has_text=option).click()
-
-
 def test_an_editor_creates_fills_and_publishes_an_article_from_the_template(live_server, new_page, screenshot, arrival):
     editor(username="eda")
 
     page = new_page()
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("Username").fill("eda")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url + "/admin/", "eda")
     page.locator("tr.model-article").get_by_role("link", name="Articles").click()
     page.get_by_role("link", name="New article from template").click()
 

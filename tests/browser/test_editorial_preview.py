@@ -6,9 +6,9 @@ import pytest
 from articles.models import Article
 from tests.factories import ArticleFactory, SectionFactory, editor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .journeys import log_in
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -25,10 +25,7 @@ def test_typing_markdown_shows_its_rendering_beside_the_textarea_and_preview_ope
     page = new_page()
     blocked = []
     page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/admin/articles/article/{article.pk}/change/", "ada")
 
     body = page.locator("textarea[name='sections-0-body']")
     preview = page.locator(".markdown-preview-pair", has=body).locator(".markdown-preview")
