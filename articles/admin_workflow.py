@@ -24,6 +24,7 @@ from reversion.errors import RevertError
 
 from .markup import render_markdown
 from .models import Article
+from .pages import article_parts
 from .preview import ArticlePreview
 from .revisions import Edit, Snapshot, last_edit, restore, restored_message, versions_of
 
@@ -217,7 +218,10 @@ class EditorialAdminMixin:
         # Built as the change view builds them (ArticleAdmin links its formsets there).
         formsets, _ = self._create_formsets(request, form.instance, change=article is not None)
         preview = ArticlePreview.from_forms(form, formsets, author=request.user)
-        return TemplateResponse(request, "articles/article_preview.html", {"article": preview, "is_preview": True})
+        parts = article_parts(request, preview, is_preview=True)
+        return TemplateResponse(
+            request, "articles/article_preview.html", {"article": preview, "is_preview": True, "parts": parts}
+        )
 
     @method_decorator(require_POST)
     def markdown_preview_view(self, request):

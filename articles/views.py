@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
@@ -7,8 +6,8 @@ from taggit.models import Tag
 
 from . import models
 from .forms import SearchForm
-from .models import Article, Composer, FeaturedTrack, Section, Work
-from .structured_data import article_graph, json_ld_script
+from .models import Article, Composer, Work
+from .pages import article_parts
 
 
 class ArticleListMixin:
@@ -50,31 +49,16 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return (
-            Article.objects.visible_to(self.request.user)
-            .select_related("work", "author")
-            .prefetch_related(
-                "tags",
-                "composers",
-                Prefetch("sections", queryset=Section.objects.order_by("position")),
-                Prefetch(
-                    "featured_tracks",
-                    queryset=FeaturedTrack.objects.select_related("track", "section").order_by("position"),
-                ),
-                "featured_tracks__track__composers",  # for the structured data
-            )
-        )
+        return Article.objects.visible_to(self.request.user).select_related("work", "author")
 
     def get_context_data(self, **kwargs):
         article = self.object
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not article.is_public
         context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())
-        context["structured_data"] = json_ld_script(article_graph(self.request, article))
-        if cover := article.cover_image:
-            context["share_image_url"] = self.request.build_absolute_uri(cover.src)
-        if article.is_public:
-            context["previous_article"], context["next_article"] = article.neighbours()
+        context["parts"] = article_parts(
+            self.request, article, is_preview=context["is_preview"], canonical_url=context["canonical_url"]
+        )
         return context
 
 

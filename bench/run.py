@@ -657,7 +657,18 @@ class Bench:
         print()
         print(self.markdown())
         log(f"Results: {path} and {path.with_suffix('.md')}")
+        self.check_harness()
         return path
+
+    def check_harness(self) -> None:
+        """Missed targets are figures; a page that answers an error means the harness (or the site) is broken."""
+        broken = [
+            f"{figures['label']}: HTTP {figures.get('status')}, {figures['errors']} errors under load"
+            for key, figures in self.results["pages"].items()
+            if figures["errors"] or figures.get("status") != (302 if key == "comment_post" else 200)
+        ]
+        if broken:
+            raise SystemExit("Broken pages in the benchmark:\n" + "\n".join(broken))
 
 
 def main() -> None:

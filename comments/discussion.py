@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles.models import Article
+from articles.models import Article, FeaturedTrack
 
 from .forms import CommentForm
 from .models import Comment
@@ -77,6 +77,10 @@ def _page_number(request, pages: int) -> int:
 
 
 def build_discussion(request, article: Article, *, form: CommentForm | None = None) -> dict:
+    # The article's featured tracks (for the favourites tally, the filter and the form): the page may have fetched
+    # them with the article already (articles/pages.py), otherwise this is one query.
+    featured = FeaturedTrack.objects.select_related("track").order_by("position")
+    prefetch_related_objects([article], Prefetch("featured_tracks", queryset=featured))
     counts = Comment.objects.discussion_counts(article)
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     pages = max(1, -(-counts.threads // per_page))

@@ -21,6 +21,13 @@ def _page_cache_only_where_asked(request, settings):
         settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Users are made and signed in everywhere, and hashing is not what the tests check: spare them the
+    deliberately slow hasher (production keeps Django's default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _register_hypothesis_profiles():
     import os
 

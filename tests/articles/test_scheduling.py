@@ -28,14 +28,14 @@ def scheduled():
 
 
 def public_pages(client) -> dict[str, str]:
-    """What an anonymous reader gets from the article page, the home page, the feed and the sitemap."""
+    """What an anonymous reader gets from the article page, the home page, the feeds and the articles' sitemap."""
     pages = {}
     for name, url in [
         ("article", "/articles/waited/"),
         ("home", "/"),
         ("feed", "/feeds/rss/"),
         ("atom", "/feeds/atom/"),
-        ("sitemap", "/sitemap.xml"),
+        ("sitemap", "/sitemap-articles.xml"),
     ]:
         response = client.get(url)
         pages[name] = response.content.decode() if response.status_code == 200 else f"HTTP {response.status_code}"

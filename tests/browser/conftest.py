@@ -33,12 +33,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Signing in is a step of many journeys, not what they test: spare them the deliberately slow hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def new_page(browser):
     """Open pages in fresh browser contexts (separate cookies), closed at the end of the test."""

@@ -1012,12 +1012,12 @@ class TestQueryCounts:
         assert len(page.find_all("label", class_="spoiler")) == size
 
     @pytest.mark.parametrize("size", [5, 500])
-    def test_later_pages_and_the_picked_filter_cost_the_same(self, client, article, size, django_assert_num_queries):
+    def test_later_pages_and_the_picked_filter_cost_no_more(self, client, article, size, django_assert_max_num_queries):
         threaded_discussion(article, size)
         picked = article.featured_tracks.first()
 
         for query in ("?comments=2", f"?picked={picked.pk}"):
-            with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+            with django_assert_max_num_queries(ARTICLE_PAGE_QUERIES):
                 get_page(client, article.get_absolute_url() + query)
 
     @pytest.mark.parametrize("size", [5, 500])

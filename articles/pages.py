@@ -1,0 +1,62 @@
+"""The parts of an article's page that only its content changes: rendered once, cached, shared by every reader."""
+
+import hashlib
+from functools import cache as once
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
+
+from soundtrack_site.pagecache import content_version
+
+from .models import Article, FeaturedTrack, Section
+from .structured_data import article_graph, json_ld_script
+
+ARTICLE_PARTS = ("meta", "body", "neighbours")
+ARTICLE_PARTS_TIMEOUT = 24 * 60 * 60
+ARTICLE_PREFETCHES = (
+    "tags",
+    "composers",
+    Prefetch("sections", queryset=Section.objects.order_by("position")),
+    Prefetch("featured_tracks", queryset=FeaturedTrack.objects.select_related("track", "section").order_by("position")),
+    "featured_tracks__track__composers",  # for the structured data
+)
+
+
+@once
+def _parts_templates_digest() -> str:
+    """Parts rendered by another release's templates are never shown (templates do not change in a process)."""
+    sources = "".join(get_template(f"articles/includes/article_{name}.html").template.source for name in ARTICLE_PARTS)
+    return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
+
+
+def article_parts(request, article, *, is_preview: bool, canonical_url: str = "") -> dict:
+    """The head's meta tags and structured data, the article itself and the links to its neighbours, as HTML.
+
+    A public article's parts are cached under its content stamp (any change readers could see moves it), so a
+    page rendered for a signed-in reader runs none of the article's prefetch queries; previews are never cached.
+    """
+    key = None
+    if not is_preview and not settings.DEBUG:
+        version = (article.pk, article.updated_at.timestamp(), content_version(), request.get_host(), request.scheme)
+        key = f"article-parts:{_parts_templates_digest()}:" + ":".join(map(str, version))
+        if (parts := cache.get(key)) is not None:
+            return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (only cached below)
+
+    if isinstance(article, Article):
+        prefetch_related_objects([article], *ARTICLE_PREFETCHES)
+    context = {"article": article, "is_preview": is_preview, "canonical_url": canonical_url}
+    if cover := article.cover_image:
+        context["share_image_url"] = request.build_absolute_uri(cover.src)
+    if not is_preview:
+        context["previous_article"], context["next_article"] = article.neighbours()
+    parts = {
+        name: render_to_string(f"articles/includes/article_{name}.html", context, request=request)
+        for name in ARTICLE_PARTS
+    }
+    parts["structured_data"] = "" if is_preview else str(json_ld_script(article_graph(request, article)))
+    if key:
+        cache.set(key, parts, ARTICLE_PARTS_TIMEOUT)
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (rendered from templates)
