@@ -22,9 +22,10 @@ def _page_cache_only_where_asked(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _fast_password_hashing(_fresh_cache, settings):
     """Users are made and signed in everywhere, and hashing is not what the tests check: spare them the
-    deliberately slow hasher (production keeps Django's default)."""
+    deliberately slow hasher (production keeps Django's default). After ``_fresh_cache``, so that the caches are
+    cleared with the project's settings, once a test's changed settings are undone."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
