@@ -1,20 +1,19 @@
 """The parts of an article's page that only its content changes: rendered once, cached, shared by every reader."""
 
-import hashlib
-from functools import cache as once
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from soundtrack_site.fragments import templates_digest
 from soundtrack_site.pagecache import content_version
 
 from .models import Article, FeaturedTrack, Section
 from .structured_data import article_graph, json_ld_script
 
 ARTICLE_PARTS = ("meta", "body", "neighbours")
+PARTS_TEMPLATES = tuple(f"articles/includes/article_{name}.html" for name in ARTICLE_PARTS)
 ARTICLE_PARTS_TIMEOUT = 24 * 60 * 60
 ARTICLE_PREFETCHES = (
     "tags",
@@ -23,13 +22,6 @@ ARTICLE_PREFETCHES = (
     Prefetch("featured_tracks", queryset=FeaturedTrack.objects.select_related("track", "section").order_by("position")),
     "featured_tracks__track__composers",  # for the structured data
 )
-
-
-@once
-def _parts_templates_digest() -> str:
-    """Parts rendered by another release's templates are never shown (templates do not change in a process)."""
-    sources = "".join(get_template(f"articles/includes/article_{name}.html").template.source for name in ARTICLE_PARTS)
-    return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
 
 
 def article_parts(request, article, *, is_preview: bool, canonical_url: str = "") -> dict:
@@ -41,7 +33,7 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     key = None
     if not is_preview and not settings.DEBUG:
         version = (article.pk, article.updated_at.timestamp(), content_version(), request.get_host(), request.scheme)
-        key = f"article-parts:{_parts_templates_digest()}:" + ":".join(map(str, version))
+        key = f"article-parts:{templates_digest(*PARTS_TEMPLATES)}:" + ":".join(map(str, version))
         if (parts := cache.get(key)) is not None:
             return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (only cached below)
 

@@ -5,7 +5,6 @@ made from everything it shows, and a page fetches all its cards with one ``get_m
 own comments (edit and delete links, no report link, a pending notice) are rendered for them on each request.
 """
 
-import hashlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,6 +13,8 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from soundtrack_site.fragments import digest, templates_digest
 
 from .models import Comment
 
@@ -24,10 +25,6 @@ CARD_TEMPLATE = "comments/card.html"
 CARD_TIMEOUT = 7 * 24 * 60 * 60
 LIST_TIMEOUT = 24 * 60 * 60  # a whole page of comments, keyed by the page cache's version (comments/discussion.py)
 SEPARATOR = "\x1f"  # between the fields a key is made of
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _walk(nodes: list["Node"]):
@@ -44,12 +41,13 @@ class CommentList:
         self.context = {"page": page, "comments_open": comments_open, "max_depth": settings.COMMENTS_MAX_DEPTH}
         self.time_zone = timezone.get_current_timezone_name()  # the card shows local times
         self.template = get_template(CARD_TEMPLATE)
+        self.prefix = self.key_prefix()
 
     @staticmethod
     def key_prefix() -> str:
         """Cards (and lists of them) rendered from another version of the template (a previous release) are never
         shown."""
-        return f"comments:card:{_digest(get_template(CARD_TEMPLATE).template.source)[:12]}"
+        return f"comments:card:{templates_digest(CARD_TEMPLATE)}"
 
     def card_key(self, comment: Comment) -> str:
         """A key that changes whenever anything the card shows changes: an edit, a moderation decision, a renamed
@@ -68,7 +66,7 @@ class CommentList:
             self.time_zone,
             *self.context.values(),
         )
-        return f"{self.key_prefix()}:{comment.pk}:{_digest(SEPARATOR.join(map(str, shown)))}"
+        return f"{self.prefix}:{comment.pk}:{digest(SEPARATOR.join(map(str, shown)))}"
 
     def _render_card(self, node: "Node") -> str:
         context = self.context | {"comment": node.comment, "own": node.own, "editable": node.editable}

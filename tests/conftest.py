@@ -29,6 +29,17 @@ def _fast_password_hashing(_fresh_cache, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _postgresql_where_marked(request):
+    """Tests marked ``postgresql("what needs it")`` skip on SQLite, never in the PostgreSQL run."""
+    marker = request.node.get_closest_marker("postgresql")
+    if marker is not None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip(f"{marker.args[0]}; run the suite with DATABASE_URL=postgres://...")
+
+
 def _register_hypothesis_profiles():
     import os
 

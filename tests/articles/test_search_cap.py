@@ -1,7 +1,6 @@
 """Past the cap on ranked search results, the count says so rather than pretending to be exact."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from articles import models
@@ -9,13 +8,7 @@ from tests.articles.test_search_postgres import committed  # noqa: F401 (a fixtu
 from tests.articles.test_views import ago, get_page
 from tests.factories import ArticleFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the cap applies to PostgreSQL full-text search; run the suite with DATABASE_URL=postgres://...")
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("the cap applies to PostgreSQL full-text search")]
 
 
 def summary(client) -> str:

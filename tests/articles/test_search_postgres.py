@@ -25,13 +25,7 @@ from tests.factories import (
     editor,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL full-text search; run the suite with DATABASE_URL=postgres://...")
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("PostgreSQL full-text search")]
 
 
 @pytest.fixture

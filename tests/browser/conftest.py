@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -15,6 +17,17 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+# On SQLite the live server's threads share the test's one in-memory connection, and two requests at once (a page
+# and the live Markdown preview it fires) can break it ("bad parameter or other API misuse"): serve one request
+# at a time. Django's single-threaded server closes each connection, so the browser never waits on a kept one.
+class OneRequestAtATimeServer(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # requests run in the server's thread, which already has the overrides
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between browser steps
 # are ordinary synchronous code, so Django's async-safety guard does not apply to them.

@@ -7,13 +7,7 @@ from comments.models import Comment
 from comments.moderation import Submission, _known_commenter, is_recent_duplicate
 from tests.comments.factories import CommentFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Query plans of PostgreSQL; run the suite with DATABASE_URL=postgres://...")
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("query plans of PostgreSQL")]
 
 
 def plan(queryset) -> str:
