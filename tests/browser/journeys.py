@@ -26,13 +26,6 @@ def choose_in_autocomplete(page, field: str, search: str, option: str, *, within
     page.locator(".select2-results__option", has_text=option).click()
 
 
-def press_when_idle(page, button: str) -> None:
-    """Press a form button once the page's own requests are done (the live Markdown previews): the test server
-    shares one SQLite connection between its threads, so a save racing a preview request can fail."""
-    page.wait_for_load_state("networkidle")
-    page.get_by_role("button", name=button, exact=True).click()
-
-
 def axe_source() -> str:
     if not AXE_JS.exists():
         how = "run `make test`, or `npm ci`" if shutil.which("npm") else "install npm (`apt-get install -y npm`)"

@@ -5,7 +5,7 @@ import pytest
 from articles.models import Article
 from tests.factories import ComposerFactory, TrackFactory, WorkFactory, editor
 
-from .journeys import choose_in_autocomplete, log_in, press_when_idle
+from .journeys import choose_in_autocomplete, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TITLE = "Why Arrival’s Soundtrack Deserves More Recognition"
@@ -53,7 +53,7 @@ def test_an_editor_creates_fills_and_publishes_an_article_from_the_template(live
     sixth = page.locator("#id_sections-5-body")
     sixth.fill(sixth.input_value().replace("[famous composer]", "Hans Zimmer"))
     page.get_by_label("Status:").select_option(label="Published")
-    press_when_idle(page, "Save")
+    page.get_by_role("button", name="Save", exact=True).click()
 
     refusal = page.locator(".errorlist.nonform")
     assert "cannot be published or scheduled" in refusal.inner_text()
@@ -65,7 +65,7 @@ def test_an_editor_creates_fills_and_publishes_an_article_from_the_template(live
 
     # Choosing the composer answers the last placeholder; this time the save publishes.
     choose_in_autocomplete(page, "composers", "Jóh", "Jóhann Jóhannsson")
-    press_when_idle(page, "Save")
+    page.get_by_role("button", name="Save", exact=True).click()
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     screenshot(page, "template-4-published")
 

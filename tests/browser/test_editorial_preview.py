@@ -6,7 +6,7 @@ import pytest
 from articles.models import Article
 from tests.factories import ArticleFactory, SectionFactory, editor
 
-from .journeys import log_in, press_when_idle
+from .journeys import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +40,7 @@ def test_typing_markdown_shows_its_rendering_beside_the_textarea_and_preview_ope
 
     page.get_by_label("Title:").fill("Why Arrival's score deserves much more")
     with page.expect_popup() as popup:
-        press_when_idle(page, "Preview")
+        page.get_by_role("button", name="Preview", exact=True).click()
     tab = popup.value
     tab.wait_for_load_state()
     assert "Preview of unsaved changes." in tab.locator(".preview-banner").inner_text()
