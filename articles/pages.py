@@ -32,7 +32,8 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     """
     key = None
     if not is_preview and not settings.DEBUG:
-        version = (article.pk, article.updated_at.timestamp(), content_version(), request.get_host(), request.scheme)
+        stamp = content_version(request)
+        version = (article.pk, article.updated_at.timestamp(), stamp, request.get_host(), request.scheme)
         key = f"article-parts:{templates_digest(*PARTS_TEMPLATES)}:" + ":".join(map(str, version))
         if (parts := cache.get(key)) is not None:
             return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (only cached below)

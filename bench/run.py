@@ -115,6 +115,7 @@ class Bench:
     def __init__(self, options):
         self.options = options
         self.quick = options.quick
+        self.only = set(filter(None, options.only.split(",")))
         self.duration = options.duration or (3 if self.quick else 10)
         self.connections = options.connections
         self.port = options.port
@@ -285,6 +286,8 @@ class Bench:
             ("moderation", "Moderation queue (moderator)", "/admin/comments/comment/", MODERATOR),
         ]
         self.results["paths"] = {key: path for key, _label, path, _user in self.pages}
+        if self.only:
+            self.pages = [page for page in self.pages if page[0] in self.only]
 
     def start_server(self) -> None:
         from django.db import connections
@@ -412,6 +415,8 @@ class Bench:
         ]
         paths = {key: (path, user) for key, _label, path, user in self.pages}
         for key, _stat in runs:
+            if key not in paths:
+                continue
             path, user = paths[key]
             log(f"One client: {key}…")
             self.results["single_client"][key] = self.wrk(path, user=user, connections=1, threads=1)
@@ -549,6 +554,11 @@ class Bench:
 
     def evaluate(self) -> None:
         pages, single = self.results["pages"], self.results["single_client"]
+        if self.only:  # a partial run: the ratios, no verdicts
+            for figures in pages.values():
+                figures["ratio"] = round(figures["rps"] / pages["ceiling"]["rps"], 3)
+            self.results["targets"] = []
+            return
         ceiling = pages["ceiling"]["rps"]
         for figures in pages.values():
             figures["ratio"] = round(figures["rps"] / ceiling, 3) if ceiling else None
@@ -625,7 +635,7 @@ class Bench:
     def write(self) -> Path:
         RESULTS.mkdir(parents=True, exist_ok=True)
         stamp = self.results["started"].replace(":", "").replace("-", "")
-        suffix = "-quick" if self.quick else ""
+        suffix = ("-quick" if self.quick else "") + ("-partial" if self.only else "")
         path = RESULTS / f"{stamp}{suffix}.json"
         path.write_text(json.dumps(self.results, indent=2, default=str) + "\n")
         path.with_suffix(".md").write_text(self.markdown())
@@ -648,8 +658,10 @@ class Bench:
             self.results["machine"] = self.machine()
             self.measure_pages()
             self.measure_single_client()
-            self.measure_memory()
-            self.measure_posts()
+            if not self.only or "memory" in self.only:
+                self.measure_memory()
+            if not self.only or "comment_post" in self.only:
+                self.measure_posts()
         finally:
             self.stop_server()
         self.evaluate()
@@ -680,6 +692,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections for the throughput runs")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--regenerate", action="store_true", help="generate the data even if already there")
+    parser.add_argument(
+        "--only", default="", help="a partial run of these keys (e.g. article_signed_in,comment_post,memory)"
+    )
     parser.add_argument("--data-only", action="store_true", help="create, migrate and fill the database, then stop")
     options = parser.parse_args()
     options.database_url = options.database_url or (QUICK_DATABASE_URL if options.quick else DEFAULT_DATABASE_URL)

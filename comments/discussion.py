@@ -40,7 +40,7 @@ def remember_own_comment(request, comment: Comment) -> None:
     request.session[SESSION_KEY] = (ids + [comment.pk])[-SESSION_LIMIT:]
 
 
-def _comment_id(value) -> int | None:
+def parse_comment_id(value) -> int | None:
     """A comment's pk from the query string or the form, None for anything that is not a plain number."""
     try:
         return int(value)
@@ -48,13 +48,13 @@ def _comment_id(value) -> int | None:
         return None
 
 
-def _list_key(article: Article, *, page: int, picked, comments_open: bool) -> str:
+def _list_key(request, article: Article, *, page: int, picked, comments_open: bool) -> str:
     """The cache key of a page of an article's comments as every reader without their own comments there sees it.
 
     It moves with the page cache's version, which every change readers can see moves (comments included)."""
     from soundtrack_site.pagecache import content_version
 
-    version = content_version()
+    version = content_version(request)
     shown = (
         article.pk,
         page,
@@ -76,7 +76,10 @@ def _page_number(request, pages: int) -> int:
     return min(max(number, 1), max(pages, 1))
 
 
-def build_discussion(request, article: Article, *, form: CommentForm | None = None) -> dict:
+def build_discussion(
+    request, article: Article, *, form: CommentForm | None = None, form_initial: dict | None = None
+) -> dict:
+    """The section's context; ``form_initial`` fills the empty form (comments/section.py puts placeholders there)."""
     # The article's featured tracks (for the favourites tally, the filter and the form): the page may have fetched
     # them with the article already (articles/pages.py), otherwise this is one query.
     featured = FeaturedTrack.objects.select_related("track").order_by("position")
@@ -92,7 +95,7 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
     picked = next((f for f in article.featured_tracks.all() if str(f.pk) == picked_id), None)
     is_open = comments_are_open(article)
     # A reader who posted recently may see their own pending comments and edit links: their list is never shared.
-    key = None if own_ids else _list_key(article, page=page, picked=picked, comments_open=is_open)
+    key = None if own_ids else _list_key(request, article, page=page, picked=picked, comments_open=is_open)
     comment_list = cache.get(key) if key else None
     nodes: dict[int, Node] = {}
     if comment_list is None:
@@ -104,7 +107,7 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
     comment_list = mark_safe(comment_list)  # noqa: S308
 
     reply_to = None
-    reply_id = _comment_id(
+    reply_id = parse_comment_id(
         request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
     )
     if reply_id is not None:
@@ -115,7 +118,8 @@ def build_discussion(request, article: Article, *, form: CommentForm | None = No
             reply_to = approved.filter(pk=reply_id).first()
 
     if form is None and is_open:
-        form = CommentForm(article=article, user=request.user, initial={"parent": reply_to.pk if reply_to else None})
+        initial = {"parent": reply_to.pk if reply_to else None} | (form_initial or {})
+        form = CommentForm(article=article, user=request.user, initial=initial)
     favourites = [(featured, counts.favourite_tracks.get(featured.pk, 0)) for featured in article.featured_tracks.all()]
     return {
         "article": article,

@@ -42,9 +42,15 @@ def _next_scheduled_publish() -> float:
     return upcoming.timestamp() if upcoming else NO_SCHEDULED_ARTICLE
 
 
-def content_version() -> float:
-    """The stamp alone, for caches of things that scheduling does not change (an article's comments)."""
-    return cache.get(VERSION_KEY) or _move_version()
+def content_version(request=None) -> float:
+    """The stamp alone, for caches of things that scheduling does not change (an article's comments). Read once
+    per request when given one: the parts of a page are then cached under the same stamp."""
+    if request is not None and (version := getattr(request, "_content_version", None)):
+        return version
+    version = cache.get(VERSION_KEY) or _move_version()
+    if request is not None:
+        request._content_version = version
+    return version
 
 
 def current_version() -> tuple[float, float]:

@@ -1,12 +1,11 @@
 from django import template
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.markup import sanitize_html
-from comments.discussion import build_discussion
 from comments.markup import COMMENT
 from comments.models import QUEUE_COUNT_LIMIT, Comment
+from comments.section import render_comment_section
 
 register = template.Library()
 
@@ -14,9 +13,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def comment_section(context, article):
     """The discussion under an article: threads, the favourite-tracks tally and the form."""
-    request = context["request"]
-    discussion = build_discussion(request, article, form=context.get("comment_form"))
-    return render_to_string("comments/section.html", discussion, request=request)
+    return render_comment_section(context["request"], article, form=context.get("comment_form"))
 
 
 @register.filter

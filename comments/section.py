@@ -1,0 +1,95 @@
+"""The comment section under an article, rendered once per content version and shared by every reader.
+
+The section (counts, favourite tracks, the page of comments, the empty form) looks the same to every reader who
+has no comments of their own in it. It is rendered once with placeholders where a page view's own values go (the
+form's signed stamp, the CSRF token, a signed-in reader's name and email) and cached under the content stamp of
+the page cache, which every change readers can see moves; each view swaps its values in. A bound form (a refused
+post) and a reader's own comments are always rendered fresh.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from soundtrack_site.fragments import templates_digest
+from soundtrack_site.pagecache import content_version
+
+from .discussion import build_discussion, own_comment_ids, parse_comment_id
+from .forms import CommentForm, new_form_stamp
+from .rendering import CARD_TEMPLATE, LIST_TIMEOUT
+from .services import comments_are_open
+
+SECTION_TEMPLATE = "comments/section.html"
+
+
+def placeholder(name: str) -> str:
+    """Stands for a per-view value in the cached HTML. Derived from the secret key, so no comment can contain one
+    (a reader would see their own CSRF token or name inside somebody's comment); letters and digits only, so
+    escaping leaves it as it is."""
+    return "ph" + salted_hmac("comments.section.placeholder", name, algorithm="sha256").hexdigest()[:30]
+
+
+def render_comment_section(request, article: Article, *, form: CommentForm | None = None) -> SafeString:
+    if form is not None or settings.DEBUG or own_comment_ids(request):
+        return render_to_string(SECTION_TEMPLATE, build_discussion(request, article, form=form), request=request)
+
+    signed_in = request.user.is_authenticated
+    key = _section_key(request, article, signed_in=signed_in)
+    html = cache.get(key)
+    if html is None:
+        html = _render_shared(request, article, signed_in=signed_in)
+        cache.set(key, html, LIST_TIMEOUT)
+    return mark_safe(_fill_in(html, request, signed_in=signed_in))  # noqa: S308 (rendered by the template above)
+
+
+def _section_key(request, article: Article, *, signed_in: bool) -> str:
+    """Everything the shared section depends on besides what moves the content stamp (which is in the key too)."""
+    try:
+        page = max(1, int(request.GET.get("comments", 1)))
+    except (TypeError, ValueError):
+        page = 1
+    shown = (
+        article.pk,
+        article.updated_at.timestamp(),
+        page,
+        parse_comment_id(request.GET.get("picked")),
+        parse_comment_id(request.GET.get("reply_to")),
+        signed_in,
+        comments_are_open(article),  # closes by the clock, with no change to move the stamp
+        timezone.get_current_timezone_name(),
+        settings.COMMENTS_THREADS_PER_PAGE,
+        settings.COMMENTS_MAX_DEPTH,
+        settings.COMMENTS_EDIT_WINDOW_MINUTES,
+        repr(content_version(request)),
+    )
+    return f"comments:section:{templates_digest(SECTION_TEMPLATE, CARD_TEMPLATE)}:" + ":".join(map(str, shown))
+
+
+def _render_shared(request, article: Article, *, signed_in: bool) -> str:
+    initial = {"stamp": placeholder("stamp")}
+    context = {}
+    if signed_in:
+        initial |= {"author_name": placeholder("author_name"), "author_email": placeholder("author_email")}
+        context["csrf_token"] = placeholder("csrf_token")
+    discussion = build_discussion(request, article, form_initial=initial)
+    return render_to_string(SECTION_TEMPLATE, discussion | context, request=request)
+
+
+def _fill_in(html: str, request, *, signed_in: bool) -> str:
+    values = {"stamp": new_form_stamp()}
+    if signed_in:
+        user = request.user
+        values |= {
+            "author_name": escape(user.get_full_name() or user.get_username()),
+            "author_email": escape(user.email),
+            "csrf_token": get_token(request),
+        }
+    for name, value in values.items():
+        html = html.replace(placeholder(name), value)
+    return html
