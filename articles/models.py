@@ -239,11 +239,15 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def without_search_text(self):
+        """The search document and vector (the whole article's text, twice) are only read by the database."""
+        return self.defer("search_document", "search_vector")
+
     def for_listing(self):
         return (
             self.select_related("work")
             .prefetch_related("tags", "composers")
-            .defer("search_document", "search_vector")
+            .without_search_text()
             .order_by("-publish_at", "-pk")
         )
 

@@ -84,7 +84,7 @@ def indexable_articles(using: str = DEFAULT_DB_ALIAS):
             Prefetch("sections", queryset=Section.objects.order_by("position")),
             Prefetch("featured_tracks", queryset=FeaturedTrack.objects.select_related("track").order_by("position")),
         )
-        .defer("search_document", "search_vector")
+        .without_search_text()
     )
 
 

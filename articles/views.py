@@ -49,7 +49,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).select_related("work", "author")
+        return Article.objects.visible_to(self.request.user).select_related("work", "author").without_search_text()
 
     def get_context_data(self, **kwargs):
         article = self.object

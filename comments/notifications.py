@@ -25,11 +25,12 @@ def moderator_emails() -> list[str]:
 
 def notify_moderators() -> bool:
     """Send one summary of the queue, at most once per COMMENTS_NOTIFY_EVERY_MINUTES. Returns whether it sent."""
+    # Checked first: while a summary went out recently (every held comment in a busy hour), nothing else is read.
+    if not cache.add(BATCH_LOCK_KEY, True, timeout=settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60):
+        return False  # a summary went out recently; the next held comment after the pause sends the next one
     recipients = moderator_emails()
     if not recipients:
         return False
-    if not cache.add(BATCH_LOCK_KEY, True, timeout=settings.COMMENTS_NOTIFY_EVERY_MINUTES * 60):
-        return False  # a summary went out recently; the next held comment after the pause sends the next one
     waiting = Comment.objects.in_moderation().count()
     queue_url = f"{settings.SITE_URL}{reverse('admin:comments_comment_changelist')}?status__exact=pending"
     comments = f"{waiting} comment{pluralize(waiting)}"

@@ -21,7 +21,8 @@ def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
     counters = caches["ratelimit"]
     key = _key(scope, identity, window)
     try:
-        counters.add(key, 0, timeout=window + 1)
+        if counters.add(key, 1, timeout=window + 1):
+            return limit >= 1  # the first attempt in this window (one round trip to Redis)
         try:
             count = counters.incr(key)
         except ValueError:  # expired between add and incr

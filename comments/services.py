@@ -140,8 +140,6 @@ def create_comment(
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
             if comment.status == Comment.Status.PENDING:
                 transaction.on_commit(notify_moderators)
-            elif comment.status == Comment.Status.APPROVED:
-                content_changed()
     except IntegrityError:
         if submission_token and (existing := Comment.objects.filter(submission_token=submission_token).first()):
             return existing  # a concurrent retry of the same form won the race
@@ -181,9 +179,7 @@ def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack 
     # comment (otherwise one that readers' reports sent back for review is re-approved by a one-letter edit).
     if not (previous == Comment.Status.PENDING and decision.status == Comment.Status.APPROVED):
         comment.status = decision.status
-    comment.save()
-    if Comment.Status.APPROVED in (previous, comment.status):
-        content_changed()
+    comment.save()  # moves the page cache's stamp (soundtrack_site/apps.py)
     if comment.status != previous:
         _record(comment, from_status=previous, rule=decision.rule, reason=f"After an edit: {decision.reason}")
         if comment.status == Comment.Status.PENDING:
@@ -203,8 +199,6 @@ def withdraw_comment(comment: Comment) -> None:
     comment.status = Comment.Status.REJECTED
     comment.save(update_fields=["status", "updated_at"])
     _record(comment, from_status=previous, rule="author_deleted", reason="Deleted by its author.")
-    if previous == Comment.Status.APPROVED:
-        content_changed()
 
 
 @transaction.atomic
@@ -231,7 +225,6 @@ def report_comment(
             rule="reports",
             reason=f"Reported by {comment.report_count} readers.",
         )
-        content_changed()
         transaction.on_commit(notify_moderators)
     return True
 
@@ -245,6 +238,7 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
         return 0
     now = timezone.now()
     Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=to_status, updated_at=now)
+    # update() sends no signal: the page cache's stamp is moved here (a comment's save() moves it by itself).
     if to_status == Comment.Status.APPROVED or any(c.status == Comment.Status.APPROVED for c in changed):
         content_changed()
     ModerationEvent.objects.bulk_create(

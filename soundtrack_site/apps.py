@@ -24,9 +24,9 @@ class SiteConfig(AppConfig):
             post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}")
             post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}")
 
-        # Comments are moderated through comments/services.py, which calls content_changed() itself; a comment
-        # changed elsewhere (e.g. in the admin's change form) must still reach readers. A new comment waiting for
-        # moderation changes nothing readers see, so posting one keeps the cached pages.
+        # Every saved or deleted comment moves the stamp (comments/services.py moves it itself only after an
+        # update(), which sends no signal), except a new comment waiting for moderation: it changes nothing readers
+        # see, so posting one keeps the cached pages.
         def comment_changed(instance, created=False, raw=False, **kwargs):
             if not raw and not (created and instance.status == Comment.Status.PENDING):
                 content_changed()

@@ -22,16 +22,19 @@ CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "
 
 
 def content_changed() -> None:
-    """Call after any change that public pages show; safe to call inside a transaction (it repeats on commit)."""
-    _move_version()
-    transaction.on_commit(_move_version)
+    """Call after any change that public pages show; safe to call inside a transaction: the stamp moves at once
+    (the transaction's own reads see the change) and again on commit (a page another request rendered in between,
+    from the data before the commit, is not kept)."""
+    if transaction.get_connection().in_atomic_block:
+        _move_version()
+    transaction.on_commit(_move_version)  # outside a transaction, this runs now
 
 
 def _move_version(at: float | None = None) -> float:
     # Always past the previous stamp, even when two changes share a clock tick (or a test freezes the clock).
     version = max(at or time.time(), (cache.get(VERSION_KEY) or 0.0) + 1e-6)
-    cache.set_many({VERSION_KEY: version}, timeout=None)
-    cache.delete(NEXT_PUBLISH_KEY)
+    # The next scheduled publication is looked up again (None: unknown), in the same round trip.
+    cache.set_many({VERSION_KEY: version, NEXT_PUBLISH_KEY: None}, timeout=None)
     return version
 
 

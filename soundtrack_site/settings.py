@@ -112,7 +112,7 @@ if REDIS_URL:
         # Pages, sessions' cache, search-free reads: served from the database when Redis is down.
         "default": {"BACKEND": "soundtrack_site.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
         # Rate-limit counters: errors reach the rate limiter, which fails open or closed as configured.
-        "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "ratelimit": {"BACKEND": "soundtrack_site.cache.SharedClientRedisCache", "LOCATION": REDIS_URL},
     }
 else:
     CACHES = {

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from comments.forms import new_form_stamp
+from comments.models import Comment
 from soundtrack_site.pagecache import content_changed
 from tests.comments.factories import CommentFactory
 from tests.factories import (
@@ -144,3 +146,37 @@ def test_the_signed_in_article_page_makes_no_more_queries_than_the_anonymous_one
 
     # The anonymous page on a miss also asks when the next scheduled article goes public (for the page cache).
     assert count_queries(client, url, cold=False) == count_queries(Client(), url, cold=True)
+
+
+def test_no_page_reads_the_articles_search_text(site):
+    """The search document and vector hold the whole article's text (twice): only the database needs them."""
+    client = Client()
+    client.force_login(UserFactory())
+    for name, url in site.pages().items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        selected = [query["sql"].split(" FROM ")[0] for query in queries.captured_queries]
+        text_columns = ('"articles_article"."search_document"', '"articles_article"."search_vector"')
+        assert [columns for columns in selected if any(column in columns for column in text_columns)] == [], name
+
+
+def test_posting_a_comment_makes_the_same_queries_however_many_tracks_the_article_features(site, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0
+    few, many = site.articles[0], site.articles[-1]
+    assert few.featured_tracks.count() < many.featured_tracks.count()
+
+    def post(article: Article, n: int) -> int:
+        form = {
+            "author_name": "Ada",
+            "author_email": f"ada{n}@example.com",
+            "body": f"Thought {n}.",
+            "stamp": new_form_stamp(),
+        }
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().post(reverse("comments:post", args=[article.slug]), form)
+        assert response.status_code == 302
+        return len(queries)
+
+    assert post(few, 1) == post(many, 2)
+    assert Comment.objects.filter(author_name="Ada").count() == 2

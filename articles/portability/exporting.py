@@ -24,7 +24,7 @@ def exportable_articles() -> QuerySet[Article]:
                 queryset=FeaturedTrack.objects.select_related("track", "section").order_by("position"),
             ),
         )
-        .defer("search_document", "search_vector")
+        .without_search_text()
         .order_by("slug")
     )
 
