@@ -4,18 +4,17 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVectorField,
-    TrigramWordSimilarity,
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connections, models, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, F, Func, Lookup, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -34,7 +33,6 @@ MAX_POSITION = 9999  # room above it lets the admin reorder rows without breakin
 # escaped first and highlighted after; and how close a misspelling must come to a title or a name.
 SEARCH_CONFIG = "english"
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
-TRIGRAM_MIN_SIMILARITY = 0.5
 # How many of the newest full-text matches are ranked and shown: past it, the count says "500" and older matches
 # are left out (a query that common is better narrowed than paged through).
 SEARCH_MAX_RESULTS = 500
@@ -219,6 +217,26 @@ class Track(models.Model):
         return f"{self.work.title} – {self.position}. {self.title}"
 
 
+class EqualsAny(Lookup):
+    """``column = ANY(array)``: one parameter for a list of ids, where ``__in`` sends one per id."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+class SearchWord(models.Model):
+    """A word of some article's search text; misspelt query words are corrected to the closest (articles/spelling)."""
+
+    word = models.CharField(max_length=64, primary_key=True)
+
+    def __str__(self):
+        return self.word
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """What the public may see: published or scheduled, once the publish time has come."""
@@ -256,7 +274,8 @@ class ArticleQuerySet(models.QuerySet):
 
         PostgreSQL: full text over the stored vector, in websearch syntax ("a phrase", -without, this or that),
         ranked, with a ``search_headline`` to pass to the ``search_snippet`` filter; when full text finds
-        nothing, titles, work titles and composer names that come close (typo tolerance). Other databases:
+        nothing, the query with its misspelt words corrected (``search_correction`` on each result, empty when the
+        query was searched as it was typed: articles/spelling.py). Other databases:
         every word of the query in the title, standfirst, work, composers, tags, sections or featured tracks.
         """
         query = " ".join(query.replace("\x00", " ").split())
@@ -267,7 +286,15 @@ class ArticleQuerySet(models.QuerySet):
         return self._search_substrings(query)
 
     def _search_full_text(self, query: str):
-        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        from .spelling import corrected_query
+
+        ranked = self._ranked_matches(query)
+        correction = ""
+        if not ranked and (correction := corrected_query(query, using=self.db) or ""):
+            ranked = self._ranked_matches(correction)
+        if not ranked:
+            return self.none()
+        search_query = SearchQuery(correction or query, search_type="websearch", config=SEARCH_CONFIG)
         headline = SearchHeadline(
             "search_document",
             search_query,
@@ -279,46 +306,42 @@ class ArticleQuerySet(models.QuerySet):
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        # Only the newest matches are ranked: a common phrase matches most articles, and checking and ranking each
-        # stored vector is what makes a search slow. Read newest first, the check stops at the limit; a rare word
-        # is found through the GIN index. The ids are read at once: an empty list means no full-text match.
-        newest = list(
+        # The page's rows come in the order ranked above: one array parameter for the filter and the order.
+        ids = Value(ranked, output_field=ArrayField(models.BigIntegerField()))
+        results = (
+            self.filter(EqualsAny(F("pk"), ids))
+            .annotate(
+                search_position=Func(ids, F("pk"), function="array_position", output_field=models.IntegerField()),
+                search_headline=headline,
+                search_correction=Value(correction),
+            )
+            .order_by("search_position")
+        )
+        results._known_count = len(ranked)
+        return results
+
+    def _ranked_matches(self, query: str) -> list[int]:
+        """The ids of the newest full-text matches (at most SEARCH_MAX_RESULTS), best first.
+
+        Only the newest matches are ranked: a common phrase matches most articles, and checking and ranking each
+        stored vector is what makes a search slow. Read newest first (a rare word through the GIN index), each
+        match's rank computed once, here; ties keep the newest first."""
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        newest = (
             self.filter(search_vector=search_query)
             .order_by("-publish_at", "-pk")
-            .values_list("pk", flat=True)[:SEARCH_MAX_RESULTS]
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
+            .values_list("pk", "rank")[:SEARCH_MAX_RESULTS]
         )
-        if newest:
-            return (
-                self.filter(pk__in=newest)
-                .annotate(search_rank=SearchRank(F("search_vector"), search_query), search_headline=headline)
-                .order_by("-search_rank", "-publish_at", "-pk")
-            )
-        # Close matches: the trigram operator finds candidates through the GIN trigram indexes (migration 0009),
-        # at the session's pg_trgm.word_similarity_threshold (articles.search sets it); only they are scored.
-        close = (
-            Article.objects.filter(title__trigram_word_similar=query)
-            .values("pk")
-            .union(
-                Article.objects.filter(work__title__trigram_word_similar=query).values("pk"),
-                Article.objects.filter(composers__name__trigram_word_similar=query).values("pk"),
-            )
-        )
-        closest_composer = (
-            Composer.objects.filter(articles=OuterRef("pk"))
-            .annotate(similarity=TrigramWordSimilarity(query, "name"))
-            .order_by("-similarity")
-            .values("similarity")[:1]
-        )
-        similarity = Greatest(
-            TrigramWordSimilarity(query, "title"),
-            TrigramWordSimilarity(query, "work__title"),
-            Subquery(closest_composer),
-        )
-        return (
-            self.filter(pk__in=close)
-            .annotate(search_rank=similarity, search_headline=headline)
-            .order_by("-search_rank", "-publish_at", "-pk")
-        )
+        return [pk for pk, _rank in sorted(newest, key=lambda match: -match[1])]
+
+    _known_count = None  # set on a search's own results only: a further filter() makes a new queryset without it
+
+    def count(self):
+        """A search's results know how many they are: their ids were read to rank them."""
+        if self._known_count is not None:
+            return self._known_count
+        return super().count()
 
     def _search_substrings(self, query: str):
         """A plain search for other databases (SQLite), in the same syntax: every word somewhere in the article,

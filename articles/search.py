@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.backends.signals import connection_created
 from django.db.models import Prefetch, TextField, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.html import escape, strip_tags
@@ -23,14 +22,15 @@ from .models import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
     SEARCH_CONFIG,
-    TRIGRAM_MIN_SIMILARITY,
     Article,
     Composer,
     FeaturedTrack,
+    SearchWord,
     Section,
     Track,
     Work,
 )
+from .spelling import record_words
 
 PENDING_ATTRIBUTE = "articles_pending_search_refresh"
 EXCERPT_WORDS = 40
@@ -101,6 +101,7 @@ def refresh_search_vectors(article_ids: Iterable[int], *, using: str = DEFAULT_D
     # Each row is locked from its read to its write: when edits race, the refresh that reads last writes last.
     articles = indexable_articles(using).filter(pk__in=set(article_ids)).order_by("pk").select_for_update(of=["self"])
     with transaction.atomic(using=using):
+        texts = []
         for article in articles:
             document = SearchDocument.of(article)
             # update(), not save(): no signals, and updated_at stays the editor's last change.
@@ -109,6 +110,8 @@ def refresh_search_vectors(article_ids: Iterable[int], *, using: str = DEFAULT_D
                 .filter(pk=article.pk)
                 .update(search_document=document.text, search_vector=document.vector())
             )
+            texts += [document.title, document.names, document.text]
+        record_words(texts, using=using)
     return refreshed
 
 
@@ -203,17 +206,7 @@ def tagging_changed(sender, instance, using, **kwargs):
         refresh_on_commit([instance.object_id], using=using)
 
 
-def set_similarity_threshold(sender, connection, **kwargs):
-    """Close matches are found by the trigram operator, which reads its threshold from the session: ours, not 0.6."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(TRIGRAM_MIN_SIMILARITY)]
-            )
-
-
 def connect_signals() -> None:
-    connection_created.connect(set_similarity_threshold, dispatch_uid="articles.search.set_similarity_threshold")
     tagging = Article.tags.through
     receivers = [
         (post_save, Article, article_saved),
@@ -235,8 +228,11 @@ def connect_signals() -> None:
 
 
 def rebuild_search_index(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = 200) -> int:
-    """Refresh every article, a batch per transaction; return how many were refreshed."""
+    """Refresh every article, a batch per transaction; return how many were refreshed. The spelling lexicon is
+    made again from scratch (words no article has any more leave it)."""
     refreshed = 0
+    if is_indexed(using):
+        SearchWord.objects.using(using).all().delete()
     article_ids = list(Article.objects.using(using).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(article_ids), batch_size):
         with transaction.atomic(using=using):

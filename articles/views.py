@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
@@ -109,6 +110,11 @@ class WorkView(ArticleListMixin, ListView):
 class SearchView(ArticleListMixin, ListView):
     template_name = "articles/search.html"
 
+    def get_articles(self):
+        # A result shows its work and composers (names and links), not its tags.
+        composers = Prefetch("composers", queryset=Composer.objects.only("name", "slug"))
+        return Article.objects.published().select_related("work").prefetch_related(composers).without_search_text()
+
     def get_queryset(self):
         self.form = SearchForm(self.request.GET)
         if not self.form.query:
@@ -125,4 +131,6 @@ class SearchView(ArticleListMixin, ListView):
         context = super().get_context_data(form=self.form, query=self.form.query, **kwargs)
         # Only the newest matches are shown past the cap, so the count is a lower bound there.
         context["capped"] = context["paginator"].count >= models.SEARCH_MAX_RESULTS
+        shown = context["page_obj"].object_list
+        context["correction"] = getattr(shown[0], "search_correction", "") if shown else ""
         return context

@@ -210,7 +210,10 @@ class TestRateLimitsWithoutTheirStore:
     @pytest.fixture
     def unreachable_counters(self, settings):
         settings.CACHES = settings.CACHES | {
-            "ratelimit": {"BACKEND": "soundtrack_site.cache.SharedClientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+            "ratelimit": {
+                "BACKEND": "soundtrack_site.cache.SharedClientRedisCache",
+                "LOCATION": "redis://127.0.0.1:9/0",
+            }
         }
         settings.COMMENTS_MIN_SECONDS_TO_POST = 0
 

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import TRIGRAM_MIN_SIMILARITY, Article, Composer, Work
-from articles.search import refresh_search_vectors
+from articles.models import Article, Composer, SearchWord, Work
+from articles.search import rebuild_search_index, refresh_search_vectors
+from articles.spelling import CLOSEST_WORDS, corrected_query
 from tests.articles.test_admin import article_data
 from tests.articles.test_search import SEARCH_PAGE_MAX_QUERIES
 from tests.articles.test_views import ago, get_page
@@ -151,6 +152,32 @@ class TestTypoTolerance:
 
     def test_unrelated_words_find_nothing(self, misspellable):
         assert found("bassoon") == []
+        assert corrected_query("bassoon") is None
+
+    def test_only_unknown_words_are_corrected_and_the_syntax_is_kept(self, misspellable):
+        assert corrected_query('"Glas Orchrd" -Zimer or drumz') == '"glass orchard" -zimmer or drums'
+        assert corrected_query("Glass orchard") is None  # every word is known: nothing to correct
+        assert corrected_query("42 ab") is None  # numbers and short words are left as they are
+
+    def test_each_result_says_what_was_searched_for_instead(self, misspellable):
+        (result,) = Article.objects.published().search("Zimer")
+        assert result.search_correction == "zimmer"
+        (result,) = Article.objects.published().search("Zimmer")
+        assert result.search_correction == ""
+
+    def test_the_search_page_says_it_searched_for_the_correction(self, client, misspellable):
+        page = get_page(client, reverse("articles:search", query={"q": "Glas Orchrd"}))
+
+        assert page.find("p", class_="search-summary").text == (
+            "No articles match “Glas Orchrd”. Showing 1 article for “glass orchard” instead."
+        )
+        assert [item.find("h2").text for item in page.find_all("li", class_="search-result")] == [
+            "Why its soundtrack deserves more"
+        ]
+
+    def test_words_of_a_draft_are_known_but_find_nothing_published(self, misspellable):
+        assert corrected_query("revisitd") == "revisited"
+        assert found("revisitd") == []
 
     @pytest.mark.parametrize("size", [2, 20])
     def test_the_page_of_close_matches_makes_a_bounded_number_of_queries(
@@ -165,7 +192,8 @@ class TestTypoTolerance:
                 article.tags.add("brass", f"study-{n}")
         client.get(reverse("articles:search", query={"q": "warm-up"}))  # the page cache's own look-ups
 
-        with django_assert_max_num_queries(SEARCH_PAGE_MAX_QUERIES):
+        # Two more than a plain search: the search as typed (nothing) and the lexicon's closest words.
+        with django_assert_max_num_queries(SEARCH_PAGE_MAX_QUERIES + 2):
             page = get_page(client, reverse("articles:search", query={"q": "Zimer"}))
 
         assert len(page.find_all("li", class_="search-result")) == size
@@ -176,6 +204,25 @@ class TestTypoTolerance:
         result = page.find("li", class_="search-result")
         assert result.find("h2").text == "Brass and drums"
         assert result.find("p", class_="search-snippet").text == "An underrated score."
+
+
+class TestTheLexicon:
+    def test_an_articles_words_join_it_when_its_search_vector_is_refreshed(self, indexed_article, committed):
+        assert {"salt", "iron", "coastal", "tidewater", "mira", "holt", "maritime", "bellows", "undertow"} <= set(
+            SearchWord.objects.values_list("word", flat=True)
+        )
+        with committed():
+            SectionFactory(article=indexed_article, heading="Ostinato", body="A glockenspiel.")
+
+        assert found("glockenspeil") == ["Salt and iron"]
+
+    def test_a_rebuild_drops_words_no_article_has_any_more(self, indexed_article):
+        SearchWord.objects.create(word="obsolete")
+
+        rebuild_search_index()
+
+        assert not SearchWord.objects.filter(word="obsolete").exists()
+        assert SearchWord.objects.filter(word="kettledrum").exists()
 
 
 @pytest.fixture
@@ -411,26 +458,18 @@ class TestMigrations:
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "article_search_vector_gin" in plan
 
-    @pytest.mark.parametrize(
-        ("index", "query"),
-        [
-            ("article_title_trgm", Article.objects.filter(title__trigram_word_similar="Bras").order_by()),
-            ("work_title_trgm", Work.objects.filter(title__trigram_word_similar="Glas").order_by()),
-            ("composer_name_trgm", Composer.objects.filter(name__trigram_word_similar="Zimer").order_by()),
-        ],
-    )
-    def test_close_matches_can_use_a_trigram_index(self, index, query):
+    def test_the_closest_word_is_found_through_the_lexicons_trigram_index(self, misspellable):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
-            sql, params = query.query.sql_with_params()
-            cursor.execute(f"EXPLAIN {sql}", params)
+            cursor.execute(f"EXPLAIN {CLOSEST_WORDS}", [["zimer"]])
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert index in plan
+        assert "searchword_trgm" in plan
+        assert "<->" in plan  # ordered by distance through the index, not by sorting every word
 
-    def test_the_connection_finds_close_matches_at_the_sites_threshold(self):
+    def test_the_old_close_match_indexes_are_gone(self):
         with connection.cursor() as cursor:
-            cursor.execute("SHOW pg_trgm.word_similarity_threshold")
-            assert float(cursor.fetchone()[0]) == TRIGRAM_MIN_SIMILARITY
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
+            assert [name for (name,) in cursor.fetchall()] == ["searchword_trgm"]
 
 
 class TestManyMatches:
