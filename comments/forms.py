@@ -6,6 +6,9 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db.models import Prefetch, prefetch_related_objects
+
+from articles.models import FeaturedTrack
 
 from .models import Comment, CommentReport
 
@@ -20,13 +23,22 @@ def new_form_stamp() -> str:
     return signing.dumps({"t": time.time(), "id": uuid.uuid4().hex}, salt=FORM_STAMP_SALT, compress=True)
 
 
+def featured_tracks(article) -> list[FeaturedTrack]:
+    """The article's featured tracks in order, with their tracks: from a prefetch if it has one, else one query."""
+    prefetch_related_objects(
+        [article], Prefetch("featured_tracks", queryset=FeaturedTrack.objects.select_related("track"))
+    )
+    return sorted(article.featured_tracks.all(), key=lambda featured: featured.position)
+
+
 def set_track_choices(form: forms.Form, article) -> None:
-    """Offer the article's featured tracks (prefetched with the article, so no query of its own)."""
-    tracks = sorted(article.featured_tracks.all(), key=lambda featured: featured.position)
-    form.tracks_by_id = {featured.pk: featured for featured in tracks}
-    form.fields["favourite_track"].choices = [("", "— No track in particular —")] + [
-        (featured.pk, featured.track.title) for featured in tracks
-    ]
+    """Offer the article's featured tracks, read only when needed: to show the form or to check a picked track
+    (a post that picks none reads none)."""
+    form.article = article
+    form.fields["favourite_track"].choices = lambda: (
+        [("", "— No track in particular —")]
+        + [(featured.pk, featured.track.title) for featured in featured_tracks(article)]
+    )
 
 
 class CommentForm(forms.Form):
@@ -89,7 +101,9 @@ class CommentForm(forms.Form):
         return self.cleaned_data["stamp"]
 
     def clean_favourite_track(self):
-        return self.tracks_by_id.get(self.cleaned_data.get("favourite_track"))
+        if picked := self.cleaned_data.get("favourite_track"):
+            return next(featured for featured in featured_tracks(self.article) if featured.pk == picked)
+        return None
 
     @property
     def submission_token(self) -> str:

@@ -52,11 +52,6 @@ class PostCommentView(ArticleDetailView):
 
     http_method_names = ["post"]
 
-    def get_queryset(self):
-        # The form offers the featured tracks by title: one query for them all.
-        featured = FeaturedTrack.objects.select_related("track").order_by("position")
-        return super().get_queryset().prefetch_related(Prefetch("featured_tracks", queryset=featured))
-
     def post(self, request, *args, **kwargs):
         self.object = article = self.get_object()
         if not article.is_public:

@@ -182,17 +182,16 @@ def test_posting_a_comment_makes_the_same_queries_however_many_tracks_the_articl
     few, many = site.articles[0], site.articles[-1]
     assert few.featured_tracks.count() < many.featured_tracks.count()
 
-    def post(article: Article, n: int) -> int:
-        form = {
-            "author_name": "Ada",
-            "author_email": f"ada{n}@example.com",
-            "body": f"Thought {n}.",
-            "stamp": new_form_stamp(),
-        }
+    def post(article: Article, n: int, *, pick: bool = False) -> int:
+        form = {"author_name": "Ada", "author_email": f"ada{n}@example.com", "body": f"Thought {n}."}
+        form |= {"stamp": new_form_stamp(), "favourite_track": article.featured_tracks.last().pk if pick else ""}
         with CaptureQueriesContext(connection) as queries:
             response = Client().post(reverse("comments:post", args=[article.slug]), form)
         assert response.status_code == 302
         return len(queries)
 
     assert post(few, 1) == post(many, 2)
-    assert Comment.objects.filter(author_name="Ada").count() == 2
+    # A picked track is checked against the article's featured tracks: one query for them all.
+    assert post(few, 3, pick=True) == post(many, 4, pick=True) == post(few, 5) + 1
+    assert Comment.objects.filter(author_name="Ada").count() == 5
+    assert Comment.objects.filter(author_name="Ada", favourite_track__isnull=False).count() == 2
