@@ -30,7 +30,7 @@ MAX_POSITION = 9999  # room above it lets the admin reorder rows without breakin
 
 # Search (PostgreSQL): the text search configuration of the stored vector and of queries; the two characters
 # ts_headline puts around a match, private-use ones kept out of the indexed text, so that a snippet can be
-# escaped first and highlighted after; and how close a misspelling must come to a title or a name.
+# escaped first and highlighted after (misspellings: articles/spelling.py).
 SEARCH_CONFIG = "english"
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
 # How many of the newest full-text matches are ranked and shown: past it, the count says "500" and older matches
@@ -219,8 +219,6 @@ class Track(models.Model):
 
 class EqualsAny(Lookup):
     """``column = ANY(array)``: one parameter for a list of ids, where ``__in`` sends one per id."""
-
-    lookup_name = "equals_any"
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

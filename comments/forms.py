@@ -34,7 +34,6 @@ def featured_tracks(article) -> list[FeaturedTrack]:
 def set_track_choices(form: forms.Form, article) -> None:
     """Offer the article's featured tracks, read only when needed: to show the form or to check a picked track
     (a post that picks none reads none)."""
-    form.article = article
     form.fields["favourite_track"].choices = lambda: (
         [("", "— No track in particular —")]
         + [(featured.pk, featured.track.title) for featured in featured_tracks(article)]
@@ -101,7 +100,7 @@ class CommentForm(forms.Form):
         return self.cleaned_data["stamp"]
 
     def clean_favourite_track(self):
-        if picked := self.cleaned_data.get("favourite_track"):
+        if picked := self.cleaned_data.get("favourite_track"):  # one of the choices: checked by the field
             return next(featured for featured in featured_tracks(self.article) if featured.pk == picked)
         return None
 
@@ -140,6 +139,7 @@ class CommentEditForm(forms.Form):
         kwargs.setdefault("initial", {"body": comment.body, "favourite_track": comment.favourite_track_id or ""})
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.article = comment.article
         set_track_choices(self, comment.article)
 
     clean_body = CommentForm.clean_body
