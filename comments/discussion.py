@@ -51,10 +51,10 @@ def parse_comment_id(value) -> int | None:
 def _list_key(request, article: Article, *, page: int, picked, comments_open: bool) -> str:
     """The cache key of a page of an article's comments as every reader without their own comments there sees it.
 
-    It moves with the page cache's version, which every change readers can see moves (comments included)."""
-    from soundtrack_site.pagecache import content_version
+    It moves with the catalogue's stamp and the article's comment stamp (soundtrack_site/pagecache.py)."""
+    from soundtrack_site.pagecache import fragment_versions
 
-    version = content_version(request)
+    versions = fragment_versions(request, article.pk)
     shown = (
         article.pk,
         page,
@@ -63,7 +63,7 @@ def _list_key(request, article: Article, *, page: int, picked, comments_open: bo
         settings.COMMENTS_THREADS_PER_PAGE,
         settings.COMMENTS_MAX_DEPTH,
         timezone.get_current_timezone_name(),
-        repr(version),
+        *map(repr, versions),
     )
     return f"{CommentList.key_prefix()}:list:" + ":".join(map(str, shown))
 

@@ -2,8 +2,8 @@
 
 The section (counts, favourite tracks, the page of comments, the empty form) looks the same to every reader who
 has no comments of their own in it. It is rendered once with placeholders where a page view's own values go (the
-form's signed stamp, the CSRF token, a signed-in reader's name and email) and cached under the content stamp of
-the page cache, which every change readers can see moves; each view swaps its values in. A bound form (a refused
+form's signed stamp, the CSRF token, a signed-in reader's name and email) and cached under the catalogue's stamp
+and the article's comment stamp (soundtrack_site/pagecache.py); each view swaps its values in. A bound form (a refused
 post) and a reader's own comments are always rendered fresh.
 """
 
@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 from soundtrack_site.fragments import templates_digest
-from soundtrack_site.pagecache import content_version
+from soundtrack_site.pagecache import fragment_versions
 
 from .discussion import build_discussion, own_comment_ids, parse_comment_id
 from .forms import CommentForm, new_form_stamp
@@ -49,7 +49,8 @@ def render_comment_section(request, article: Article, *, form: CommentForm | Non
 
 
 def _section_key(request, article: Article, *, signed_in: bool) -> str:
-    """Everything the shared section depends on besides what moves the content stamp (which is in the key too)."""
+    """Everything the shared section depends on besides what moves its stamps (the catalogue's and the article's
+    comments', which are in the key too)."""
     try:
         page = max(1, int(request.GET.get("comments", 1)))
     except (TypeError, ValueError):
@@ -66,7 +67,7 @@ def _section_key(request, article: Article, *, signed_in: bool) -> str:
         settings.COMMENTS_THREADS_PER_PAGE,
         settings.COMMENTS_MAX_DEPTH,
         settings.COMMENTS_EDIT_WINDOW_MINUTES,
-        repr(content_version(request)),
+        *map(repr, fragment_versions(request, article.pk)),
     )
     return f"comments:section:{templates_digest(SECTION_TEMPLATE, CARD_TEMPLATE)}:" + ":".join(map(str, shown))
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, FeaturedTrack
-from soundtrack_site.pagecache import content_changed
+from soundtrack_site.pagecache import comments_changed
 
 from . import moderation, ratelimit
 from .markup import render_comment
@@ -233,14 +233,15 @@ def report_comment(
 def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
     """A moderator's decision on several comments at once; returns how many changed status."""
     pending_change = comments.exclude(status=to_status).select_related(None).order_by()
-    changed = list(pending_change.select_for_update().only("pk", "status"))
+    changed = list(pending_change.select_for_update().only("pk", "status", "article"))
     if not changed:
         return 0
     now = timezone.now()
     Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=to_status, updated_at=now)
-    # update() sends no signal: the page cache's stamp is moved here (a comment's save() moves it by itself).
-    if to_status == Comment.Status.APPROVED or any(c.status == Comment.Status.APPROVED for c in changed):
-        content_changed()
+    # update() sends no signal: the stamps are moved here (a comment's save() moves them by itself).
+    shown_before_or_after = [c for c in changed if Comment.Status.APPROVED in (c.status, to_status)]
+    if shown_before_or_after:
+        comments_changed({c.article_id for c in shown_before_or_after})
     ModerationEvent.objects.bulk_create(
         ModerationEvent(
             comment_id=c.pk, actor=actor, from_status=c.status, to_status=to_status, reason=reason, created_at=now

@@ -14,7 +14,7 @@ class SiteConfig(AppConfig):
         from articles.models import Article, Composer, FeaturedTrack, Section, Track, Work
         from comments.models import Comment
 
-        from .pagecache import content_changed
+        from .pagecache import comments_changed, content_changed
 
         def changed(**kwargs):
             if not kwargs.get("raw"):  # not while loading fixtures
@@ -24,12 +24,12 @@ class SiteConfig(AppConfig):
             post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}")
             post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}")
 
-        # Every saved or deleted comment moves the stamp (comments/services.py moves it itself only after an
-        # update(), which sends no signal), except a new comment waiting for moderation: it changes nothing readers
-        # see, so posting one keeps the cached pages.
+        # Every saved or deleted comment moves its article's comment stamp (comments/services.py moves it itself
+        # only after an update(), which sends no signal), except a new comment waiting for moderation: it changes
+        # nothing readers see, so posting one keeps the cached pages.
         def comment_changed(instance, created=False, raw=False, **kwargs):
             if not raw and not (created and instance.status == Comment.Status.PENDING):
-                content_changed()
+                comments_changed([instance.article_id])
 
         post_save.connect(comment_changed, sender=Comment, weak=False, dispatch_uid="pagecache-save-Comment")
         post_delete.connect(comment_changed, sender=Comment, weak=False, dispatch_uid="pagecache-delete-Comment")

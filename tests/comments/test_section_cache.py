@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from comments import services
 from comments.forms import FORM_STAMP_SALT
 from comments.models import Comment
 from comments.section import placeholder
@@ -18,7 +19,7 @@ from tests.articles.test_views import get_page, parse
 from tests.comments.factories import CommentFactory
 from tests.comments.test_card_cache import own_client
 from tests.comments.test_views import bodies, comment_form, field_value, heading, post_url
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +161,40 @@ def test_a_reader_with_their_own_comment_gets_the_section_rendered_for_them(arti
 
     assert bodies(page) == ["A first thought.", "Mine, waiting."]
     assert bodies(get_page(shared, article.get_absolute_url())) == ["A first thought."]
+
+
+def queried_tables(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sorted(query["sql"].split(" FROM ")[1].split()[0].strip('"') for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("how", ["posted approved", "approved by a moderator"])
+def test_a_comment_on_one_article_leaves_the_other_articles_fragments_cached(article, how):
+    other = ArticleFactory()
+    client = reader("Ana", "ana@example.com")
+    for page in (article, other):
+        get_page(client, page.get_absolute_url())
+
+    if how == "posted approved":
+        CommentFactory(article=article, body="A second thought.", created_at=timezone.now())
+    else:
+        pending = CommentFactory(article=article, body="A second thought.", status=Comment.Status.PENDING)
+        services.moderate(Comment.objects.filter(pk=pending.pk), to_status=Comment.Status.APPROVED, actor=moderator())
+
+    # The other article's parts and comment section still come from the cache: the reader and the article only.
+    assert queried_tables(client, other.get_absolute_url()) == ["articles_article", "auth_user"]
+    assert bodies(get_page(client, article.get_absolute_url())) == ["A first thought.", "A second thought."]
+
+
+def test_a_catalogue_change_reaches_every_articles_comment_section(article):
+    client = reader("Ana", "ana@example.com")
+
+    def intro() -> str:
+        return get_page(client, article.get_absolute_url()).find("section", id="comment-form").text
+
+    assert f"Have you listened to {article.work.title}’s soundtrack?" in intro()
+    article.work.title = "Tidewater"
+    article.work.save()
+
+    assert "Have you listened to Tidewater’s soundtrack?" in intro()
