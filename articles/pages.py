@@ -27,9 +27,9 @@ ARTICLE_PREFETCHES = (
 def article_parts(request, article, *, is_preview: bool, canonical_url: str = "") -> dict:
     """The head's meta tags and structured data, the article itself and the links to its neighbours, as HTML.
 
-    A public article's parts are cached under the catalogue stamp (any change to articles, works, composers, tags
-    moves it; soundtrack_site/pagecache.py), so a
-    page rendered for a signed-in reader runs none of the article's prefetch queries; previews are never cached.
+    A public article's parts are cached under the catalogue stamp (any change to articles, works, composers or tags
+    moves it; soundtrack_site/pagecache.py), so a page rendered for a signed-in reader runs none of the article's
+    prefetch queries; previews are never cached.
     """
     key = None
     if not is_preview and not settings.DEBUG:
