@@ -46,16 +46,18 @@ def form_of(client: Client, url: str):
     return comment_form(get_page(client, url))
 
 
+def queried_tables(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sorted(query["sql"].split(" FROM ")[1].split()[0].strip('"') for query in queries.captured_queries)
+
+
 def test_a_second_view_reads_only_the_reader_and_the_article(article):
     client = reader("Ana", "ana@example.com")
     get_page(client, article.get_absolute_url())
 
-    with CaptureQueriesContext(connection) as queries:
-        page = get_page(client, article.get_absolute_url())
-
-    tables = sorted(query["sql"].split(" FROM ")[1].split()[0].strip('"') for query in queries.captured_queries)
-    assert tables == ["articles_article", "auth_user"]
-    assert bodies(page) == ["A first thought."]
+    assert queried_tables(client, article.get_absolute_url()) == ["articles_article", "auth_user"]
+    assert bodies(get_page(client, article.get_absolute_url())) == ["A first thought."]
 
 
 def test_each_signed_in_reader_sees_their_own_name_and_email_never_anothers(article):
@@ -161,12 +163,6 @@ def test_a_reader_with_their_own_comment_gets_the_section_rendered_for_them(arti
 
     assert bodies(page) == ["A first thought.", "Mine, waiting."]
     assert bodies(get_page(shared, article.get_absolute_url())) == ["A first thought."]
-
-
-def queried_tables(client: Client, url: str) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return sorted(query["sql"].split(" FROM ")[1].split()[0].strip('"') for query in queries.captured_queries)
 
 
 @pytest.mark.parametrize("how", ["posted approved", "approved by a moderator"])
