@@ -3,16 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from articles.models import Article, FeaturedTrack
 
 from .forms import CommentForm
 from .models import Comment
-from .rendering import LIST_TIMEOUT, CommentList
+from .rendering import CommentList
 from .services import can_still_edit, comments_are_open
 
 SESSION_KEY = "comments_posted"
@@ -48,32 +45,12 @@ def parse_comment_id(value) -> int | None:
         return None
 
 
-def _list_key(request, article: Article, *, page: int, picked, comments_open: bool) -> str:
-    """The cache key of a page of an article's comments as every reader without their own comments there sees it.
-
-    It moves with the catalogue's stamp and the article's comment stamp (soundtrack_site/pagecache.py)."""
-    from soundtrack_site.pagecache import fragment_versions
-
-    versions = fragment_versions(request, article.pk)
-    shown = (
-        article.pk,
-        page,
-        picked.pk if picked else "",
-        comments_open,
-        settings.COMMENTS_THREADS_PER_PAGE,
-        settings.COMMENTS_MAX_DEPTH,
-        timezone.get_current_timezone_name(),
-        *map(repr, versions),
-    )
-    return f"{CommentList.key_prefix()}:list:" + ":".join(map(str, shown))
-
-
-def _page_number(request, pages: int) -> int:
+def requested_page(request) -> int:
+    """The page of comments asked for (?comments=N): 1 for anything that is not a number from 1 up."""
     try:
-        number = int(request.GET.get("comments", 1))
+        return max(1, int(request.GET.get("comments", 1)))
     except (TypeError, ValueError):
         return 1
-    return min(max(number, 1), max(pages, 1))
 
 
 def build_discussion(
@@ -87,24 +64,17 @@ def build_discussion(
     counts = Comment.objects.discussion_counts(article)
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     pages = max(1, -(-counts.threads // per_page))
-    page = _page_number(request, pages)
+    page = min(requested_page(request), pages)
     own_ids = own_comment_ids(request)
     approved = Comment.objects.approved().for_article(article)
 
     picked_id = request.GET.get("picked")
     picked = next((f for f in article.featured_tracks.all() if str(f.pk) == picked_id), None)
     is_open = comments_are_open(article)
-    # A reader who posted recently may see their own pending comments and edit links: their list is never shared.
-    key = None if own_ids else _list_key(request, article, page=page, picked=picked, comments_open=is_open)
-    comment_list = cache.get(key) if key else None
-    nodes: dict[int, Node] = {}
-    if comment_list is None:
-        nodes, roots = _load_comments(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
-        comment_list = CommentList(roots, page=page, comments_open=is_open).render()
-        if key:
-            cache.set(key, str(comment_list), LIST_TIMEOUT)
-    # Only this function puts lists in the cache, rendered by CommentList.
-    comment_list = mark_safe(comment_list)  # noqa: S308
+    # A reader who posted recently also sees their own pending comments and edit links (comments/section.py
+    # caches the section only for readers without any).
+    nodes, roots = _load_comments(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
+    comment_list = CommentList(roots, page=page, comments_open=is_open).render()
 
     reply_to = None
     reply_id = parse_comment_id(

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 CARD_TEMPLATE = "comments/card.html"
 CARD_TIMEOUT = 7 * 24 * 60 * 60
-LIST_TIMEOUT = 24 * 60 * 60  # a whole page of comments, keyed by the page cache's version (comments/discussion.py)
 SEPARATOR = "\x1f"  # between the fields a key is made of
 
 
@@ -41,13 +40,8 @@ class CommentList:
         self.context = {"page": page, "comments_open": comments_open, "max_depth": settings.COMMENTS_MAX_DEPTH}
         self.time_zone = timezone.get_current_timezone_name()  # the card shows local times
         self.template = get_template(CARD_TEMPLATE)
-        self.prefix = self.key_prefix()
-
-    @staticmethod
-    def key_prefix() -> str:
-        """Cards (and lists of them) rendered from another version of the template (a previous release) are never
-        shown."""
-        return f"comments:card:{templates_digest(CARD_TEMPLATE)}"
+        # Cards rendered from another version of the template (a previous release) are never shown.
+        self.prefix = f"comments:card:{templates_digest(CARD_TEMPLATE)}"
 
     def card_key(self, comment: Comment) -> str:
         """A key that changes whenever anything the card shows changes: an edit, a moderation decision, a renamed

@@ -1,10 +1,11 @@
 """The comment section under an article, rendered once per content version and shared by every reader.
 
 The section (counts, favourite tracks, the page of comments, the empty form) looks the same to every reader who
-has no comments of their own in it. It is rendered once with placeholders where a page view's own values go (the
-form's signed stamp, the CSRF token, a signed-in reader's name and email) and cached under the catalogue's stamp
-and the article's comment stamp (soundtrack_site/pagecache.py); each view swaps its values in. A bound form (a refused
-post) and a reader's own comments are always rendered fresh.
+has no comments of their own in it. It is rendered once with placeholders where a signed-in reader's own values go
+(the CSRF token, their name and email) and cached under the catalogue's stamp and the article's comment stamp
+(soundtrack_site/pagecache.py); each view swaps its values in. The form's signed stamp is a placeholder in every
+section, shared or not, filled by comments.middleware.FormStampMiddleware for each response (cached pages
+included). A bound form (a refused post) and a reader's own comments are always rendered fresh.
 """
 
 from django.conf import settings
@@ -20,12 +21,13 @@ from articles.models import Article
 from soundtrack_site.fragments import templates_digest
 from soundtrack_site.pagecache import fragment_versions
 
-from .discussion import build_discussion, own_comment_ids, parse_comment_id
-from .forms import CommentForm, new_form_stamp
-from .rendering import CARD_TEMPLATE, LIST_TIMEOUT
+from .discussion import build_discussion, own_comment_ids, parse_comment_id, requested_page
+from .forms import CommentForm
+from .rendering import CARD_TEMPLATE
 from .services import comments_are_open
 
 SECTION_TEMPLATE = "comments/section.html"
+SECTION_TIMEOUT = 24 * 60 * 60  # its stamps move on every change it shows; this only lets unread ones go
 
 
 def placeholder(name: str) -> str:
@@ -37,28 +39,25 @@ def placeholder(name: str) -> str:
 
 def render_comment_section(request, article: Article, *, form: CommentForm | None = None) -> SafeString:
     if form is not None or settings.DEBUG or own_comment_ids(request):
-        return render_to_string(SECTION_TEMPLATE, build_discussion(request, article, form=form), request=request)
+        discussion = build_discussion(request, article, form=form, form_initial={"stamp": placeholder("stamp")})
+        return render_to_string(SECTION_TEMPLATE, discussion, request=request)
 
     signed_in = request.user.is_authenticated
     key = _section_key(request, article, signed_in=signed_in)
     html = cache.get(key)
     if html is None:
         html = _render_shared(request, article, signed_in=signed_in)
-        cache.set(key, html, LIST_TIMEOUT)
+        cache.set(key, html, SECTION_TIMEOUT)
     return mark_safe(_fill_in(html, request, signed_in=signed_in))  # noqa: S308 (rendered by the template above)
 
 
 def _section_key(request, article: Article, *, signed_in: bool) -> str:
     """Everything the shared section depends on besides what moves its stamps (the catalogue's and the article's
     comments', which are in the key too)."""
-    try:
-        page = max(1, int(request.GET.get("comments", 1)))
-    except (TypeError, ValueError):
-        page = 1
     shown = (
         article.pk,
         article.updated_at.timestamp(),
-        page,
+        requested_page(request),
         parse_comment_id(request.GET.get("picked")),
         parse_comment_id(request.GET.get("reply_to")),
         signed_in,
@@ -83,14 +82,14 @@ def _render_shared(request, article: Article, *, signed_in: bool) -> str:
 
 
 def _fill_in(html: str, request, *, signed_in: bool) -> str:
-    values = {"stamp": new_form_stamp()}
-    if signed_in:
-        user = request.user
-        values |= {
-            "author_name": escape(user.get_full_name() or user.get_username()),
-            "author_email": escape(user.email),
-            "csrf_token": get_token(request),
-        }
+    if not signed_in:
+        return html
+    user = request.user
+    values = {
+        "author_name": escape(user.get_full_name() or user.get_username()),
+        "author_email": escape(user.email),
+        "csrf_token": get_token(request),
+    }
     for name, value in values.items():
         html = html.replace(placeholder(name), value)
     return html

@@ -10,7 +10,6 @@ lazily, on the first request after its publish time.
 """
 
 import hashlib
-import re
 import time
 
 from django.conf import settings
@@ -97,20 +96,6 @@ def current_version() -> tuple[float, float]:
     return version, next_publish
 
 
-# The comment form's signed stamp says when the form was shown and identifies one page view, so every view
-# of a cached page gets a fresh one (the page's ETag stays that of the cached copy).
-STAMP_FIELD = re.compile(rb'(<input type="hidden" name="stamp" value=")[^"]*(")')
-
-
-def _refresh_per_view_values(response) -> None:
-    from comments.forms import new_form_stamp
-
-    content = STAMP_FIELD.sub(lambda m: m.group(1) + new_form_stamp().encode() + m.group(2), response.content)
-    if content != response.content:
-        response.content = content
-        response["Content-Length"] = str(len(content))
-
-
 def _page_key(request, version: float) -> str:
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"pagecache:page:{version!r}:{request.method == 'HEAD'}:{digest}"
@@ -151,7 +136,6 @@ class AnonymousPageCacheMiddleware:
         key = _page_key(request, version)
         response = cache.get(key)
         if response is not None:
-            _refresh_per_view_values(response)
             response["X-Page-Cache"] = "hit"
             return response
 

@@ -1,5 +1,5 @@
-"""A page of comments is cached whole for readers with none of their own comments on the article; every change
-to a comment moves the page cache's version, so the next view shows it."""
+"""A page of comments is cached whole (in the article's comment section) for readers with none of their own comments
+on the article; every change to a comment moves the article's comment stamp, so the next view shows it."""
 
 import pytest
 from django.test import Client
