@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from soundtrack_site.pagecache import content_changed
 
+from .admin_widgets import ValidatedAutocompleteAdminMixin
 from .admin_workflow import MARKDOWN_TEXTAREAS, EditorialAdminMixin, ScheduleFilter, keeps_revisions
 from .forms import ArticleFromTemplateForm
 from .models import (
@@ -34,7 +35,7 @@ from .placeholders import ArticleText, fill_article_placeholders, placeholders_l
 IMAGE_FIELD_OVERRIDES = {ImageField: {"widget": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}}
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(ValidatedAutocompleteAdminMixin, admin.TabularInline):
     model = Track
     extra = 1
     fields = ["position", "title", "duration", "composers"]
@@ -76,7 +77,7 @@ class ComposerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ValidatedAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["title", "work", "position", "duration"]
     list_select_related = ["work"]
     search_fields = ["title", "work__title"]
@@ -127,6 +128,11 @@ def submitted_rows(formset) -> list[dict]:
     return sorted(rows, key=lambda row: (row.get("position") is None, row.get("position") or 0))
 
 
+def database_ids(values) -> list[int]:
+    """The posted values that can be ids (the form reports the others); a 20-digit number overflows SQLite."""
+    return [int(value) for value in values if value.isascii() and value.isdigit() and int(value) < 2**63]
+
+
 class ArticleSectionFormSet(PositionedInlineFormSet):
     """An article's sections. Once the article's fields, these sections and the featured tracks are valid, a
     publish or schedule of a text with placeholders left is refused here (ArticleAdmin._create_formsets links
@@ -164,7 +170,7 @@ class ArticleSectionFormSet(PositionedInlineFormSet):
             notes=[row.get("note", "") for row in tracks],
             seo_description=article.seo_description,
         )
-        composers = Composer.objects.filter(pk__in=[pk for pk in self.composer_ids if pk.isdigit()])
+        composers = Composer.objects.filter(pk__in=database_ids(self.composer_ids))
         fills = structured_fills(
             work_title=article.work.title if article.work_id else "",
             composer_names=[composer.name for composer in composers],
@@ -182,7 +188,7 @@ class SectionInline(admin.StackedInline):
     fields = [("position", "numbered"), "heading", "body"]
 
 
-class FeaturedTrackInline(admin.StackedInline):
+class FeaturedTrackInline(ValidatedAutocompleteAdminMixin, admin.StackedInline):
     model = FeaturedTrack
     formfield_overrides = MARKDOWN_TEXTAREAS
     form = PositionedInlineForm
@@ -200,7 +206,7 @@ class FeaturedTrackInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(ValidatedAutocompleteAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
     list_display = ["title", "work", "status_label", "publish_at", "author", "updated_at"]
     list_filter = ["status", ScheduleFilter, "work", "composers", "tags"]
     list_select_related = ["work", "author"]

@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -35,43 +38,112 @@ class ReportedFilter(admin.SimpleListFilter):
     parameter_name = "reported"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Reported"), ("no", "Not reported")]
+        return [("yes", "Reported"), ("again", "Reported again after approval"), ("no", "Not reported")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.reported()
+        if self.value() == "again":
+            return queryset.reported_since_review()
         if self.value() == "no":
             return queryset.filter(report_count=0)
         return queryset
 
 
+def may_see_unpublished_articles(user) -> bool:
+    """Those who may see articles in the admin; a Moderators-only account learns nothing about drafts here."""
+    return user.has_perm("articles.view_article") or user.has_perm("articles.change_article")
+
+
+def articles_visible_to(user):
+    return Article.objects.all() if may_see_unpublished_articles(user) else Article.objects.published()
+
+
 class ArticleFilter(admin.SimpleListFilter):
     """The comments on one article, chosen from the article column: listing every article with comments here
-    would read the whole comments table on each load."""
+    would read the whole comments table on each load. Only articles the user may see are named or accepted."""
 
     title = "article"
     parameter_name = "article__id__exact"
 
     def lookups(self, request, model_admin):
         value = self.value()
-        article = Article.objects.only("title").filter(pk=value).first() if value and value.isdigit() else None
-        return [(str(article.pk), article.title)] if article else []
+        if not value:
+            return []
+        visible = articles_visible_to(request.user).only("title")
+        article = visible.filter(pk=int(value)).first() if value.isascii() and value.isdigit() else None
+        if article is None:  # Django's "incorrect filter" page then, which names nothing
+            raise IncorrectLookupParameters("No such article.")
+        return [(str(article.pk), article.title)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(article_id=self.value())
-        return queryset
+        return queryset.filter(article_id=int(self.value())) if self.value() else queryset
+
+
+class SelectedOnlyFilter(admin.SimpleListFilter):
+    """A filter set from a link (a report's address, a comment's reports) rather than picked from a list: listing
+    every value would read the whole table."""
+
+    def lookups(self, request, model_admin):
+        return [(self.value(), self.value())] if self.value() else []
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
+
+
+class AddressFilter(SelectedOnlyFilter):
+    title = "client address"
+    parameter_name = "network"
+
+
+class ReportedCommentFilter(SelectedOnlyFilter):
+    title = "comment"
+    parameter_name = "comment"
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and not (value.isascii() and value.isdigit()):
+            raise IncorrectLookupParameters("No such comment.")
+        return super().queryset(request, queryset)
+
+
+def with_address_report_counts(reports):
+    """Each report with how many reports its client address has sent, on any comment."""
+    same_address = (
+        CommentReport.objects.filter(network=OuterRef("network"))
+        .order_by()
+        .values("network")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return reports.annotate(address_reports=Subquery(same_address, output_field=IntegerField()))
+
+
+def address_reports_link(report):
+    if not report.network:
+        return "—"
+    url = reverse("admin:comments_commentreport_changelist")
+    count = report.address_reports
+    label = ngettext("%d report", "%d reports", count) % count
+    return format_html('<a href="{}?{}">{}</a>', url, urlencode({AddressFilter.parameter_name: report.network}), label)
 
 
 class ReportInline(admin.TabularInline):
     model = CommentReport
     extra = 0
     can_delete = False
-    fields = ["created_at", "reason", "note", "reporter_key", "ip_address"]
+    fields = ["created_at", "reason", "note", "network", "from_this_address", "reporter_key"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return with_address_report_counts(super().get_queryset(request))
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Reports from this address")
+    def from_this_address(self, report):
+        return address_reports_link(report)
 
 
 class EventInline(admin.TabularInline):
@@ -87,7 +159,7 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "article_link", "status", "report_count", "created_at", "ip_address"]
+    list_display = ["excerpt", "author_name", "article_link", "status", "reports", "created_at", "ip_address"]
     list_filter = ["status", ReportedFilter, ArticleFilter, "created_at"]
     list_select_related = ["article"]
     search_fields = ["body", "author_name", "author_email", "=ip_address"]
@@ -125,6 +197,34 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
+    @admin.display(description="Reports", ordering="report_count")
+    def reports(self, comment):
+        if not comment.report_count:
+            return "0"
+        url = reverse("admin:comments_commentreport_changelist")
+        query = urlencode({ReportedCommentFilter.parameter_name: comment.pk})
+        return format_html('<a href="{}?{}">{}</a>', url, query, comment.report_count)
+
+    def changelist_view(self, request, extra_context=None):
+        if ERROR_FLAG in request.GET:  # where Django sends a filter it refused
+            messages.warning(request, "That filter names nothing you may see: the whole queue is shown.")
+        return super().changelist_view(request, extra_context)
+
+    def get_list_display(self, request):
+        return self._for_what_the_user_may_see(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._for_what_the_user_may_see(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._for_what_the_user_may_see(request, super().get_readonly_fields(request, obj))
+
+    def _for_what_the_user_may_see(self, request, names):
+        """A moderator who may not see unpublished articles gets the article column that does not name them."""
+        if not may_see_unpublished_articles(request.user):
+            return ["public_article_link" if name == "article_link" else name for name in names]
+        return names
+
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, comment):
         queue = reverse("admin:comments_comment_changelist")
@@ -135,6 +235,10 @@ class CommentAdmin(admin.ModelAdmin):
             queue,
             urlencode({ArticleFilter.parameter_name: comment.article_id}),
         )
+
+    @admin.display(description="Article")
+    def public_article_link(self, comment):
+        return self.article_link(comment) if comment.article.is_public else "An article that is not public now"
 
     @admin.display(description="In reply to")
     def in_reply_to(self, comment):
@@ -178,13 +282,8 @@ class CommentAdmin(admin.ModelAdmin):
         self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
 
 
-@admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "comment", "actor", "rule", "from_status", "to_status", "reason"]
-    list_filter = ["to_status", "rule"]
-    list_select_related = ["comment__article", "actor"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: moderators read them; nobody adds, changes or deletes them here."""
 
     def has_add_permission(self, request):
         return False
@@ -194,3 +293,39 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(ReadOnlyAdmin):
+    """Readers' reports, to see who reports how often: each row says how many reports its address has sent."""
+
+    list_display = ["created_at", "comment_link", "reason", "note", "network", "from_this_address"]
+    list_filter = ["reason", AddressFilter, ReportedCommentFilter]
+    list_select_related = ["comment"]
+    show_full_result_count = False
+    paginator = QueuePaginator
+    fields = ["created_at", "comment_link", "reason", "note", "network", "from_this_address", "reporter_key"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return with_address_report_counts(super().get_queryset(request))
+
+    @admin.display(description="Comment")
+    def comment_link(self, report):
+        url = reverse("admin:comments_comment_change", args=[report.comment_id])
+        return format_html(
+            '<a href="{}">{}</a>: {}', url, report.comment.author_name, Truncator(report.comment.body).chars(80)
+        )
+
+    @admin.display(description="Reports from this address")
+    def from_this_address(self, report):
+        return address_reports_link(report)
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "comment", "actor", "rule", "from_status", "to_status", "reason"]
+    list_filter = ["to_status", "rule"]
+    list_select_related = ["comment", "actor"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False

@@ -33,6 +33,12 @@ class CommentQuerySet(models.QuerySet):
     def reported(self):
         return self.filter(report_count__gt=0)
 
+    def reported_since_review(self):
+        """Comments a moderator approved that readers have reported since: they wait for a moderator's look."""
+        # From the reports' side: there are few reports, and many approved comments.
+        later = CommentReport.objects.filter(created_at__gt=F("comment__reviewed_at")).values("comment_id")
+        return self.approved().filter(pk__in=later)
+
     def queue_order(self):
         """Pending first, then approved, spam and rejected; the newest first within each (the queue index)."""
         return self.order_by(*QUEUE_ORDER)
@@ -112,6 +118,13 @@ class Comment(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     report_count = models.PositiveIntegerField(default=0, editable=False)
+    reviewed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator last approved it. Readers' reports then no longer take it off the page: they "
+        "ask moderators to look again. The author's edit clears it.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -136,7 +149,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author_name} on “{self.article}”"
+        # Not the article's title: the admin shows this to moderators, who may not see unpublished articles.
+        return f"Comment {self.pk} by {self.author_name}"
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#{self.anchor}"
@@ -160,6 +174,14 @@ class CommentReport(models.Model):
     reporter_key = models.CharField(
         max_length=100, editable=False, help_text="Who reported: a user id or an anonymous browser's key."
     )
+    network = models.CharField(
+        "client address",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The client reports are counted by: an IPv4 address or an IPv6 /64 network. Empty on reports "
+        "made before reports were counted by address.",
+    )
     reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.OTHER)
     note = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
@@ -169,7 +191,11 @@ class CommentReport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter_key"], name="report_once_per_reader"),
+            models.UniqueConstraint(
+                fields=["comment", "network"], condition=~Q(network=""), name="report_once_per_address"
+            ),
         ]
+        indexes = [models.Index(fields=["network", "-created_at"], name="report_network_recent")]
 
     def __str__(self) -> str:
         return f"Report on comment {self.comment_id}: {self.get_reason_display()}"

@@ -31,13 +31,20 @@ def notify_moderators() -> bool:
     recipients = moderator_emails()
     if not recipients:
         return False
+    queue_url = f"{settings.SITE_URL}{reverse('admin:comments_comment_changelist')}"
     waiting = Comment.objects.in_moderation().count()
-    queue_url = f"{settings.SITE_URL}{reverse('admin:comments_comment_changelist')}?status__exact=pending"
-    comments = f"{waiting} comment{pluralize(waiting)}"
+    reported = Comment.objects.reported_since_review().count()
+    summary, lines = [], []
+    if waiting or not reported:
+        summary.append(f"{waiting} comment{pluralize(waiting)} awaiting moderation")
+        lines.append(f"{summary[-1]}: {queue_url}?status__exact=pending")
+    if reported:
+        summary.append(f"{reported} approved comment{pluralize(reported)} reported again")
+        lines.append(f"{summary[-1]}, still on the page until you look: {queue_url}?reported=again")
     try:
         send_mail(
-            subject=f"[{settings.SITE_NAME}] {comments} awaiting moderation",
-            message=f"{comments} awaiting review.\n\nReview them in the moderation queue: {queue_url}\n",
+            subject=f"[{settings.SITE_NAME}] {'; '.join(summary)}",
+            message="Waiting in the moderation queue:\n\n" + "\n".join(f"- {line}" for line in lines) + "\n",
             from_email=None,
             recipient_list=recipients,
         )

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, FeaturedTrack
+from soundtrack_site.clients import client_network
 from soundtrack_site.pagecache import comments_changed
 
 from . import moderation, ratelimit
@@ -47,7 +48,7 @@ def comments_are_open(article: Article) -> bool:
 def _check_rate_limits(*, client: Client, email: str) -> None:
     limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_LIMIT_WINDOW_SECONDS
     try:
-        within_ip = ratelimit.hit("comment-ip", client.ip_address or "unknown", limit=limit, window=window)
+        within_ip = ratelimit.hit("comment-ip", client_network(client.ip_address), limit=limit, window=window)
         within_email = ratelimit.hit("comment-email", email, limit=limit, window=window)
     except ratelimit.RateLimitUnavailable:
         logger.warning(
@@ -175,6 +176,7 @@ def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack 
     comment.body_html = render_comment(body)
     comment.favourite_track = favourite_track
     comment.edited_at = timezone.now()
+    comment.reviewed_at = None  # a moderator approved other words
     # An edit may send a comment to the queue but never take it out: only a moderator releases a held
     # comment (otherwise one that readers' reports sent back for review is re-approved by a one-letter edit).
     if not (previous == Comment.Status.PENDING and decision.status == Comment.Status.APPROVED):
@@ -201,51 +203,109 @@ def withdraw_comment(comment: Comment) -> None:
     _record(comment, from_status=previous, rule="author_deleted", reason="Deleted by its author.")
 
 
+def _check_report_rate_limit(network: str) -> None:
+    limit, window = settings.COMMENTS_REPORT_RATE_LIMIT, settings.COMMENTS_REPORT_RATE_LIMIT_WINDOW_SECONDS
+    try:
+        within = ratelimit.hit("report-address", network, limit=limit, window=window)
+    except ratelimit.RateLimitUnavailable:
+        logger.warning("Report rate limits unavailable; refusing reports until they are back.")
+        raise CommentRefused(
+            "Reports are paused for a moment while we fix a problem. Please try again in a few minutes.",
+            code="unavailable",
+        ) from None
+    if not within:
+        raise CommentRefused(
+            f"You have sent many reports recently: at most {limit} every {window // 60} minutes. "
+            "Please try again later.",
+            code="rate_limited",
+        )
+
+
 @transaction.atomic
 def report_comment(
     comment: Comment, *, reporter_key: str, reason: str, note: str = "", client: Client = Client()
 ) -> bool:
-    """Record a reader's report; False when this reader already reported the comment."""
+    """Record a reader's report; False when this reader or this client address already reported the comment.
+
+    Reports are counted by client address (an IPv6 /64 counts as one), so one machine cannot stand for several
+    readers by dropping its cookies. Enough addresses send a comment back to the queue, unless a moderator approved
+    it: then it stays on the page and the moderators are asked to look again (docs/MODERATION.md).
+    """
+    network = client_network(client.ip_address)
+    _check_report_rate_limit(network)
     try:
         with transaction.atomic():
             CommentReport.objects.create(
-                comment=comment, reporter_key=reporter_key, reason=reason, note=note, ip_address=client.ip_address
+                comment=comment,
+                reporter_key=reporter_key,
+                network=network,
+                reason=reason,
+                note=note,
+                ip_address=client.ip_address,
             )
     except IntegrityError:
         return False
     Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
-    comment.refresh_from_db(fields=["report_count", "status"])
+    comment.refresh_from_db(fields=["report_count", "status", "reviewed_at"])
     threshold = settings.COMMENTS_REPORTS_TO_REVIEW
-    if comment.status == Comment.Status.APPROVED and threshold and comment.report_count >= threshold:
+    if comment.status != Comment.Status.APPROVED or not threshold:
+        return True
+    counted = comment.reports.exclude(network="")
+    if comment.reviewed_at:
+        counted = counted.filter(created_at__gt=comment.reviewed_at)
+    addresses = counted.count()  # one report per address and comment: each counted report is another address
+    if addresses < threshold:
+        return True
+    if comment.reviewed_at is None:
         comment.status = Comment.Status.PENDING
         comment.save(update_fields=["status", "updated_at"])
-        _record(
-            comment,
-            from_status=Comment.Status.APPROVED,
-            rule="reports",
-            reason=f"Reported by {comment.report_count} readers.",
+        reason = f"Reported from {addresses} addresses."
+    elif not comment.events.filter(rule="reports", created_at__gt=comment.reviewed_at).exists():
+        reason = (
+            f"Reported from {addresses} addresses since a moderator approved it; it stays on the page until a "
+            "moderator looks again."
         )
-        transaction.on_commit(notify_moderators)
+    else:
+        return True  # the moderators were already asked to look again
+    _record(comment, from_status=Comment.Status.APPROVED, rule="reports", reason=reason)
+    transaction.on_commit(notify_moderators)
     return True
 
 
 @transaction.atomic
 def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
-    """A moderator's decision on several comments at once; returns how many changed status."""
-    pending_change = comments.exclude(status=to_status).select_related(None).order_by()
-    changed = list(pending_change.select_for_update().only("pk", "status", "article"))
-    if not changed:
-        return 0
+    """A moderator's decision on several comments at once; returns how many it changed.
+
+    Approving marks the comments reviewed (reports no longer take them off the page), and approving a comment that
+    is already public but was reported since its last review keeps it there and records that decision.
+    """
+    comments = comments.select_related(None).order_by()
     now = timezone.now()
-    Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=to_status, updated_at=now)
+    kept = []
+    if to_status == Comment.Status.APPROVED:
+        kept = list(comments.reported_since_review().values_list("pk", flat=True))
+        comments.filter(status=to_status).update(reviewed_at=now)
+    changed = list(comments.exclude(status=to_status).select_for_update().only("pk", "status", "article"))
+    if not changed and not kept:
+        return 0
+    fields = {"status": to_status, "updated_at": now}
+    if to_status == Comment.Status.APPROVED:
+        fields["reviewed_at"] = now
+    Comment.objects.filter(pk__in=[c.pk for c in changed]).update(**fields)
     # update() sends no signal: the stamps are moved here (a comment's save() moves them by itself).
     shown_before_or_after = [c for c in changed if Comment.Status.APPROVED in (c.status, to_status)]
     if shown_before_or_after:
         comments_changed({c.article_id for c in shown_before_or_after})
+    decisions = [(c.pk, c.status) for c in changed] + [(pk, to_status) for pk in kept]
     ModerationEvent.objects.bulk_create(
         ModerationEvent(
-            comment_id=c.pk, actor=actor, from_status=c.status, to_status=to_status, reason=reason, created_at=now
+            comment_id=pk,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason or ("Kept on the page after readers' reports." if from_status == to_status else ""),
+            created_at=now,
         )
-        for c in changed
+        for pk, from_status in decisions
     )
-    return len(changed)
+    return len(decisions)

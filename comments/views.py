@@ -148,23 +148,31 @@ def _reporter_key(request) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@csrf_for_signed_in_users
 def report_comment(request, pk):
-    """GET: the comment and the report form (each comment on the article page links here); POST: the report."""
+    """GET: the comment and the report form (each comment on the article page links here); POST: the report.
+
+    Unlike the comment form, this one carries a CSRF token for everyone (the page is never cached): another site's
+    page must not be able to make its visitors report comments.
+    """
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
     form = ReportForm(request.POST or None)
-    if not form.is_valid():
-        status = 400 if request.method == "POST" else 200
-        return render(request, "comments/report.html", {"form": form, "comment": comment}, status=status)
-    reported = services.report_comment(
-        comment,
-        reporter_key=_reporter_key(request),
-        reason=form.cleaned_data["reason"],
-        note=form.cleaned_data["note"],
-        client=client_of(request),
-    )
-    if reported:
-        messages.success(request, "Thank you: the moderators will look at this comment.")
-    else:
-        messages.info(request, "You have already reported this comment.")
-    return redirect(comment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    if form.is_valid():
+        try:
+            reported = services.report_comment(
+                comment,
+                reporter_key=_reporter_key(request),
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                client=client_of(request),
+            )
+        except services.CommentRefused as refused:
+            form.add_error(None, refused.message)
+            status = REFUSAL_STATUS.get(refused.code, 400)
+        else:
+            if reported:
+                messages.success(request, "Thank you: the moderators will look at this comment.")
+            else:
+                messages.info(request, "You have already reported this comment.")
+            return redirect(comment.get_absolute_url())
+    return render(request, "comments/report.html", {"form": form, "comment": comment}, status=status)

@@ -1,4 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class SiteAdminConfig(AdminConfig):
+    default_site = "soundtrack_site.admin.SiteAdmin"
 
 
 class SiteConfig(AppConfig):

@@ -26,3 +26,24 @@ def _is_ip_address(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# One IPv6 customer is usually given a whole /64 and can pick any address in it: counting addresses one by one
+# would let one machine pass for billions of clients.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_network(ip: str | None) -> str:
+    """What counts as one client when counting clients: an IPv4 address, or the /64 network of an IPv6 one;
+    "unknown" when there is no address (every such client is then counted as the same one)."""
+    if not ip:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "unknown"
+    if address.version == 6 and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(address)

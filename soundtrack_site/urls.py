@@ -8,9 +8,6 @@ from articles.sitemaps import SITEMAPS, robots_txt
 
 from . import views
 
-admin.site.site_header = "Soundtrack site administration"
-admin.site.site_title = "Soundtrack site"
-
 handler400 = "soundtrack_site.views.bad_request"
 handler500 = "soundtrack_site.views.server_error"
 

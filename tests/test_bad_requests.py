@@ -634,3 +634,28 @@ class TestFeedsAndSitemap:
 
 def test_a_host_the_site_does_not_serve_gets_the_sites_400_page(client):
     assert_site_page(client.get(reverse("articles:home"), headers={"host": "evil.example"}), 400)
+
+
+SECURITY_HEADERS = ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"]
+
+
+@pytest.mark.page_cache
+@pytest.mark.parametrize(
+    "path", ["/", "/articles/arrival/", "/feeds/atom/", "/search/?q=x", "/admin/", "/static/x.css"]
+)
+def test_a_forged_host_gets_a_400_with_the_security_headers_and_one_log_line(client, article, caplog, path):
+    """The outside scan's informational finding: the page cache met the forged Host first, outside the middlewares
+    that add the security headers, and each one logged a whole traceback."""
+    response = client.get(path, headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+    assert [header for header in SECURITY_HEADERS if header not in response.headers] == []
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert [(record.name, record.getMessage(), record.exc_info) for record in caplog.records] == [
+        (
+            "django.security.DisallowedHost",
+            "Invalid HTTP_HOST header: 'evil.example'. You may need to add 'evil.example' to ALLOWED_HOSTS.",
+            None,
+        )
+    ]

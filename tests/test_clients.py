@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from soundtrack_site.clients import client_ip
+from soundtrack_site.clients import client_ip, client_network
 
 
 @pytest.mark.parametrize(
@@ -22,3 +22,19 @@ def test_the_client_ip_trusts_only_the_configured_proxies(settings, proxies, for
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:aa:bb:1:2:3:4", "2001:db8:aa:bb::/64"),  # one customer's /64 is one client
+        ("2001:db8:aa:bb::ffff", "2001:db8:aa:bb::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),  # an IPv4 client seen through an IPv6 socket
+        (None, "unknown"),
+        ("", "unknown"),
+        ("not an address", "unknown"),
+    ],
+)
+def test_clients_are_counted_by_address_or_ipv6_network(address, network):
+    assert client_network(address) == network

@@ -3,6 +3,8 @@
 To see what the rules decide, post through ``comments.services.create_comment`` instead.
 """
 
+import ipaddress
+
 import factory
 
 from comments.markup import render_comment
@@ -36,4 +38,6 @@ class CommentReportFactory(factory.django.DjangoModelFactory):
 
     comment = factory.SubFactory(CommentFactory)
     reporter_key = factory.Sequence(lambda n: f"session:reader-{n}")
+    ip_address = factory.Sequence(lambda n: str(ipaddress.ip_address("192.0.2.0") + n % 256 + (n // 256 << 8)))
+    network = factory.SelfAttribute("ip_address")
     reason = CommentReport.Reason.SPAM

@@ -271,6 +271,79 @@ class TestModerationQueue:
         assert "Released by a moderator." in reader.get(comment.article.get_absolute_url()).content.decode()
 
 
+class TestReportsInTheQueue:
+    """Who reported what, and how often: a botnet or a reader with a grudge shows as one address's many reports."""
+
+    @pytest.fixture
+    def reported(self):
+        grudge, other = CommentFactory(body="The one with a grudge against it."), CommentFactory(body="Another.")
+        for network in ("203.0.113.7", "198.51.100.1"):
+            CommentReportFactory(comment=grudge, network=network, ip_address=network, note=f"from {network}")
+        CommentReportFactory(comment=other, network="203.0.113.7", ip_address="203.0.113.7", note="again")
+        for comment, count in ((grudge, 2), (other, 1)):
+            Comment.objects.filter(pk=comment.pk).update(report_count=count)
+        return grudge
+
+    def reports_page(self, client, url: str) -> dict[str, str]:
+        """Each report's note, with the "reports from this address" cell of its row."""
+        rows = get_page(client, url).find("tbody").find_all("tr")
+        return {
+            row.find("td", class_="field-note").text: row.find("td", class_="field-from_this_address").text
+            for row in rows
+        }
+
+    def test_a_comments_report_count_leads_to_its_reports_and_each_says_how_often_its_address_reported(
+        self, client, signed_in_moderator, reported
+    ):
+        row = next(r for r in get_page(client, QUEUE).find("tbody").find_all("tr") if reported.body in r.text)
+        link = row.find("td", class_="field-reports").find("a")
+        assert link.text == "2"
+
+        assert self.reports_page(client, link.attrs["href"]) == {
+            "from 203.0.113.7": "2 reports",
+            "from 198.51.100.1": "1 report",
+        }
+
+    def test_an_addresss_reports_are_one_click_away(self, client, signed_in_moderator, reported):
+        reports = reverse("admin:comments_commentreport_changelist")
+        link = get_page(client, f"{reports}?comment={reported.pk}").find("a", href=f"{reports}?network=203.0.113.7")
+
+        assert self.reports_page(client, link.attrs["href"]) == {"from 203.0.113.7": "2 reports", "again": "2 reports"}
+
+    def test_the_comment_page_lists_its_reports_with_their_addresses(self, client, signed_in_moderator, reported):
+        inline = get_page(client, change_url(reported)).find("div", id="reports-group")
+
+        assert "203.0.113.7" in inline.text and "198.51.100.1" in inline.text
+        assert "2 reports" in inline.text and "1 report" in inline.text
+
+    def test_the_queue_lists_comments_reported_again_after_a_moderators_approval(self, client, signed_in_moderator):
+        reviewed = CommentFactory(body="Approved, reported again.", reviewed_at=ago(hours=2))
+        CommentReportFactory(comment=reviewed)
+        earlier = CommentFactory(body="Approved after its reports.", reviewed_at=ago(minutes=1))
+        CommentReportFactory(comment=earlier, created_at=ago(hours=1))
+        CommentReportFactory(comment=CommentFactory(body="Never reviewed."))
+
+        assert bodies_in_queue(client, "?reported=again") == ["Approved, reported again."]
+
+    def test_nobody_adds_changes_or_deletes_reports(self, client, signed_in_moderator, reported):
+        report = reported.reports.first()
+
+        assert client.get(reverse("admin:comments_commentreport_add")).status_code == 403
+        page = get_page(client, reverse("admin:comments_commentreport_change", args=[report.pk]))
+        assert page.find_all("input", type="submit") == []
+        assert client.post(reverse("admin:comments_commentreport_delete", args=[report.pk])).status_code == 403
+
+    @pytest.mark.parametrize("count", [5, 60])
+    def test_the_reports_page_makes_the_same_queries_however_many_reports(
+        self, client, signed_in_moderator, count, django_assert_num_queries
+    ):
+        CommentReportFactory.create_batch(count)
+
+        with django_assert_num_queries(QUEUE_QUERIES):
+            response = client.get(reverse("admin:comments_commentreport_changelist"))
+        assert len(response.context["cl"].result_list) == min(count, 100)
+
+
 class TestCommentChangeForm:
     def test_the_change_form_shows_the_rendered_body_the_article_and_the_parent(self, client, signed_in_moderator):
         parent = CommentFactory(author_name="Tomás Reyes", body="The choir entrance in *Harvest of Light*.")

@@ -54,6 +54,17 @@ def post(article: Article, **overrides) -> Comment:
     return create_comment(**fields)
 
 
+def report_from_somewhere_else(comment: Comment, reason: str = CommentReport.Reason.ABUSE, **overrides) -> bool:
+    """Report as a fresh reader from a fresh address, unless told otherwise."""
+    n = next(_sequence)
+    fields = {
+        "reporter_key": f"session:{n}",
+        "reason": reason,
+        "client": Client(ip_address=str(ipaddress.ip_address("198.51.100.0") + n)),
+    } | overrides
+    return report_comment(comment, **fields)
+
+
 def refusal(**kwargs) -> CommentRefused:
     with pytest.raises(CommentRefused) as refused:
         post(**kwargs)
@@ -426,8 +437,8 @@ class TestEditing:
         self, article, known_commenter
     ):
         comment = post(article, email=KNOWN_EMAIL, body="Something rude about the composer.")
-        for reader in "abc":
-            report_comment(comment, reporter_key=f"session:{reader}", reason=CommentReport.Reason.ABUSE)
+        for _ in range(3):
+            report_from_somewhere_else(comment)
 
         edit_comment(comment, body="Something rude about the composer!", favourite_track=None)
 
@@ -508,37 +519,59 @@ class TestReports:
     def test_a_reader_can_report_a_comment_only_once(self, article):
         comment = CommentFactory(article=article)
 
-        first = report_comment(comment, reporter_key="session:abc", reason=CommentReport.Reason.SPAM)
-        again = report_comment(comment, reporter_key="session:abc", reason=CommentReport.Reason.ABUSE)
+        first = report_from_somewhere_else(comment, reporter_key="session:abc", reason=CommentReport.Reason.SPAM)
+        again = report_from_somewhere_else(comment, reporter_key="session:abc", reason=CommentReport.Reason.ABUSE)
 
         assert (first, again) == (True, False)
         comment.refresh_from_db()
         assert comment.report_count == 1
         assert CommentReport.objects.filter(comment=comment).count() == 1
 
-    def test_the_third_report_sends_an_approved_comment_back_for_review(
+    def test_an_address_can_report_a_comment_only_once_whatever_session_it_claims(self, article):
+        comment = CommentFactory(article=article)
+        same_machine = Client(ip_address="203.0.113.7")
+
+        outcomes = [
+            report_from_somewhere_else(comment, reporter_key=f"session:{n}", client=same_machine) for n in range(3)
+        ]
+
+        assert outcomes == [True, False, False]
+        comment.refresh_from_db()
+        assert (comment.status, comment.report_count) == (APPROVED, 1)
+        assert list(comment.reports.values_list("network", flat=True)) == ["203.0.113.7"]
+
+    def test_an_ipv6_network_counts_as_one_address(self, article):
+        comment = CommentFactory(article=article)
+        addresses = ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "::ffff:192.0.2.33", "192.0.2.33"]
+
+        outcomes = [report_from_somewhere_else(comment, client=Client(ip_address=ip)) for ip in addresses]
+
+        assert outcomes == [True, False, True, False]  # the third is an IPv4 address written as IPv6
+        assert sorted(comment.reports.values_list("network", flat=True)) == ["192.0.2.33", "2001:db8:1:2::/64"]
+
+    def test_the_third_address_sends_an_approved_comment_back_for_review(
         self, article, moderators_email, django_capture_on_commit_callbacks, settings
     ):
         assert settings.COMMENTS_REPORTS_TO_REVIEW == 3
         comment = CommentFactory(article=article)
-        for reader in ("a", "b"):
-            report_comment(comment, reporter_key=f"session:{reader}", reason=CommentReport.Reason.ABUSE)
+        for _ in range(2):
+            report_from_somewhere_else(comment)
         comment.refresh_from_db()
         assert comment.status == APPROVED
 
         with django_capture_on_commit_callbacks(execute=True):
-            report_comment(comment, reporter_key="user:7", reason=CommentReport.Reason.ABUSE, note="Rude.")
+            report_from_somewhere_else(comment, reporter_key="user:7", note="Rude.")
 
         comment.refresh_from_db()
         assert (comment.status, comment.report_count) == (PENDING, 3)
         assert events(comment) == [("reports", APPROVED, PENDING)]
-        assert comment.events.get().reason == "Reported by 3 readers."
+        assert comment.events.get().reason == "Reported from 3 addresses."
         assert len(mail.outbox) == 1
 
     def test_further_reports_on_a_comment_already_in_review_record_no_event(self, article):
         comment = CommentFactory(article=article)
-        for reader in "abcde":
-            report_comment(comment, reporter_key=f"session:{reader}", reason=CommentReport.Reason.SPAM)
+        for _ in range(5):
+            report_from_somewhere_else(comment, reason=CommentReport.Reason.SPAM)
 
         comment.refresh_from_db()
         assert (comment.status, comment.report_count) == (PENDING, 5)
@@ -548,7 +581,7 @@ class TestReports:
         settings.COMMENTS_REPORTS_TO_REVIEW = 1
         comment = CommentFactory(article=article)
 
-        report_comment(comment, reporter_key="session:a", reason=CommentReport.Reason.SPOILER)
+        report_from_somewhere_else(comment, reason=CommentReport.Reason.SPOILER)
 
         comment.refresh_from_db()
         assert comment.status == PENDING
@@ -556,12 +589,132 @@ class TestReports:
     def test_a_setting_of_zero_never_sends_a_comment_back(self, article, settings):
         settings.COMMENTS_REPORTS_TO_REVIEW = 0
         comment = CommentFactory(article=article)
-        for reader in "abcde":
-            report_comment(comment, reporter_key=f"session:{reader}", reason=CommentReport.Reason.SPAM)
+        for _ in range(5):
+            report_from_somewhere_else(comment, reason=CommentReport.Reason.SPAM)
 
         comment.refresh_from_db()
         assert (comment.status, comment.report_count) == (APPROVED, 5)
         assert not comment.events.exists()
+
+    def test_reports_made_before_addresses_were_counted_do_not_count_towards_the_threshold(self, article):
+        comment = CommentFactory(article=article)
+        for n in range(2):
+            CommentReport.objects.create(comment=comment, reporter_key=f"session:old{n}", network="")
+        Comment.objects.filter(pk=comment.pk).update(report_count=2)
+
+        report_from_somewhere_else(comment)
+
+        comment.refresh_from_db()
+        assert (comment.status, comment.report_count) == (APPROVED, 3)
+
+    def test_an_address_that_reports_too_often_is_refused(self, article, settings):
+        settings.COMMENTS_REPORT_RATE_LIMIT = 2
+        comments = CommentFactory.create_batch(3, article=article)
+        busy = Client(ip_address="203.0.113.50")
+
+        report_from_somewhere_else(comments[0], client=busy)
+        report_from_somewhere_else(comments[1], client=busy)
+        with pytest.raises(CommentRefused) as refused:
+            report_from_somewhere_else(comments[2], client=busy)
+
+        assert refused.value.code == "rate_limited"
+        assert "at most 2 every 60 minutes" in refused.value.message
+        assert not comments[2].reports.exists()
+        assert report_from_somewhere_else(comments[2]) is True  # another address is not held back
+
+    def test_reports_wait_while_the_rate_limit_store_is_down(self, article, settings):
+        settings.CACHES = settings.CACHES | {
+            "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1"}
+        }
+        comment = CommentFactory(article=article)
+
+        with pytest.raises(CommentRefused) as refused:
+            report_from_somewhere_else(comment)
+
+        assert refused.value.code == "unavailable"
+        assert not comment.reports.exists()
+
+
+class TestReportsAfterAModeratorsApproval:
+    """A moderator's approval is a decision readers' reports cannot overturn: three addresses (or a thousand) can
+    still take an unreviewed comment off the page until a moderator looks, but not one a moderator approved."""
+
+    def reported_back_to_the_queue(self, article) -> Comment:
+        comment = CommentFactory(article=article)
+        for _ in range(3):
+            report_from_somewhere_else(comment)
+        comment.refresh_from_db()
+        assert comment.status == PENDING
+        return comment
+
+    def test_a_comment_a_moderator_approved_stays_public_however_many_addresses_report_it(
+        self, article, moderators_email, django_capture_on_commit_callbacks, settings
+    ):
+        comment = self.reported_back_to_the_queue(article)
+        moderate(Comment.objects.filter(pk=comment.pk), to_status=APPROVED, actor=moderator())
+        mail.outbox.clear()
+        cache_of_notices = caches["default"]
+        cache_of_notices.clear()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(10):
+                report_from_somewhere_else(comment)
+
+        comment.refresh_from_db()
+        assert (comment.status, comment.report_count) == (APPROVED, 13)
+        assert events(comment)[-1] == ("reports", APPROVED, APPROVED)
+        assert len(events(comment)) == 3  # sent back, approved, reported again: once
+        assert comment.events.first().reason.startswith("Reported from 3 addresses since a moderator approved it")
+        assert list(Comment.objects.reported_since_review()) == [comment]
+        assert len(mail.outbox) == 1
+        assert mail.outbox[0].subject == f"[{settings.SITE_NAME}] 1 approved comment reported again"
+        assert "/admin/comments/comment/?reported=again" in mail.outbox[0].body
+
+    def test_fewer_addresses_than_the_threshold_since_the_approval_ask_nothing(self, article):
+        comment = self.reported_back_to_the_queue(article)
+        moderate(Comment.objects.filter(pk=comment.pk), to_status=APPROVED, actor=moderator())
+
+        for _ in range(2):
+            report_from_somewhere_else(comment)
+
+        assert events(comment)[-1] == ("", PENDING, APPROVED)
+        assert list(Comment.objects.reported_since_review()) == [comment]  # but the queue shows them
+
+    def test_approving_it_again_dismisses_the_new_reports_and_records_who_did(self, article):
+        person = moderator()
+        with time_machine.travel(NOW, tick=False) as clock:
+            comment = self.reported_back_to_the_queue(article)
+            moderate(Comment.objects.filter(pk=comment.pk), to_status=APPROVED, actor=person)
+            clock.shift(timedelta(minutes=5))
+            report_from_somewhere_else(comment)
+            clock.shift(timedelta(minutes=5))
+
+            kept = moderate(Comment.objects.filter(pk=comment.pk), to_status=APPROVED, actor=person)
+
+        assert kept == 1
+        assert not Comment.objects.reported_since_review().exists()
+        last = comment.events.first()
+        assert (last.actor, last.from_status, last.to_status) == (person, APPROVED, APPROVED)
+        assert last.reason == "Kept on the page after readers' reports."
+
+    def test_the_authors_edit_makes_reports_count_again(self, article):
+        with time_machine.travel(NOW, tick=False):
+            comment = post(article, email=KNOWN_EMAIL)
+            moderate(Comment.objects.filter(pk=comment.pk), to_status=APPROVED, actor=moderator())
+            comment.refresh_from_db()
+
+            edit_comment(comment, body="Now something the moderator never read.", favourite_track=None)
+            for _ in range(3):
+                report_from_somewhere_else(comment)
+
+        comment.refresh_from_db()
+        assert comment.reviewed_at is None
+        assert comment.status == PENDING
+
+    def test_a_comment_approved_by_a_rule_is_not_reviewed(self, article, known_commenter):
+        comment = post(article, email=KNOWN_EMAIL)
+
+        assert (comment.status, comment.reviewed_at) == (APPROVED, None)
 
 
 class TestModerate:

@@ -965,12 +965,12 @@ class TestReportingAComment:
         settings.COMMENTS_REPORTS_TO_REVIEW = 3
         comment = CommentFactory(article=article)
 
-        for _ in range(2):
-            self.report(Client(), comment)
+        for address in ("203.0.113.1", "203.0.113.2"):
+            self.report(Client(REMOTE_ADDR=address), comment)
         comment.refresh_from_db()
         assert (comment.report_count, comment.status) == (2, APPROVED)
 
-        self.report(Client(), comment)
+        self.report(Client(REMOTE_ADDR="203.0.113.3"), comment)
 
         comment.refresh_from_db()
         assert (comment.report_count, comment.status) == (3, PENDING)

@@ -1,0 +1,64 @@
+"""Autocomplete fields that survive a posted value that is not an id (``work=abc``, a twenty-digit number)."""
+
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.forms import ModelMultipleChoiceField
+
+
+def is_key(field, value) -> bool:
+    """Whether ``value`` can be stored in ``field``: for an integer key, a number within the database's range."""
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
+class RangeCheckedModelMultipleChoiceField(ModelMultipleChoiceField):
+    """Django looks the posted values up in one ``IN`` query, which SQLite answers with an error for a number past
+    64 bits: such a value is refused first, like any other that is not an id."""
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        for pk in value:
+            self.validate_no_null_characters(pk)
+            if not is_key(key, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class ValidatedChoicesMixin:
+    """Django's autocomplete widgets look the posted values up to show them again, and a value that is not an id
+    fails that query with an error page. The form already says why it refused the value; the widget shows nothing
+    for it."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, [v for v in value if is_key(target, v)], attr)
+
+
+class ValidatedAutocompleteSelect(ValidatedChoicesMixin, AutocompleteSelect):
+    pass
+
+
+class ValidatedAutocompleteSelectMultiple(ValidatedChoicesMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class ValidatedAutocompleteAdminMixin:
+    """For a ModelAdmin or an inline: its ``autocomplete_fields`` get the widgets and field above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidatedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidatedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs.setdefault("form_class", RangeCheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
