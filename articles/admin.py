@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from soundtrack_site.pagecache import content_changed
+from pagecache.stamps import catalogue_changed
 
 from .admin_widgets import ValidatedAutocompleteAdminMixin
 from .admin_workflow import MARKDOWN_TEXTAREAS, EditorialAdminMixin, ScheduleFilter, keeps_revisions
@@ -309,7 +309,7 @@ class ArticleAdmin(ValidatedAutocompleteAdminMixin, EditorialAdminMixin, admin.M
             publish_at=Case(When(publish_at__lte=now, then=F("publish_at")), default=Value(now)),
             updated_at=now,
         )
-        content_changed()  # an update() sends no signals
+        catalogue_changed()  # an update() sends no signals
         if count or not refused:
             self.message_user(
                 request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
@@ -321,7 +321,7 @@ class ArticleAdmin(ValidatedAutocompleteAdminMixin, EditorialAdminMixin, admin.M
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
-        content_changed()
+        catalogue_changed()
         self.message_user(
             request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS
         )

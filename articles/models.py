@@ -23,6 +23,7 @@ from taggit.managers import TaggableManager
 from taggit.utils import parse_tags
 
 from . import images, validators
+from .authors import display_name
 from .markup import render_markdown
 from .placeholders import ArticleText, structured_fills
 
@@ -534,7 +535,7 @@ class Article(SluggedModel):
     @property
     def byline(self) -> str:
         """The author's name as readers see it; empty when the article has no author."""
-        return (self.author.get_full_name() or self.author.get_username()) if self.author else ""
+        return display_name(self.author) if self.author else ""
 
     @property
     def listening_minutes(self) -> int:

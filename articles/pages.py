@@ -6,8 +6,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from soundtrack_site.fragments import templates_digest
-from soundtrack_site.pagecache import fragment_versions
+from pagecache.fragments import fragment_key
+from pagecache.stamps import fragment_stamps
 
 from .models import Article, FeaturedTrack, Section
 from .structured_data import article_graph, json_ld_script
@@ -28,14 +28,14 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     """The head's meta tags and structured data, the article itself and the links to its neighbours, as HTML.
 
     A public article's parts are cached under the catalogue stamp (any change to articles, works, composers or tags
-    moves it; soundtrack_site/pagecache.py), so a page rendered for a signed-in reader runs none of the article's
+    moves it; pagecache/stamps.py), so a page rendered for a signed-in reader runs none of the article's
     prefetch queries; previews are never cached.
     """
     key = None
     if not is_preview and not settings.DEBUG:
-        (catalogue,) = fragment_versions(request)  # comments do not show in these parts: their stamps are not needed
-        version = (article.pk, article.updated_at.timestamp(), catalogue, request.get_host(), request.scheme)
-        key = f"article-parts:{templates_digest(*PARTS_TEMPLATES)}:" + ":".join(map(str, version))
+        (catalogue,) = fragment_stamps(request)  # comments do not show in these parts: their stamps are not needed
+        shown = (article.pk, article.updated_at.timestamp(), catalogue, request.get_host(), request.scheme)
+        key = fragment_key("article-parts", templates=PARTS_TEMPLATES, shown=shown)
         if (parts := cache.get(key)) is not None:
             return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (only cached below)
 

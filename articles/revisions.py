@@ -19,6 +19,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from taggit.models import Tag
 
+from .authors import display_name
 from .models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, Track, Work
 
 # Not kept: the search index is derived data, refreshed after every save (a restore included).
@@ -54,7 +55,7 @@ class Edit:
     def editor(self) -> str:
         if self.user is None:
             return "someone"
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)
 
     @property
     def when(self) -> str:

@@ -24,7 +24,7 @@ from articles.models import Article, Composer, FeaturedTrack, Section, Track, Wo
 from articles.search import is_indexed, rebuild_search_index
 from comments.markup import render_comment
 from comments.models import Comment, CommentReport, ModerationEvent
-from soundtrack_site.pagecache import content_changed
+from pagecache.stamps import catalogue_changed
 
 HOT_SLUG = "bench-hot-article"
 MID_SLUG = "bench-article-200-comments"
@@ -203,7 +203,7 @@ def generate(
     if is_indexed(using):
         log("Building the search index…")
         rebuild_search_index(using=using)
-    content_changed()
+    catalogue_changed()
     return generator.counts
 
 

@@ -69,22 +69,22 @@ done = function(summary, latency, requests)
 end
 """
 
-# Comment POSTs: each request a fresh form stamp (signed by the run), a new body, and every other one from an
+# Comment POSTs: each request a fresh form token (signed by the run), a new body, and every other one from an
 # email with earlier approved comments (published at once) or a new one (held for moderation).
 POST_LUA = r"""
-stamps = {}
-for line in io.lines("{stamps}") do table.insert(stamps, line) end
+tokens = {}
+for line in io.lines("{tokens}") do table.insert(tokens, line) end
 slugs = { {slugs} }
 request = function()
   counter = counter + 1
   local n = counter * 64 + id
-  local stamp = stamps[(n % #stamps) + 1]
+  local token = tokens[(n % #tokens) + 1]
   local email
   if counter % 2 == 0 then email = "listener" .. (n % 5000) .. "%40example.com"
   else email = "bench-" .. id .. "-" .. counter .. "-{run}%40example.com" end
   local body = "author_name=Bench+reader&author_email=" .. email ..
     "&body=Posted+by+the+benchmark+" .. id .. "-" .. counter .. "-{run}+about+the+main+theme." ..
-    "&favourite_track=&parent=&website=&stamp=" .. stamp
+    "&favourite_track=&parent=&website=&form_token=" .. token
   local path = "/articles/" .. slugs[(counter % #slugs) + 1] .. "/comments/"
   return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
 end
@@ -196,14 +196,14 @@ class Bench:
         scale = (QUICK if self.quick else FULL).as_dict()
         self.results["scale"] = scale
         db_name = urllib.parse.urlsplit(self.options.database_url).path.strip("/")
-        stamp = STATE / f"{db_name}.json"
+        marker = STATE / f"{db_name}.json"
         if (
             not self.options.regenerate
-            and stamp.exists()
-            and json.loads(stamp.read_text()) == scale
+            and marker.exists()
+            and json.loads(marker.read_text()) == scale
             and Article.objects.count() == scale["articles"]
         ):
-            log(f"Bench data already generated with these parameters ({stamp}); kept.")
+            log(f"Bench data already generated with these parameters ({marker}); kept.")
             self.results["generated_seconds"] = None
             # Earlier runs posted thousands of comments and sessions: tidy up as autovacuum would have by now,
             # so a run measures the site and not how many runs came before it.
@@ -211,12 +211,12 @@ class Bench:
             self.vacuum_analyze()
             return
         log(f"Generating the bench data: {scale}")
-        stamp.unlink(missing_ok=True)
+        marker.unlink(missing_ok=True)
         started = time.monotonic()
         call_command("generate_bench_data", quick=self.quick, reset=True)
         self.results["generated_seconds"] = round(time.monotonic() - started, 1)
         STATE.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(json.dumps(scale))
+        marker.write_text(json.dumps(scale))
         log("VACUUM ANALYZE…")
         self.vacuum_analyze()
 
@@ -431,13 +431,13 @@ class Bench:
     def measure_posts(self) -> None:
         from django.conf import settings
 
-        from comments.forms import new_form_stamp
+        from comments.forms import new_form_token
         from comments.models import Comment
 
-        stamps = self.tmp / "stamps.txt"
-        stamps.write_text("\n".join(urllib.parse.quote(new_form_stamp(), safe="") for _ in range(5000)) + "\n")
+        tokens = self.tmp / "tokens.txt"
+        tokens.write_text("\n".join(urllib.parse.quote(new_form_token(), safe="") for _ in range(5000)) + "\n")
         lua = (
-            POST_LUA.replace("{stamps}", str(stamps))
+            POST_LUA.replace("{tokens}", str(tokens))
             .replace("{slugs}", ", ".join(lua_string(slug) for slug in self.post_slugs))
             .replace("{run}", self.run_id)
         )
@@ -465,14 +465,14 @@ class Bench:
         log(f"  {figures['rps']} posts/s, {made} rows made, {figures['ok']} answered 302, lost {figures['lost']}")
 
     def post_once(self):
-        from comments.forms import new_form_stamp
+        from comments.forms import new_form_token
 
         data = urllib.parse.urlencode(
             {
                 "author_name": "Bench reader",
                 "author_email": f"probe-{self.run_id}@example.com",
                 "body": f"One probe comment {self.run_id}.",
-                "stamp": new_form_stamp(),
+                "form_token": new_form_token(),
                 "favourite_track": "",
                 "parent": "",
                 "website": "",
@@ -641,9 +641,9 @@ class Bench:
 
     def write(self) -> Path:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        stamp = self.results["started"].replace(":", "").replace("-", "")
+        started = self.results["started"].replace(":", "").replace("-", "")
         suffix = ("-quick" if self.quick else "") + ("-partial" if self.only else "")
-        path = RESULTS / f"{stamp}{suffix}.json"
+        path = RESULTS / f"{started}{suffix}.json"
         path.write_text(json.dumps(self.results, indent=2, default=str) + "\n")
         path.with_suffix(".md").write_text(self.markdown())
         return path

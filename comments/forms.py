@@ -8,19 +8,21 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch, prefetch_related_objects
 
+from articles.authors import display_name
 from articles.models import FeaturedTrack
 
 from .models import Comment, CommentReport
 
-FORM_STAMP_SALT = "comments.form-stamp"
-STAMP_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
-STAMP_EXPIRED = "This form was opened too long ago to be posted. Your text is kept below: please post it again."
+FORM_TOKEN_SALT = "comments.form-token"
+TOKEN_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
+TOKEN_EXPIRED = "This form was opened too long ago to be posted. Your text is kept below: please post it again."
 PARENT_GONE = "The comment you are replying to is not available."
 
 
-def new_form_stamp() -> str:
-    """A signed note of when the form was rendered and a token that makes a retried post idempotent."""
-    return signing.dumps({"t": time.time(), "id": uuid.uuid4().hex}, salt=FORM_STAMP_SALT, compress=True)
+def new_form_token() -> str:
+    """The comment form's token: a signed note of when the form was rendered, and an id that makes a retried post
+    idempotent."""
+    return signing.dumps({"t": time.time(), "id": uuid.uuid4().hex}, salt=FORM_TOKEN_SALT, compress=True)
 
 
 def featured_tracks(article) -> list[FeaturedTrack]:
@@ -54,9 +56,9 @@ class CommentForm(forms.Form):
     )
     favourite_track = forms.TypedChoiceField(label="Which track stood out to you?", required=False, coerce=int)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PARENT_GONE})
-    stamp = forms.CharField(
+    form_token = forms.CharField(
         widget=forms.HiddenInput,
-        error_messages={"required": STAMP_REFUSED, "null_characters_not_allowed": STAMP_REFUSED},
+        error_messages={"required": TOKEN_REFUSED, "null_characters_not_allowed": TOKEN_REFUSED},
     )
     # A field people never see; robots that fill every field give themselves away.
     website = forms.CharField(
@@ -71,9 +73,9 @@ class CommentForm(forms.Form):
         self.article = article
         set_track_choices(self, article)
         if not self.is_bound:
-            self.initial.setdefault("stamp", new_form_stamp())
+            self.initial.setdefault("form_token", new_form_token())
             if user is not None and user.is_authenticated:
-                self.initial.setdefault("author_name", user.get_full_name() or user.get_username())
+                self.initial.setdefault("author_name", display_name(user))
                 self.initial.setdefault("author_email", user.email)
 
     def clean_author_name(self):
@@ -88,16 +90,16 @@ class CommentForm(forms.Form):
             raise forms.ValidationError("Write at least 2 characters.", code="min_length")
         return body
 
-    def clean_stamp(self):
+    def clean_form_token(self):
         try:
-            data = signing.loads(self.cleaned_data["stamp"], salt=FORM_STAMP_SALT)
+            data = signing.loads(self.cleaned_data["form_token"], salt=FORM_TOKEN_SALT)
             self.form_age = timedelta(seconds=time.time() - float(data["t"]))
             self.form_id = str(data["id"])
         except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
-            raise forms.ValidationError(STAMP_REFUSED, code="bad_stamp") from None
+            raise forms.ValidationError(TOKEN_REFUSED, code="bad_form_token") from None
         if self.form_age > timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE_SECONDS):
-            raise forms.ValidationError(STAMP_EXPIRED, code="expired_stamp")
-        return self.cleaned_data["stamp"]
+            raise forms.ValidationError(TOKEN_EXPIRED, code="expired_form_token")
+        return self.cleaned_data["form_token"]
 
     def clean_favourite_track(self):
         if picked := self.cleaned_data.get("favourite_track"):  # one of the choices: checked by the field
@@ -122,10 +124,10 @@ class CommentForm(forms.Form):
     def clean(self):
         # The hidden fields are no fault of the reader's: replace a bad one, so that posting again works with
         # everything they typed (a reply that can't be one becomes a comment of its own).
-        if self.has_error("stamp") or self.has_error("parent"):
+        if self.has_error("form_token") or self.has_error("parent"):
             self.data = self.data.copy()
-            if self.has_error("stamp"):
-                self.data[self.add_prefix("stamp")] = new_form_stamp()
+            if self.has_error("form_token"):
+                self.data[self.add_prefix("form_token")] = new_form_token()
             if self.has_error("parent"):
                 self.data[self.add_prefix("parent")] = ""
         return super().clean()

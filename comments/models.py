@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
@@ -154,6 +156,16 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to every reader (``CommentQuerySet.approved()`` is the same rule for many)."""
+        return self.status == self.Status.APPROVED
+
+    def can_still_edit(self) -> bool:
+        """Whether its author may still change or delete it: while it is shown or waits, for a while after posting."""
+        window = timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+        return self.status in (self.Status.PENDING, self.Status.APPROVED) and timezone.now() - self.created_at <= window
 
     @property
     def anchor(self) -> str:

@@ -1,46 +1,44 @@
-"""The comment section under an article, rendered once per content version and shared by every reader.
+"""The cached comment section under an article: counts, favourite tracks, a page of comments and the form.
 
-The section (counts, favourite tracks, the page of comments, the empty form) looks the same to every reader who
-has no comments of their own in it. It is rendered once with placeholders where a signed-in reader's own values go
-(the CSRF token, their name and email) and cached under the catalogue's stamp and the article's comment stamp
-(soundtrack_site/pagecache.py); each view swaps its values in. The form's signed stamp is a placeholder in every
-section, shared or not, filled by comments.middleware.FormStampMiddleware for each response (cached pages
-included). A bound form (a refused post) and a reader's own comments are always rendered fresh.
+The section looks the same to every reader who has no comments of their own in it. It is rendered once with slots
+where a signed-in reader's own values go (the CSRF token, their name and email; pagecache/slots.py), cached under
+the catalogue's and the article's discussion stamps (pagecache/stamps.py), and each view fills its values in. The
+form's signed token is a slot in every section, shared or not, filled for each response by
+``pagecache.middleware.PerViewSlotsMiddleware`` (cached pages included). A bound form (a refused post) and a
+reader's own comments are always rendered fresh.
 """
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
-from soundtrack_site.fragments import templates_digest
-from soundtrack_site.pagecache import fragment_versions
+from articles.authors import display_name
+from articles.models import Article, FeaturedTrack
+from pagecache.fragments import fragment_key
+from pagecache.slots import fill_slots, slot
+from pagecache.stamps import fragment_stamps
 
-from .discussion import build_discussion, own_comment_ids, parse_comment_id, requested_page
+from .cards import CARD_TEMPLATE, CommentList
 from .forms import CommentForm
-from .rendering import CARD_TEMPLATE
+from .models import Comment
+from .own_comments import own_comment_ids
 from .services import comments_are_open
+from .threads import load_threads, parse_comment_id, requested_page
 
 SECTION_TEMPLATE = "comments/section.html"
 SECTION_TIMEOUT = 24 * 60 * 60  # its stamps move on every change it shows; this only lets unread ones go
-
-
-def placeholder(name: str) -> str:
-    """Stands for a per-view value in the cached HTML. Derived from the secret key, so no comment can contain one
-    (a reader would see their own CSRF token or name inside somebody's comment); letters and digits only, so
-    escaping leaves it as it is."""
-    return "ph" + salted_hmac("comments.section.placeholder", name, algorithm="sha256").hexdigest()[:30]
+FORM_TOKEN_SLOT = "form_token"  # filled per view (settings.PAGECACHE_PER_VIEW_SLOTS)
 
 
 def render_comment_section(request, article: Article, *, form: CommentForm | None = None) -> SafeString:
     if form is not None or settings.DEBUG or own_comment_ids(request):
-        discussion = build_discussion(request, article, form=form, form_initial={"stamp": placeholder("stamp")})
-        return render_to_string(SECTION_TEMPLATE, discussion, request=request)
+        context = section_context(request, article, form=form, form_initial={"form_token": slot(FORM_TOKEN_SLOT)})
+        return render_to_string(SECTION_TEMPLATE, context, request=request)
 
     signed_in = request.user.is_authenticated
     key = _section_key(request, article, signed_in=signed_in)
@@ -51,9 +49,57 @@ def render_comment_section(request, article: Article, *, form: CommentForm | Non
     return mark_safe(_fill_in(html, request, signed_in=signed_in))  # noqa: S308 (rendered by the template above)
 
 
+def section_context(
+    request, article: Article, *, form: CommentForm | None = None, form_initial: dict | None = None
+) -> dict:
+    """What the section shows, in a fixed number of queries; ``form_initial`` fills the empty form (slots)."""
+    # The article's featured tracks (for the favourites tally, the filter and the form): the page may have fetched
+    # them with the article already (articles/pages.py), otherwise this is one query.
+    featured = FeaturedTrack.objects.select_related("track").order_by("position")
+    prefetch_related_objects([article], Prefetch("featured_tracks", queryset=featured))
+    counts = Comment.objects.discussion_counts(article)
+    pages = max(1, -(-counts.threads // settings.COMMENTS_THREADS_PER_PAGE))
+    page = min(requested_page(request), pages)
+    approved = Comment.objects.approved().for_article(article)
+    picked_id = request.GET.get("picked")
+    picked = next((f for f in article.featured_tracks.all() if str(f.pk) == picked_id), None)
+    is_open = comments_are_open(article)
+    # A reader who posted recently also sees their own pending comments and edit links (the section is cached only
+    # for readers without any).
+    own_ids = own_comment_ids(request)
+    nodes, roots = load_threads(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
+
+    reply_to = None
+    reply_id = parse_comment_id(
+        request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
+    )
+    if reply_id is not None:
+        shown = nodes.get(reply_id)
+        reply_to = (
+            (shown.comment if shown.comment.is_public else None) if shown else approved.filter(pk=reply_id).first()
+        )
+
+    if form is None and is_open:
+        initial = {"parent": reply_to.pk if reply_to else None} | (form_initial or {})
+        form = CommentForm(article=article, user=request.user, initial=initial)
+    return {
+        "article": article,
+        "counts": counts,
+        "comment_list": CommentList(roots, page=page, comments_open=is_open).render(),
+        "page": page,
+        "pages": pages,
+        "picked": picked,
+        "favourites": [(f, counts.favourite_tracks.get(f.pk, 0)) for f in article.featured_tracks.all()],
+        "form": form,
+        "reply_to": reply_to,
+        "comments_open": is_open,
+        "edit_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
+    }
+
+
 def _section_key(request, article: Article, *, signed_in: bool) -> str:
-    """Everything the shared section depends on besides what moves its stamps (the catalogue's and the article's
-    comments', which are in the key too)."""
+    """Everything the shared section shows: its stamps (the catalogue's and the article's discussion's) and what
+    changes without moving them."""
     shown = (
         article.pk,
         article.updated_at.timestamp(),
@@ -61,24 +107,24 @@ def _section_key(request, article: Article, *, signed_in: bool) -> str:
         parse_comment_id(request.GET.get("picked")),
         parse_comment_id(request.GET.get("reply_to")),
         signed_in,
-        comments_are_open(article),  # closes by the clock, with no change to move the stamp
+        comments_are_open(article),  # closes by the clock, with no change to move a stamp
         timezone.get_current_timezone_name(),
         settings.COMMENTS_THREADS_PER_PAGE,
         settings.COMMENTS_MAX_DEPTH,
         settings.COMMENTS_EDIT_WINDOW_MINUTES,
-        *map(repr, fragment_versions(request, article.pk)),
+        *map(repr, fragment_stamps(request, article.pk)),
     )
-    return f"comments:section:{templates_digest(SECTION_TEMPLATE, CARD_TEMPLATE)}:" + ":".join(map(str, shown))
+    return fragment_key("comment-section", templates=(SECTION_TEMPLATE, CARD_TEMPLATE), shown=shown)
 
 
 def _render_shared(request, article: Article, *, signed_in: bool) -> str:
-    initial = {"stamp": placeholder("stamp")}
+    initial = {"form_token": slot(FORM_TOKEN_SLOT)}
     context = {}
     if signed_in:
-        initial |= {"author_name": placeholder("author_name"), "author_email": placeholder("author_email")}
-        context["csrf_token"] = placeholder("csrf_token")
-    discussion = build_discussion(request, article, form_initial=initial)
-    return render_to_string(SECTION_TEMPLATE, discussion | context, request=request)
+        initial |= {"author_name": slot("author_name"), "author_email": slot("author_email")}
+        context["csrf_token"] = slot("csrf_token")
+    shared = section_context(request, article, form_initial=initial)
+    return render_to_string(SECTION_TEMPLATE, shared | context, request=request)
 
 
 def _fill_in(html: str, request, *, signed_in: bool) -> str:
@@ -86,10 +132,8 @@ def _fill_in(html: str, request, *, signed_in: bool) -> str:
         return html
     user = request.user
     values = {
-        "author_name": escape(user.get_full_name() or user.get_username()),
+        "author_name": escape(display_name(user)),
         "author_email": escape(user.email),
         "csrf_token": get_token(request),
     }
-    for name, value in values.items():
-        html = html.replace(placeholder(name), value)
-    return html
+    return fill_slots(html, values)

@@ -10,10 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, FeaturedTrack
-from soundtrack_site.clients import client_network
-from soundtrack_site.pagecache import comments_changed
+from pagecache.stamps import discussion_changed
+from throttling import ratelimit
+from throttling.clients import client_network
 
-from . import moderation, ratelimit
+from . import moderation
 from .markup import render_comment
 from .models import Comment, CommentReport, ModerationEvent
 from .notifications import notify_moderators
@@ -108,7 +109,7 @@ def create_comment(
             return existing  # the same form posted twice (a retry or a double click)
     if not comments_are_open(article):
         raise CommentRefused("Comments are closed on this article.", code="closed")
-    if parent is not None and (parent.article_id != article.pk or parent.status != Comment.Status.APPROVED):
+    if parent is not None and (parent.article_id != article.pk or not parent.is_public):
         raise CommentRefused("The comment you are replying to is not available.", code="bad_parent")
     if favourite_track is not None and favourite_track.article_id != article.pk:
         raise CommentRefused("Pick a track featured in this article.", code="bad_track")
@@ -148,17 +149,10 @@ def create_comment(
     return comment
 
 
-def can_still_edit(comment: Comment) -> bool:
-    window = timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
-    return comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED) and (
-        timezone.now() - comment.created_at <= window
-    )
-
-
 @transaction.atomic
 def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack | None) -> Comment:
     """The author's own edit: the rules run again, so an approved comment may go back to the queue."""
-    if not can_still_edit(comment):
+    if not comment.can_still_edit():
         raise CommentRefused(
             f"Comments can be changed for {settings.COMMENTS_EDIT_WINDOW_MINUTES} minutes after posting.",
             code="edit_window_closed",
@@ -181,7 +175,7 @@ def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack 
     # comment (otherwise one that readers' reports sent back for review is re-approved by a one-letter edit).
     if not (previous == Comment.Status.PENDING and decision.status == Comment.Status.APPROVED):
         comment.status = decision.status
-    comment.save()  # moves the page cache's stamp (soundtrack_site/apps.py)
+    comment.save()  # moves the page cache's discussion stamp (comments/signals.py)
     if comment.status != previous:
         _record(comment, from_status=previous, rule=decision.rule, reason=f"After an edit: {decision.reason}")
         if comment.status == Comment.Status.PENDING:
@@ -192,7 +186,7 @@ def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack 
 @transaction.atomic
 def withdraw_comment(comment: Comment) -> None:
     """The author deletes their comment: it leaves the page; the row and its history stay for moderators."""
-    if not can_still_edit(comment):
+    if not comment.can_still_edit():
         raise CommentRefused(
             f"Comments can be deleted for {settings.COMMENTS_EDIT_WINDOW_MINUTES} minutes after posting.",
             code="edit_window_closed",
@@ -248,7 +242,7 @@ def report_comment(
     Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
     comment.refresh_from_db(fields=["report_count", "status", "reviewed_at"])
     threshold = settings.COMMENTS_REPORTS_TO_REVIEW
-    if comment.status != Comment.Status.APPROVED or not threshold:
+    if not comment.is_public or not threshold:
         return True
     counted = comment.reports.exclude(network="")
     if comment.reviewed_at:
@@ -295,7 +289,7 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
     # update() sends no signal: the stamps are moved here (a comment's save() moves them by itself).
     shown_before_or_after = [c for c in changed if Comment.Status.APPROVED in (c.status, to_status)]
     if shown_before_or_after:
-        comments_changed({c.article_id for c in shown_before_or_after})
+        discussion_changed({c.article_id for c in shown_before_or_after})
     decisions = [(c.pk, c.status) for c in changed] + [(pk, to_status) for pk in kept]
     ModerationEvent.objects.bulk_create(
         ModerationEvent(

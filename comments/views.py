@@ -10,12 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import FeaturedTrack
 from articles.views import ArticleDetailView
-from soundtrack_site.clients import client_ip
+from throttling.clients import client_ip
 
 from . import services
-from .discussion import own_comment_ids, remember_own_comment
 from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
+from .own_comments import own_comment_ids, remember_own_comment
 
 REFUSAL_STATUS = {"rate_limited": 429, "closed": 403, "unavailable": 503}
 
@@ -24,7 +24,7 @@ def csrf_for_signed_in_users(view):
     """CSRF protection for signed-in users only.
 
     Anonymous readers post without a CSRF cookie so that article pages carry none and stay cacheable; their posts
-    are guarded instead by the signed form stamp, the honeypot and the rate limits. A signed-in user's post
+    are guarded instead by the signed form token, the honeypot and the rate limits. A signed-in user's post
     could act in their name, so it gets Django's full CSRF check.
     """
     protected = csrf_protect(view)
@@ -79,7 +79,7 @@ class PostCommentView(ArticleDetailView):
                 status = REFUSAL_STATUS.get(refused.code, 400)
             else:
                 remember_own_comment(request, comment)
-                if comment.status == Comment.Status.APPROVED:
+                if comment.is_public:
                     messages.success(request, "Thank you: your comment is published.")
                 elif comment.status == Comment.Status.PENDING:
                     messages.info(request, "Thank you: your comment is awaiting moderation. Only you can see it now.")
@@ -108,7 +108,7 @@ def _too_late(request, comment: Comment):
 
 def edit_comment(request, pk):
     comment = _own_comment(request, pk)
-    if not services.can_still_edit(comment):
+    if not comment.can_still_edit():
         return _too_late(request, comment)
     form = CommentEditForm(request.POST or None, comment=comment)
     if form.is_valid():
@@ -119,7 +119,7 @@ def edit_comment(request, pk):
         except services.CommentRefused as refused:
             form.add_error(None, refused.message)
         else:
-            if comment.status == Comment.Status.APPROVED:
+            if comment.is_public:
                 messages.success(request, "Your comment is updated.")
             else:
                 messages.info(request, "Your comment is updated and awaiting moderation.")
@@ -130,7 +130,7 @@ def edit_comment(request, pk):
 
 def delete_comment(request, pk):
     comment = _own_comment(request, pk)
-    if not services.can_still_edit(comment):
+    if not comment.can_still_edit():
         return _too_late(request, comment)
     if request.method == "POST":
         services.withdraw_comment(comment)

@@ -1,6 +1,6 @@
 """Many clients post comments while PostgreSQL is restarted: every acknowledged comment is stored exactly once.
 
-Each client posts its own comments one after another, each with a fresh signed form stamp, as a reader's browser
+Each client posts its own comments one after another, each with a fresh signed form token, as a reader's browser
 would. A post is acknowledged by the redirect (302) to the comment. On a 503 or a broken connection the client
 posts the very same form again, as a reader pressing "back" and "post" would, until it is acknowledged; some
 acknowledged posts are sent a second time on purpose (a double click). Half-way, PostgreSQL is stopped, kept down
@@ -64,7 +64,7 @@ class PostLoad:
         return False
 
     def client(self, number: int, count: int) -> None:
-        from comments.forms import new_form_stamp
+        from comments.forms import new_form_token
 
         for sequence in range(count):
             form = {
@@ -74,7 +74,7 @@ class PostLoad:
                 "favourite_track": "",
                 "parent": "",
                 "website": "",
-                "stamp": new_form_stamp(),
+                "form_token": new_form_token(),
             }
             path = f"/articles/{self.slugs[sequence % len(self.slugs)]}/comments/"
             if not self.post_until_acknowledged(path, form):
@@ -136,7 +136,7 @@ def run(
     env = app_environment(
         database_url=cluster.create_database(database),
         redis_url=redis_server.url(1),
-        secret_key=settings.SECRET_KEY,  # the stamps are signed here, as the app would sign them
+        secret_key=settings.SECRET_KEY,  # the form tokens are signed here, as the app would sign them
         COMMENTS_RATE_LIMIT="1000000000",
         COMMENTS_MIN_SECONDS_TO_POST="0",
     )

@@ -62,7 +62,7 @@ class Readers:
 
 def post_comments(server: AppServer, slug: str, times: int, label: str) -> list[dict]:
     """Post ``times`` comments, each from a new email (so only the per-client limit can refuse them)."""
-    from comments.forms import new_form_stamp
+    from comments.forms import new_form_token
 
     results = []
     for n in range(times):
@@ -74,7 +74,7 @@ def post_comments(server: AppServer, slug: str, times: int, label: str) -> list[
             "favourite_track": "",
             "parent": "",
             "website": "",
-            "stamp": new_form_stamp(),
+            "form_token": new_form_token(),
         }
         status, _headers, page = server.post(f"/articles/{slug}/comments/", form)
         results.append({"status": status, "says_paused": "Comments are paused" in page, "keeps_text": body in page})

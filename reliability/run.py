@@ -30,7 +30,7 @@ def logs_folder() -> Path:
 
 
 def setup_django() -> None:
-    """Django for this process: it signs the form stamps with the secret the app servers get."""
+    """Django for this process: it signs the form tokens with the secret the app servers get."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "soundtrack_site.settings"
     os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
     sys.path.insert(0, str(ROOT))

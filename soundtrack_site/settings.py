@@ -44,9 +44,9 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "reversion",
+    "pagecache",
     "articles",
     "comments",
-    "soundtrack_site.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -57,8 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
-    "comments.middleware.FormStampMiddleware",  # each view its own comment-form stamp, cached pages included
-    "soundtrack_site.pagecache.AnonymousPageCacheMiddleware",
+    "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,7 +73,7 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
-AXES_CLIENT_IP_CALLABLE = "soundtrack_site.clients.client_ip"
+AXES_CLIENT_IP_CALLABLE = "throttling.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
@@ -204,12 +204,16 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# The anonymous page cache (soundtrack_site/pagecache.py): seconds a page is kept (0 turns it off), and the
+# The anonymous page cache (pagecache/): seconds a page is kept (0 turns it off), and the
 # max-age browsers and proxies may reuse it for.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
 # Search is left out: its queries are endless (a cache-filling vector) and its index is refreshed on commit.
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/")
+# What the page cache asks the apps (it imports none of them): when the next scheduled change is due (a callable
+# returning a datetime or None), and the slots each view of a page fills with a fresh value (name: callable).
+PAGECACHE_NEXT_SCHEDULED_CHANGE = "articles.publishing.next_scheduled_publication"
+PAGECACHE_PER_VIEW_SLOTS = {"form_token": "comments.forms.new_form_token"}
 
 SITE_NAME = env.str("SITE_NAME", default="Soundtrack Notes")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in emails

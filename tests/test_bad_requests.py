@@ -17,7 +17,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from articles.search import refresh_search_vectors
-from comments.forms import FORM_STAMP_SALT
+from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment, CommentReport
 from tests.articles.test_views import parse
 from tests.comments.factories import CommentFactory
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 POSTER = {"author_name": "Mara Lindqvist", "author_email": "mara@example.com", "body": "The *cello* in act two!"}
-STAMP_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
+TOKEN_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
 PARENT_GONE = "The comment you are replying to is not available."
 NUL_REFUSED = "Null characters are not allowed."
 # Page numbers and ids no one should send: past any page, negative, not numbers, or more digits than int() takes.
@@ -130,31 +130,33 @@ class TestCommentPost:
         assert form_value(response, "body") == POSTER["body"]
         assert not Comment.objects.exists()
 
-    @pytest.mark.parametrize("stamp", ["\x00", "", "not-a-stamp", "a:b:c", "é" * 300])
-    def test_a_broken_stamp_is_refused_and_the_form_comes_back_ready_to_post_again(self, client, clock, article, stamp):
-        data = fresh_form(client, article) | {"stamp": stamp}
+    @pytest.mark.parametrize("form_token", ["\x00", "", "not-a-token", "a:b:c", "é" * 300])
+    def test_a_broken_form_token_is_refused_and_the_form_comes_back_ready_to_post_again(
+        self, client, clock, article, form_token
+    ):
+        data = fresh_form(client, article) | {"form_token": form_token}
         wait(clock)
 
         response = client.post(post_url(article), data)
 
         assert_site_page(response, 400)
-        assert form_alert(response) == STAMP_REFUSED
+        assert form_alert(response) == TOKEN_REFUSED
         assert form_value(response, "body") == POSTER["body"]
         again = {name: form_value(response, name) for name in data}
-        assert signing.loads(again["stamp"], salt=FORM_STAMP_SALT)
+        assert signing.loads(again["form_token"], salt=FORM_TOKEN_SALT)
         wait(clock)
         assert client.post(post_url(article), again).status_code == 302
         assert Comment.objects.get().body == POSTER["body"]
 
-    def test_a_missing_stamp_is_refused_like_a_broken_one(self, client, clock, article):
+    def test_a_missing_form_token_is_refused_like_a_broken_one(self, client, clock, article):
         data = fresh_form(client, article)
-        del data["stamp"]
+        del data["form_token"]
         wait(clock)
 
         response = client.post(post_url(article), data)
 
         assert_site_page(response, 400)
-        assert form_alert(response) == STAMP_REFUSED
+        assert form_alert(response) == TOKEN_REFUSED
         assert not Comment.objects.exists()
 
     @pytest.mark.parametrize(
@@ -162,25 +164,27 @@ class TestCommentPost:
         [{"t": "abc", "id": "x"}, {"t": None, "id": "x"}, {"id": "x"}, [1, 2], {"t": 1e308, "id": "x"}, "t"],
         ids=["text-time", "no-time", "missing-time", "a-list", "far-future", "a-string"],
     )
-    def test_a_stamp_signed_with_content_the_site_never_issues_is_refused(self, client, clock, article, content):
-        data = fresh_form(client, article) | {"stamp": signing.dumps(content, salt=FORM_STAMP_SALT)}
+    def test_a_form_token_signed_with_content_the_site_never_issues_is_refused(self, client, clock, article, content):
+        data = fresh_form(client, article) | {"form_token": signing.dumps(content, salt=FORM_TOKEN_SALT)}
         wait(clock)
 
         response = client.post(post_url(article), data)
 
         assert_site_page(response, 400)
-        assert form_alert(response) == STAMP_REFUSED
+        assert form_alert(response) == TOKEN_REFUSED
         assert not Comment.objects.exists()
 
-    def test_a_stamp_signed_for_something_else_is_refused(self, client, clock, article):
+    def test_a_form_token_signed_for_something_else_is_refused(self, client, clock, article):
         data = fresh_form(client, article)
-        data["stamp"] = signing.dumps(signing.loads(data["stamp"], salt=FORM_STAMP_SALT), salt="another.purpose")
+        data["form_token"] = signing.dumps(
+            signing.loads(data["form_token"], salt=FORM_TOKEN_SALT), salt="another.purpose"
+        )
         wait(clock)
 
         response = client.post(post_url(article), data)
 
         assert_site_page(response, 400)
-        assert form_alert(response) == STAMP_REFUSED
+        assert form_alert(response) == TOKEN_REFUSED
         assert not Comment.objects.exists()
 
     def test_an_expired_form_is_refused_with_a_clear_error_and_posts_on_the_second_try(self, client, clock, article):
@@ -514,7 +518,7 @@ class TestEditDeleteReport:
 
 
 class TestCsrfForSignedInUsers:
-    """Anonymous posts are guarded by the signed stamp; a signed-in user's post needs the CSRF token."""
+    """Anonymous posts are guarded by the signed form token; a signed-in user's post needs the CSRF token."""
 
     @pytest.fixture
     def user(self) -> User:

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from soundtrack_site.clients import client_ip, client_network
+from throttling.clients import client_ip, client_network
 
 
 @pytest.mark.parametrize(

@@ -18,19 +18,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from comments.forms import FORM_STAMP_SALT
+from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
 from tests.comments.factories import CommentFactory
 from tests.factories import ArticleFactory, FeaturedTrackFactory
 
 REQUESTS = settings(max_examples=2_000 if os.environ.get("HYPOTHESIS_PROFILE") == "slow" else 50)
 ALLOWED = {200, 302, 400, 403, 404, 413, 429}
-FIELDS = ["author_name", "author_email", "body", "favourite_track", "parent", "stamp", "website"]
+FIELDS = ["author_name", "author_email", "body", "favourite_track", "parent", "form_token", "website"]
 
 
-def stamp(seconds_ago: float) -> str:
-    """The stamp the comment form carries, as if it was shown ``seconds_ago``."""
-    return signing.dumps({"t": time.time() - seconds_ago, "id": uuid.uuid4().hex}, salt=FORM_STAMP_SALT, compress=True)
+def form_token(seconds_ago: float) -> str:
+    """The token the comment form carries, as if it was shown ``seconds_ago``."""
+    return signing.dumps({"t": time.time() - seconds_ago, "id": uuid.uuid4().hex}, salt=FORM_TOKEN_SALT, compress=True)
 
 
 # Text with the characters that break things most often: NUL, other controls, whitespace, RTL, emoji, combining.
@@ -70,7 +70,7 @@ class TestCommentPostFuzz(Fixture):
             "body": st.just("The cello in act two!"),
             "favourite_track": st.sampled_from(["", str(self.track.pk)]),
             "parent": st.sampled_from(["", str(self.parent.pk)]),
-            "stamp": st.builds(stamp, st.sampled_from([0, 10, 10**6])),
+            "form_token": st.builds(form_token, st.sampled_from([0, 10, 10**6])),
             "website": st.just(""),
         }
         # Every field may also be left out.

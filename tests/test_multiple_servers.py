@@ -26,8 +26,8 @@ def postgresql():
 class Server(AppServer):
     def post_comment(self, article, *, email: str, body: str) -> int:
         _, _, page = self.get(article.get_absolute_url())
-        stamp = re.search(r'name="stamp" value="([^"]+)"', page).group(1)
-        form = {"author_name": "Reader", "author_email": email, "body": body, "stamp": stamp}
+        token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+        form = {"author_name": "Reader", "author_email": email, "body": body, "form_token": token}
         status, _, _ = self.post(f"{article.get_absolute_url()}comments/", form)
         return status
 

@@ -15,7 +15,7 @@ from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
-STAMP = re.compile(r'name="stamp" value="[^"]*"')
+FORM_TOKEN = re.compile(r'name="form_token" value="[^"]*"')
 
 
 def get(client, url, **headers):
@@ -30,7 +30,7 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(client, django_assert
         second = get(client, article.get_absolute_url())
 
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
-    assert STAMP.sub("", second.content.decode()) == STAMP.sub("", first.content.decode())
+    assert FORM_TOKEN.sub("", second.content.decode()) == FORM_TOKEN.sub("", first.content.decode())
     assert "public" in second["Cache-Control"] and "max-age=60" in second["Cache-Control"]
     assert not first.cookies, "a cacheable page must not set cookies (no CSRF cookie for anonymous readers)"
 
@@ -137,17 +137,17 @@ def test_bulk_publishing_in_the_admin_invalidates_cached_pages(client, admin_cli
     assert "Straight from the drafts" in get(client, "/").content.decode()
 
 
-def stamp_of(response) -> str:
-    return response.content.decode().split('name="stamp" value="')[1].split('"')[0]
+def form_token_of(response) -> str:
+    return response.content.decode().split('name="form_token" value="')[1].split('"')[0]
 
 
-def test_every_view_of_a_cached_page_gets_its_own_form_stamp_under_the_same_etag(client):
+def test_every_view_of_a_cached_page_gets_its_own_form_token_under_the_same_etag(client):
     article = ArticleFactory()
     first = get(client, article.get_absolute_url())
     second = get(client, article.get_absolute_url())
 
     assert second["X-Page-Cache"] == "hit"
-    assert stamp_of(first) != stamp_of(second)
+    assert form_token_of(first) != form_token_of(second)
     assert first["ETag"] == second["ETag"]
     assert int(second["Content-Length"]) == len(second.content)
 
@@ -155,11 +155,16 @@ def test_every_view_of_a_cached_page_gets_its_own_form_stamp_under_the_same_etag
 def test_two_readers_posting_from_the_same_cached_copy_both_get_their_comment(client, settings):
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0
     article = ArticleFactory()
-    stamp = stamp_of(get(client, article.get_absolute_url()))
+    token = form_token_of(get(client, article.get_absolute_url()))
     url = f"{article.get_absolute_url()}comments/"
 
     for name in ("Ada", "Grace"):
-        form = {"author_name": name, "author_email": f"{name}@example.com", "body": f"{name} liked it.", "stamp": stamp}
+        form = {
+            "author_name": name,
+            "author_email": f"{name}@example.com",
+            "body": f"{name} liked it.",
+            "form_token": token,
+        }
         assert client.post(url, form).status_code == 302
 
     assert sorted(Comment.objects.values_list("author_name", flat=True)) == ["Ada", "Grace"]

@@ -103,11 +103,11 @@ class TestAnonymousCommentingWithoutACsrfCookie:
         article = ArticleFactory()
         reader = Client(enforce_csrf_checks=True)
         page = reader.get(article.get_absolute_url()).content.decode()
-        stamp = page.split('name="stamp" value="')[1].split('"')[0]
+        token = page.split('name="form_token" value="')[1].split('"')[0]
 
         response = reader.post(
             f"{article.get_absolute_url()}comments/",
-            {"author_name": "Ada", "author_email": "ada@example.com", "body": "Lovely score.", "stamp": stamp},
+            {"author_name": "Ada", "author_email": "ada@example.com", "body": "Lovely score.", "form_token": token},
         )
 
         assert response.status_code == 302
@@ -119,11 +119,11 @@ class TestAnonymousCommentingWithoutACsrfCookie:
         member = Client(enforce_csrf_checks=True)
         member.force_login(UserFactory())
         page = member.get(article.get_absolute_url()).content.decode()
-        stamp = page.split('name="stamp" value="')[1].split('"')[0]
+        token = page.split('name="form_token" value="')[1].split('"')[0]
 
         response = member.post(
             f"{article.get_absolute_url()}comments/",
-            {"author_name": "Ada", "author_email": "ada@example.com", "body": "Lovely score.", "stamp": stamp},
+            {"author_name": "Ada", "author_email": "ada@example.com", "body": "Lovely score.", "form_token": token},
         )
 
         assert response.status_code == 403
@@ -220,8 +220,8 @@ class TestRateLimitsWithoutTheirStore:
     def post(self, client):
         article = ArticleFactory()
         page = client.get(article.get_absolute_url()).content.decode()
-        stamp = page.split('name="stamp" value="')[1].split('"')[0]
-        form = {"author_name": "Ada", "author_email": "ada@example.com", "body": "Still here?", "stamp": stamp}
+        token = page.split('name="form_token" value="')[1].split('"')[0]
+        form = {"author_name": "Ada", "author_email": "ada@example.com", "body": "Still here?", "form_token": token}
         return client.post(f"{article.get_absolute_url()}comments/", form)
 
     def test_they_fail_open_by_default(self, client, unreachable_counters):

@@ -18,9 +18,9 @@ from sqlparse.sql import Identifier, IdentifierList
 from sqlparse.tokens import Keyword
 
 from articles.models import Article
-from comments.forms import new_form_stamp
+from comments.forms import new_form_token
 from comments.models import Comment
-from soundtrack_site.pagecache import content_changed
+from pagecache.stamps import catalogue_changed
 from tests.comments.factories import CommentFactory
 from tests.factories import (
     ArticleFactory,
@@ -109,7 +109,7 @@ def count_queries(client: Client, url: str, *, cold: bool) -> int:
     if cold:  # a cache miss: no page, no card and no scheduling date in the cache
         cache.clear()
     else:  # the dearest warm view: content just changed, so the article's comment list is built again
-        content_changed()
+        catalogue_changed()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -184,7 +184,7 @@ def test_posting_a_comment_makes_the_same_queries_however_many_tracks_the_articl
 
     def post(article: Article, n: int, *, pick: bool = False) -> int:
         form = {"author_name": "Ada", "author_email": f"ada{n}@example.com", "body": f"Thought {n}."}
-        form |= {"stamp": new_form_stamp(), "favourite_track": article.featured_tracks.last().pk if pick else ""}
+        form |= {"form_token": new_form_token(), "favourite_track": article.featured_tracks.last().pk if pick else ""}
         with CaptureQueriesContext(connection) as queries:
             response = Client().post(reverse("comments:post", args=[article.slug]), form)
         assert response.status_code == 302

@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 
 
 def _network(ip):
-    # A frozen copy of soundtrack_site.clients.client_network as it was when this migration was written.
+    # A frozen copy of throttling.clients.client_network as it was when this migration was written.
     if not ip:
         return "unknown"
     try:

@@ -26,7 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from articles.models import Article, Composer, FeaturedTrack, Section
 from comments import services
-from comments.forms import CommentForm, new_form_stamp
+from comments.forms import CommentForm, new_form_token
 from comments.models import Comment
 from tests.factories import (
     ArticleFactory,
@@ -157,7 +157,12 @@ def editor_value(model, field_name: str, payload: Payload, figures: PathFigures)
 
 def post_comment(article: Article, *, name: str, body: str, number: int) -> str | None:
     """Post as the comment view does, through the form and the service; the refusal's code, if refused."""
-    data = {"author_name": name, "author_email": f"reader{number}@example.com", "body": body, "stamp": new_form_stamp()}
+    data = {
+        "author_name": name,
+        "author_email": f"reader{number}@example.com",
+        "body": body,
+        "form_token": new_form_token(),
+    }
     form = CommentForm(data, article=article)
     if not form.is_valid():
         return next(iter(form.errors.as_data().values()))[0].code or "invalid"

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from articles.models import Track
 from comments import services
-from comments.discussion import SESSION_KEY
+from comments.cards import CommentList
 from comments.models import Comment
-from comments.rendering import CommentList
-from soundtrack_site.pagecache import content_changed
+from comments.own_comments import SESSION_KEY
+from pagecache.stamps import catalogue_changed
 from tests.articles.test_views import get_page
 from tests.comments.factories import CommentFactory
 from tests.comments.test_views import bodies, comment_item, discussion, reply_links
@@ -52,7 +52,7 @@ def test_a_page_view_caches_each_card_and_the_next_view_serves_it(article):
     assert "<em>oboe</em>" in cache.get(key)
     # What the next view shows comes from the cache: a marker put there appears on the page.
     cache.set(key, cache.get(key).replace("The ", "Cached: "))
-    content_changed()  # the whole list is cached too: a new version makes it be put together again, from the cards
+    catalogue_changed()  # the whole list is cached too: a new version makes it be put together again, from the cards
     assert bodies(view(article)) == ["Cached: oboe line."]
 
 
@@ -86,7 +86,7 @@ def test_a_row_changed_behind_the_applications_back_is_shown_as_it_now_is(articl
     view(article)
 
     Comment.objects.filter(pk=comment.pk).update(body_html="<p>After.</p>", author_name="Renamed")
-    content_changed()  # what a deploy or any later change does: the page's list is cached under that version
+    catalogue_changed()  # what a deploy or any later change does: the page's list is cached under that version
 
     item = comment_item(view(article), comment)
     assert item.find("div", class_="comment-body").text == "After."
@@ -99,7 +99,7 @@ def test_a_renamed_track_shows_in_the_cards_that_picked_it(article):
     view(article)
 
     Track.objects.filter(pk=featured.track_id).update(title="Renamed theme")
-    content_changed()
+    catalogue_changed()
 
     pick = comment_item(view(article), comment).find("p", class_="comment-pick")
     assert pick.text == "Track that stood out: Renamed theme"

@@ -1,5 +1,5 @@
 """A page of comments is cached whole (in the article's comment section) for readers with none of their own comments
-on the article; every change to a comment moves the article's comment stamp, so the next view shows it."""
+on the article; every change to a comment moves the article's discussion stamp, so the next view shows it."""
 
 import pytest
 from django.test import Client
@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from comments import services
 from comments.models import Comment
-from soundtrack_site.pagecache import content_changed
+from pagecache.stamps import catalogue_changed
 from tests.comments.factories import CommentFactory
 from tests.comments.test_card_cache import own_client, view
 from tests.comments.test_views import bodies
@@ -36,7 +36,7 @@ def test_the_second_view_comes_from_the_cached_list(article):
     Comment.objects.filter(pk=comment.pk).update(body_html="<p>Changed.</p>")
     assert bodies(view(article, client)) == ["Kept."]
 
-    content_changed()
+    catalogue_changed()
     assert bodies(view(article, client)) == ["Changed."]
 
 

@@ -12,7 +12,7 @@ import time_machine
 from django.core import signing
 from django.utils import timezone
 
-from comments.forms import FORM_STAMP_SALT, CommentForm
+from comments.forms import FORM_TOKEN_SALT, CommentForm
 from comments.models import Comment
 from comments.moderation import Submission, decide, links_in
 from tests.comments.factories import CommentFactory
@@ -303,7 +303,7 @@ class TestSignedFormStamp:
             "author_name": "Ada",
             "author_email": "ada@example.com",
             "body": "Lovely score.",
-            "stamp": form.initial["stamp"],
+            "form_token": form.initial["form_token"],
         } | overrides
 
     def test_the_form_age_is_the_time_between_rendering_and_posting(self, article):
@@ -323,13 +323,13 @@ class TestSignedFormStamp:
         assert first.is_valid() and second.is_valid()
         assert first.submission_token != second.submission_token
 
-    def test_a_stamp_not_signed_by_the_site_is_refused_and_replaced_with_a_fresh_one(self, article):
-        forged = signing.dumps({"t": time.time() - 60, "id": "x"}, key="not-our-secret", salt=FORM_STAMP_SALT)
+    def test_a_form_token_not_signed_by_the_site_is_refused_and_replaced_with_a_fresh_one(self, article):
+        forged = signing.dumps({"t": time.time() - 60, "id": "x"}, key="not-our-secret", salt=FORM_TOKEN_SALT)
 
-        form = CommentForm(self.post_data(CommentForm(article=article), stamp=forged), article=article)
+        form = CommentForm(self.post_data(CommentForm(article=article), form_token=forged), article=article)
 
         assert not form.is_valid()
-        assert form.errors["stamp"][0].startswith("This form could not be verified")
-        assert form.data["stamp"] != forged
-        assert signing.loads(form.data["stamp"], salt=FORM_STAMP_SALT)["t"] <= time.time()
+        assert form.errors["form_token"][0].startswith("This form could not be verified")
+        assert form.data["form_token"] != forged
+        assert signing.loads(form.data["form_token"], salt=FORM_TOKEN_SALT)["t"] <= time.time()
         assert form.data["body"] == "Lovely score."

@@ -1,4 +1,4 @@
-"""The comment section is rendered once per content version and shared: each view still gets its own form stamp,
+"""The comment section is rendered once per content version and shared: each view still gets its own form token,
 CSRF token and (signed in) its own name and email, and nothing of one reader's reaches another."""
 
 from datetime import timedelta
@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments import services
-from comments.forms import FORM_STAMP_SALT
+from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
-from comments.section import placeholder
+from pagecache.slots import slot
 from tests.articles.test_views import get_page, parse
 from tests.comments.factories import CommentFactory
 from tests.comments.test_card_cache import own_client
@@ -23,7 +23,7 @@ from tests.factories import ArticleFactory, moderator
 
 pytestmark = pytest.mark.django_db
 
-PER_VIEW = ("stamp", "author_name", "author_email", "csrf_token")
+PER_VIEW = ("form_token", "author_name", "author_email", "csrf_token")
 
 
 @pytest.fixture
@@ -74,19 +74,19 @@ def test_each_signed_in_reader_sees_their_own_name_and_email_never_anothers(arti
     assert (field_value(anonymous, "author_name"), field_value(anonymous, "author_email")) == ("", "")
 
 
-def test_every_view_gets_a_fresh_stamp_and_a_csrf_token_that_posts(article):
+def test_every_view_gets_a_fresh_form_token_and_a_csrf_token_that_posts(article):
     client = reader("Ana", "ana@example.com", csrf_checks=True)
     url = article.get_absolute_url()
-    stamps = [field_value(form_of(client, url), "stamp") for _ in range(2)]
+    tokens = [field_value(form_of(client, url), "form_token") for _ in range(2)]
     form = form_of(client, url)
 
-    assert len({*stamps, field_value(form, "stamp")}) == 3
-    assert all(signing.loads(stamp, salt=FORM_STAMP_SALT)["id"] for stamp in stamps)
+    assert len({*tokens, field_value(form, "form_token")}) == 3
+    assert all(signing.loads(token, salt=FORM_TOKEN_SALT)["id"] for token in tokens)
     response = client.post(
         post_url(article),
         {
             "csrfmiddlewaretoken": field_value(form, "csrfmiddlewaretoken"),
-            "stamp": field_value(form, "stamp"),
+            "form_token": field_value(form, "form_token"),
             "author_name": "Ana",
             "author_email": "ana@example.com",
             "body": "Posted through the shared form.",
@@ -102,7 +102,7 @@ def test_no_placeholder_is_left_in_the_page(article, signed_in):
     client = reader("Ana", "ana@example.com") if signed_in else Client()
     for _ in range(2):  # rendered, then from the cache
         content = client.get(article.get_absolute_url() + "?comments=1").content.decode()
-        assert not [name for name in PER_VIEW if placeholder(name) in content]
+        assert not [name for name in PER_VIEW if slot(name) in content]
 
 
 def test_replying_to_each_comment_shows_its_own_reply_form(article):

@@ -19,7 +19,6 @@ from comments.notifications import notify_moderators
 from comments.services import (
     Client,
     CommentRefused,
-    can_still_edit,
     create_comment,
     edit_comment,
     moderate,
@@ -477,9 +476,9 @@ class TestEditing:
         with time_machine.travel(NOW, tick=False) as clock:
             comment = post(article)
             clock.shift(timedelta(minutes=59))
-            assert can_still_edit(comment)
+            assert comment.can_still_edit()
             clock.shift(timedelta(minutes=2))
-            assert not can_still_edit(comment)
+            assert not comment.can_still_edit()
 
     @pytest.mark.parametrize("status", [REJECTED, SPAM])
     def test_a_rejected_or_spam_comment_cannot_be_edited(self, article, status):

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments.discussion import SESSION_KEY
-from comments.forms import FORM_STAMP_SALT
+from comments.forms import FORM_TOKEN_SALT
 from comments.markup import render_comment
 from comments.models import Comment, CommentReport
+from comments.own_comments import SESSION_KEY
 from tests.articles.test_views import Node, get_page, parse
 from tests.comments.factories import CommentFactory
 from tests.factories import (
@@ -322,7 +322,7 @@ class TestReadingTheDiscussion:
             assert form.find(id=label.attrs["for"]).tag in {"input", "textarea", "select"}
         assert form.find("div", id="id_author_email_helptext").text == "Never shown publicly."
         assert form.find("button", type="submit").text == "Post comment"
-        assert form.find("input", name="stamp").attrs["type"] == "hidden"
+        assert form.find("input", name="form_token").attrs["type"] == "hidden"
         options = form.find("select", name="favourite_track").find_all("option")
         assert [option.text for option in options][1:] == TRACKS
 
@@ -494,10 +494,10 @@ class TestPostingAComment:
         assert page.find("h3", id="comment-form-heading").text == "Reply to Tomás Reyes"
         assert Comment.objects.count() == 1
 
-    def test_a_tampered_stamp_is_refused_and_the_form_comes_back_ready_to_post_again(self, client, clock, article):
+    def test_a_tampered_form_token_is_refused_and_the_form_comes_back_ready_to_post_again(self, client, clock, article):
         data = form_data(get_page(client, article.get_absolute_url())) | POSTER
-        signature = data["stamp"].split(":", 1)[1]
-        data["stamp"] = signing.b64_encode(b'{"t":0,"id":"forged"}').decode() + ":" + signature
+        signature = data["form_token"].split(":", 1)[1]
+        data["form_token"] = signing.b64_encode(b'{"t":0,"id":"forged"}').decode() + ":" + signature
         clock.shift(5)
 
         response = client.post(post_url(article), data)
@@ -507,7 +507,7 @@ class TestPostingAComment:
         assert form_alert(page) == "This form could not be verified (it may have been changed). Please post it again."
         again = form_data(page)
         assert {name: again[name] for name in POSTER} == POSTER
-        assert signing.loads(again["stamp"], salt=FORM_STAMP_SALT)["id"] != "forged"
+        assert signing.loads(again["form_token"], salt=FORM_TOKEN_SALT)["id"] != "forged"
         assert not Comment.objects.exists()
 
         clock.shift(5)

@@ -1,11 +1,10 @@
-"""The list of comments under an article, rendered fast enough for the pages the page cache cannot serve.
+"""The comment cards: the nested list of comments under an article, rendered fast enough for the pages the page
+cache cannot serve.
 
 A comment's card looks the same to every reader who did not write it: it is rendered once, cached under a key
 made from everything it shows, and a page fetches all its cards with one ``get_many``. The cards of the reader's
 own comments (edit and delete links, no report link, a pending notice) are rendered for them on each request.
 """
-
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,19 +13,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from soundtrack_site.fragments import digest, templates_digest
+from pagecache.fragments import fragment_key
 
 from .models import Comment
-
-if TYPE_CHECKING:
-    from .discussion import Node
+from .threads import Node
 
 CARD_TEMPLATE = "comments/card.html"
 CARD_TIMEOUT = 7 * 24 * 60 * 60
-SEPARATOR = "\x1f"  # between the fields a key is made of
 
 
-def _walk(nodes: list["Node"]):
+def _walk(nodes: list[Node]):
     for node in nodes:
         yield node
         yield from _walk(node.replies)
@@ -35,13 +31,11 @@ def _walk(nodes: list["Node"]):
 class CommentList:
     """The nested ``<ol>`` of comments: one ``<li>`` per comment, its replies in an ``<ol>`` inside it."""
 
-    def __init__(self, roots: list["Node"], *, page: int, comments_open: bool):
+    def __init__(self, roots: list[Node], *, page: int, comments_open: bool):
         self.roots = roots
         self.context = {"page": page, "comments_open": comments_open, "max_depth": settings.COMMENTS_MAX_DEPTH}
         self.time_zone = timezone.get_current_timezone_name()  # the card shows local times
         self.template = get_template(CARD_TEMPLATE)
-        # Cards rendered from another version of the template (a previous release) are never shown.
-        self.prefix = f"comments:card:{templates_digest(CARD_TEMPLATE)}"
 
     def card_key(self, comment: Comment) -> str:
         """A key that changes whenever anything the card shows changes: an edit, a moderation decision, a renamed
@@ -60,9 +54,9 @@ class CommentList:
             self.time_zone,
             *self.context.values(),
         )
-        return f"{self.prefix}:{comment.pk}:{digest(SEPARATOR.join(map(str, shown)))}"
+        return fragment_key("comment-card", templates=(CARD_TEMPLATE,), shown=shown)
 
-    def _render_card(self, node: "Node") -> str:
+    def _render_card(self, node: Node) -> str:
         context = self.context | {"comment": node.comment, "own": node.own, "editable": node.editable}
         return self.template.render(context)
 
@@ -85,14 +79,14 @@ class CommentList:
         self._cards = self.cards()
         return self._items(self.roots)
 
-    def _items(self, nodes: list["Node"]) -> SafeString:
+    def _items(self, nodes: list[Node]) -> SafeString:
         return format_html_join("", "{}", ((self._item(node),) for node in nodes))
 
-    def _item(self, node: "Node") -> SafeString:
+    def _item(self, node: Node) -> SafeString:
         comment = node.comment
         return format_html(
             '<li class="{}" id="{}">{}{}</li>',
-            "comment" if comment.status == Comment.Status.APPROVED else "comment comment-pending",
+            "comment" if comment.is_public else "comment comment-pending",
             comment.anchor,
             self._cards[comment.pk],
             format_html('<ol class="comment-replies">{}</ol>', self._items(node.replies)) if node.replies else "",

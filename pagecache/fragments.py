@@ -1,5 +1,4 @@
-"""Keys of cached HTML fragments (comment cards, article parts): made with one release's templates, never shown
-by another's."""
+"""Keys of cached HTML fragments (article parts, comment sections, comment cards): one helper builds them all."""
 
 import hashlib
 from functools import cache
@@ -7,9 +6,17 @@ from functools import cache
 from django.conf import settings
 from django.template.loader import get_template
 
+SEPARATOR = "\x1f"  # between the parts a key is made of
+
 
 def digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def fragment_key(kind: str, *, templates: tuple[str, ...], shown) -> str:
+    """The key of a fragment of ``kind`` rendered from ``templates``, showing ``shown`` (everything it depends on,
+    its stamps included). Fragments made with one release's templates are never shown by another's."""
+    return f"fragment:{kind}:{templates_digest(*templates)}:{digest(SEPARATOR.join(map(str, shown)))}"
 
 
 def templates_digest(*names: str) -> str:

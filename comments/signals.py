@@ -1,0 +1,19 @@
+"""What the page cache must hear about: a comment saved or deleted moves its article's discussion stamp."""
+
+from django.db.models.signals import post_delete, post_save
+
+from pagecache.stamps import discussion_changed
+
+from .models import Comment
+
+
+def _comment_changed(instance, created=False, raw=False, **kwargs):
+    # A new comment waiting for moderation changes nothing readers see: posting one keeps the cached pages.
+    # (comments/services.py moves the stamp itself after an update(), which sends no signal.)
+    if not raw and not (created and instance.status == Comment.Status.PENDING):
+        discussion_changed([instance.article_id])
+
+
+def connect() -> None:
+    post_save.connect(_comment_changed, sender=Comment, dispatch_uid="pagecache-save-Comment")
+    post_delete.connect(_comment_changed, sender=Comment, dispatch_uid="pagecache-delete-Comment")

@@ -1,0 +1,75 @@
+"""The thread tree: which comments a page of an article's discussion shows, nested as they answer each other."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+
+from .models import Comment
+
+PRIVATE_OR_UNSHOWN = ("body", "author_email", "ip_address", "user_agent", "submission_token")
+
+
+@dataclass
+class Node:
+    comment: Comment
+    own: bool = False
+    editable: bool = False
+    replies: list["Node"] = field(default_factory=list)
+
+
+def parse_comment_id(value) -> int | None:
+    """A comment's pk from the query string or the form, None for anything that is not a plain number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):  # "²" passes str.isdigit() but not int(); a 5,000-digit number raises too
+        return None
+
+
+def requested_page(request) -> int:
+    """The page of threads asked for (?comments=N): 1 for anything that is not a number from 1 up."""
+    try:
+        return max(1, int(request.GET.get("comments", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def load_threads(article, approved, *, page: int, pages: int, picked, own_ids: list[int]):
+    """The comments a page shows, as a tree (or a flat list for one picked track): (nodes by pk, roots).
+
+    ``approved`` is the article's public comments; the reader's own comments that wait for moderation are added
+    where they belong (a new thread of theirs on the last page).
+    """
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    if picked is not None:
+        # The comments that chose one featured track, as a flat list.
+        shown = approved.filter(favourite_track=picked)
+        own_shown = Q(favourite_track=picked)
+    else:
+        threads = approved.filter(parent__isnull=True).order_by("created_at", "pk")
+        thread_ids = threads.values("pk")[(page - 1) * per_page : page * per_page]
+        shown = approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))
+        own_shown = Q(thread__in=thread_ids)
+        if page == pages:  # the reader's own new threads are the newest: they come last
+            own_shown |= Q(parent__isnull=True)
+    if own_ids:
+        own_pending = Q(pk__in=own_ids, article=article, status=Comment.Status.PENDING) & own_shown
+        shown = Comment.objects.filter(Q(pk__in=shown.values("pk")) | own_pending)
+    comments = (
+        shown.select_related("favourite_track__track")
+        .defer(*PRIVATE_OR_UNSHOWN)  # the Markdown source can be long, and the rest is never shown
+        .order_by("created_at", "pk")
+    )
+
+    nodes: dict[int, Node] = {}
+    roots: list[Node] = []
+    for comment in comments:
+        own = comment.pk in own_ids
+        node = Node(comment, own=own, editable=own and comment.can_still_edit())
+        nodes[comment.pk] = node
+        container = nodes.get(comment.parent_id) or nodes.get(comment.thread_id)
+        if container is not None and picked is None:
+            container.replies.append(node)
+        else:
+            roots.append(node)
+    return nodes, roots

@@ -1,0 +1,101 @@
+"""Version stamps: a time per kind of change, kept in the shared cache. Cached things are keyed by the stamps of
+what they show, so a change makes them stale at once, on every app server, with no scanning of keys.
+
+- The pages stamp moves on any change readers could see: it keys whole cached pages.
+- The catalogue stamp moves when articles, works, composers, tracks or tags change (``catalogue_changed()``): it
+  keys the fragments that show them (an article's parts, comment sections).
+- Each article's discussion stamp moves when the comments it shows change (``discussion_changed()``): it keys that
+  article's comment section. So approving a comment on one article makes every cached page stale but only that
+  article's comment section: the other pages are put together again from their cached fragments.
+
+A scheduled change (an article going public at its time) moves the pages and catalogue stamps lazily, on the
+first request after it is due.
+"""
+
+import time
+from datetime import datetime
+from functools import cache as once
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+PAGES_KEY = "pagecache:pages"
+CATALOGUE_KEY = "pagecache:catalogue"
+NEXT_SCHEDULED_KEY = "pagecache:next-scheduled"
+NOTHING_SCHEDULED = 0.0
+
+
+def catalogue_changed() -> None:
+    """Call after any change to what public pages show, comments aside (``discussion_changed()``)."""
+    _move_on_change([PAGES_KEY, CATALOGUE_KEY], schedule_may_change=True)
+
+
+def discussion_changed(article_ids) -> None:
+    """Call after a change to the comments these articles show."""
+    _move_on_change([PAGES_KEY, *(discussion_key(pk) for pk in set(article_ids))])
+
+
+def discussion_key(article_id: int) -> str:
+    return f"pagecache:discussion:{article_id}"
+
+
+def _move_on_change(keys: list[str], *, schedule_may_change: bool = False) -> None:
+    """Safe inside a transaction: the stamps move at once (the transaction's own reads see the change) and again on
+    commit (a fragment another request rendered in between, from the data before the commit, is not kept)."""
+
+    def move():
+        _move(keys, schedule_may_change=schedule_may_change)
+
+    if transaction.get_connection().in_atomic_block:
+        move()
+    transaction.on_commit(move)  # outside a transaction, this runs now
+
+
+def _move(keys: list[str], *, at: float | None = None, schedule_may_change: bool = False) -> dict[str, float]:
+    # Always past the previous stamp, even when two changes share a clock tick (or a test freezes the clock).
+    previous = cache.get_many(keys)
+    stamps = {key: max(at or time.time(), (previous.get(key) or 0.0) + 1e-6) for key in keys}
+    # The next scheduled change is looked up again (None: unknown), in the same round trip.
+    cache.set_many(stamps | ({NEXT_SCHEDULED_KEY: None} if schedule_may_change else {}), timeout=None)
+    return stamps
+
+
+@once
+def _next_scheduled_change_callable():
+    return import_string(settings.PAGECACHE_NEXT_SCHEDULED_CHANGE)
+
+
+def _next_scheduled_change() -> float:
+    due: datetime | None = _next_scheduled_change_callable()()
+    return due.timestamp() if due else NOTHING_SCHEDULED
+
+
+def fragment_stamps(request, article_id: int | None = None) -> tuple[float, ...]:
+    """The stamps a cached fragment is keyed by: the catalogue's, and the article's discussion's when given one.
+    Read once per request (the fragments of one page are then cached under the same stamps)."""
+    known = request.__dict__.setdefault("_fragment_stamps", {})
+    keys = [CATALOGUE_KEY] + ([discussion_key(article_id)] if article_id is not None else [])
+    if missing := [key for key in keys if key not in known]:
+        found = cache.get_many(missing)
+        if absent := [key for key in missing if not found.get(key)]:
+            found |= _move(absent)  # a cache that lost them (restarted, flushed): everything is stale anyway
+        known.update(found)
+    return tuple(known[key] for key in keys)
+
+
+def pages_stamp() -> tuple[float, float]:
+    """(the pages stamp, when the next scheduled change is due) — moving the stamp if one has just come due."""
+    values = cache.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY])
+    stamp = values.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
+    next_change = values.get(NEXT_SCHEDULED_KEY)
+    if next_change is None:
+        next_change = _next_scheduled_change()
+        cache.set(NEXT_SCHEDULED_KEY, next_change, timeout=None)
+    if next_change and time.time() >= next_change:
+        # A new article in the lists, and new neighbours for the one before it: pages and fragments are stale.
+        stamp = _move([PAGES_KEY, CATALOGUE_KEY], at=max(next_change, stamp))[PAGES_KEY]
+        next_change = _next_scheduled_change()
+        cache.set(NEXT_SCHEDULED_KEY, next_change, timeout=None)
+    return stamp, next_change
