@@ -12,6 +12,18 @@ from articles.models import Article, FeaturedTrack
 # Moderators see "10,000+" rather than wait for a count of the whole table.
 QUEUE_COUNT_LIMIT = 10_000
 
+
+def count_for_queue(queryset) -> int:
+    """How many rows there are, counting no further than one past QUEUE_COUNT_LIMIT (a full count of a huge queue
+    costs a scan of the table). Any queryset: the admin also pages a comment's history of log entries."""
+    return queryset.order_by()[: QUEUE_COUNT_LIMIT + 1].count()
+
+
+def queue_count_label(count: int) -> str:
+    """A count from ``count_for_queue()`` as moderators read it: "10,000+" past the limit."""
+    return f"{QUEUE_COUNT_LIMIT:,}+" if count > QUEUE_COUNT_LIMIT else str(count)
+
+
 # The moderation queue's order: pending first. An expression, so that an index on the same expression serves it.
 QUEUE_RANK = Case(
     When(status="pending", then=Value(0)),
@@ -44,10 +56,6 @@ class CommentQuerySet(models.QuerySet):
     def queue_order(self):
         """Pending first, then approved, spam and rejected; the newest first within each (the queue index)."""
         return self.order_by(*QUEUE_ORDER)
-
-    def count_up_to(self, limit: int) -> int:
-        """How many rows there are, counting no further than ``limit``: counting a huge queue costs a full scan."""
-        return self.order_by()[:limit].count()
 
     def for_article(self, article: Article):
         return self.filter(article=article)

@@ -1,7 +1,6 @@
 """Every write to the discussion that has more than one step: posting, editing, deleting, reporting, moderating."""
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,10 +10,10 @@ from django.utils import timezone
 
 from articles.models import Article, FeaturedTrack
 from pagecache.stamps import discussion_changed
-from throttling import ratelimit
-from throttling.clients import client_network
+from throttling.clients import UNKNOWN_CLIENT, Client, client_network
 
-from . import moderation
+from . import limits, moderation
+from .exceptions import CommentRefused
 from .markup import render_comment
 from .models import Comment, CommentReport, ModerationEvent
 from .notifications import notify_moderators
@@ -22,53 +21,11 @@ from .notifications import notify_moderators
 logger = logging.getLogger(__name__)
 
 
-class CommentRefused(Exception):
-    """The submission cannot be accepted; ``message`` says why, for the reader."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-@dataclass(frozen=True)
-class Client:
-    """Where a submission came from, for rate limits and moderation."""
-
-    ip_address: str | None = None
-    user_agent: str = ""
-
-
 def comments_are_open(article: Article) -> bool:
     if not article.comments_open or not article.is_public:
         return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     return not days or article.publish_at > timezone.now() - timedelta(days=days)
-
-
-def _check_rate_limits(*, client: Client, email: str) -> None:
-    limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_LIMIT_WINDOW_SECONDS
-    try:
-        within_ip = ratelimit.hit("comment-ip", client_network(client.ip_address), limit=limit, window=window)
-        within_email = ratelimit.hit("comment-email", email, limit=limit, window=window)
-    except ratelimit.RateLimitUnavailable:
-        logger.warning(
-            "Comment rate limits unavailable; failing %s.",
-            "open" if settings.COMMENTS_RATE_LIMIT_FAIL_OPEN else "closed",
-        )
-        if settings.COMMENTS_RATE_LIMIT_FAIL_OPEN:
-            return
-        raise CommentRefused(
-            "Comments are paused for a moment while we fix a problem. Please post again in a few minutes; "
-            "your text is kept below.",
-            code="unavailable",
-        ) from None
-    if not (within_ip and within_email):
-        raise CommentRefused(
-            f"You are commenting too quickly: at most {limit} comments every {window} seconds. "
-            "Please wait a moment and post again; your text is kept below.",
-            code="rate_limited",
-        )
 
 
 def _record(comment: Comment, *, from_status: str, actor=None, rule: str = "", reason: str = "") -> None:
@@ -97,7 +54,7 @@ def create_comment(
     parent: Comment | None = None,
     favourite_track: FeaturedTrack | None = None,
     user=None,
-    client: Client = Client(),
+    client: Client = UNKNOWN_CLIENT,
     honeypot: str = "",
     form_age: timedelta | None = None,
     submission_token: str | None = None,
@@ -113,7 +70,7 @@ def create_comment(
         raise CommentRefused("The comment you are replying to is not available.", code="bad_parent")
     if favourite_track is not None and favourite_track.article_id != article.pk:
         raise CommentRefused("Pick a track featured in this article.", code="bad_track")
-    _check_rate_limits(client=client, email=email)
+    limits.check_comment_limits(client=client, email=email)
     submission = moderation.Submission(
         article_id=article.pk, body=body, author_name=author_name, email=email, honeypot=honeypot, form_age=form_age
     )
@@ -197,27 +154,9 @@ def withdraw_comment(comment: Comment) -> None:
     _record(comment, from_status=previous, rule="author_deleted", reason="Deleted by its author.")
 
 
-def _check_report_rate_limit(network: str) -> None:
-    limit, window = settings.COMMENTS_REPORT_RATE_LIMIT, settings.COMMENTS_REPORT_RATE_LIMIT_WINDOW_SECONDS
-    try:
-        within = ratelimit.hit("report-address", network, limit=limit, window=window)
-    except ratelimit.RateLimitUnavailable:
-        logger.warning("Report rate limits unavailable; refusing reports until they are back.")
-        raise CommentRefused(
-            "Reports are paused for a moment while we fix a problem. Please try again in a few minutes.",
-            code="unavailable",
-        ) from None
-    if not within:
-        raise CommentRefused(
-            f"You have sent many reports recently: at most {limit} every {window // 60} minutes. "
-            "Please try again later.",
-            code="rate_limited",
-        )
-
-
 @transaction.atomic
 def report_comment(
-    comment: Comment, *, reporter_key: str, reason: str, note: str = "", client: Client = Client()
+    comment: Comment, *, reporter_key: str, reason: str, note: str = "", client: Client = UNKNOWN_CLIENT
 ) -> bool:
     """Record a reader's report; False when this reader or this client address already reported the comment.
 
@@ -226,7 +165,7 @@ def report_comment(
     it: then it stays on the page and the moderators are asked to look again (docs/MODERATION.md).
     """
     network = client_network(client.ip_address)
-    _check_report_rate_limit(network)
+    limits.check_report_limit(network)
     try:
         with transaction.atomic():
             CommentReport.objects.create(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import FeaturedTrack
 from articles.views import ArticleDetailView
-from throttling.clients import client_ip
+from throttling.clients import client_of
 
 from . import services
 from .forms import CommentEditForm, CommentForm, ReportForm
@@ -36,14 +36,6 @@ def csrf_for_signed_in_users(view):
         return view(request, *args, **kwargs)
 
     return csrf_exempt(check)
-
-
-def client_of(request) -> services.Client:
-    return services.Client(
-        ip_address=client_ip(request),
-        # PostgreSQL refuses NUL in text; a WSGI server may pass one on in a header.
-        user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", ""),
-    )
 
 
 @method_decorator(csrf_for_signed_in_users, name="dispatch")

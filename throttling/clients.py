@@ -1,8 +1,28 @@
 """Who is asking: the client's IP address, also behind reverse proxies that the settings say to trust."""
 
 import ipaddress
+from dataclasses import dataclass
 
 from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a submission came from, for rate limits and moderation."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+UNKNOWN_CLIENT = Client()
+
+
+def client_of(request) -> Client:
+    return Client(
+        ip_address=client_ip(request),
+        # PostgreSQL refuses NUL in text; a WSGI server may pass one on in a header.
+        user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", ""),
+    )
 
 
 def client_ip(request) -> str | None:

@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 
 from articles.markup import sanitize_html
 from comments.markup import COMMENT
-from comments.models import QUEUE_COUNT_LIMIT, Comment
+from comments.models import Comment, count_for_queue, queue_count_label
 from comments.section import render_comment_section
 
 register = template.Library()
@@ -25,6 +25,5 @@ def comment_html(html: str) -> str:
 @register.simple_tag
 def pending_comment_count() -> str:
     """How many comments wait for moderation, in words: "1 comment", "10,000+ comments" past what is worth counting."""
-    count = Comment.objects.in_moderation().count_up_to(QUEUE_COUNT_LIMIT + 1)
-    number = f"{QUEUE_COUNT_LIMIT:,}+" if count > QUEUE_COUNT_LIMIT else str(count)
-    return f"{number} comment{pluralize(count)}"
+    count = count_for_queue(Comment.objects.in_moderation())
+    return f"{queue_count_label(count)} comment{pluralize(count)}"

@@ -37,6 +37,7 @@ from tests.factories import (
     WorkFactory,
 )
 from tests.xss_corpus import CORPUS_DIR_VARIABLE, NAUGHTY_STRINGS, CorpusMissing, Payload, corpus_dir, load_corpus
+from throttling.clients import Client
 
 FULL = os.environ.get("XSS_FULL") == "1"
 SAMPLE_EVERY = 10  # without XSS_FULL: the 1st, 11th, 21st... payload of each file
@@ -172,7 +173,7 @@ def post_comment(article: Article, *, name: str, body: str, number: int) -> str 
             author_name=form.cleaned_data["author_name"],
             email=form.cleaned_data["author_email"],
             body=form.cleaned_data["body"],
-            client=services.Client(ip_address="192.0.2.1", user_agent="xss corpus"),
+            client=Client(ip_address="192.0.2.1", user_agent="xss corpus"),
             form_age=form.form_age,
             submission_token=form.submission_token,
         )

@@ -185,7 +185,7 @@ class TestModerationQueue:
         assert comment.article.title not in get_page(client, QUEUE).find(id="changelist-filter").text
 
     def test_a_long_queue_says_how_many_up_to_a_limit(self, client, signed_in_moderator, monkeypatch):
-        monkeypatch.setattr("comments.admin.QUEUE_COUNT_LIMIT", 3)
+        monkeypatch.setattr("comments.models.QUEUE_COUNT_LIMIT", 3)
         CommentFactory.create_batch(5, status=PENDING)
 
         page = get_page(client, QUEUE)
@@ -195,7 +195,7 @@ class TestModerationQueue:
         assert len(queue(client)) == 5
 
     def test_a_short_queue_says_exactly_how_many(self, client, signed_in_moderator, monkeypatch):
-        monkeypatch.setattr("comments.admin.QUEUE_COUNT_LIMIT", 3)
+        monkeypatch.setattr("comments.models.QUEUE_COUNT_LIMIT", 3)
         CommentFactory.create_batch(3, status=PENDING)
 
         text = " ".join(get_page(client, QUEUE).find("nav", class_="paginator").text.split())
@@ -438,7 +438,7 @@ class TestAdminIndex:
         assert page.find("p", class_="pending-comments").text == "1 comment awaiting moderation"
 
     def test_a_long_queue_is_counted_up_to_a_limit(self, client, signed_in_moderator, monkeypatch):
-        monkeypatch.setattr("comments.templatetags.comments.QUEUE_COUNT_LIMIT", 2)
+        monkeypatch.setattr("comments.models.QUEUE_COUNT_LIMIT", 2)
         CommentFactory.create_batch(3, status=PENDING)
 
         page = get_page(client, reverse("admin:index"))

@@ -17,7 +17,6 @@ from articles.models import Article
 from comments.models import Comment, CommentReport, ModerationEvent
 from comments.notifications import notify_moderators
 from comments.services import (
-    Client,
     CommentRefused,
     create_comment,
     edit_comment,
@@ -27,6 +26,7 @@ from comments.services import (
 )
 from tests.comments.factories import CommentFactory
 from tests.factories import ArticleFactory, FeaturedTrackFactory, UserFactory, moderator
+from throttling.clients import Client
 
 pytestmark = pytest.mark.django_db
 

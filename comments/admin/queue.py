@@ -1,10 +1,9 @@
+"""The comment queue: what waits first, each comment with its article, reports and history; one decision for many."""
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -14,23 +13,10 @@ from django.utils.translation import ngettext
 from articles.markup import sanitize_html
 from articles.models import Article
 
-from . import services
-from .markup import COMMENT
-from .models import QUEUE_COUNT_LIMIT, QUEUE_ORDER, Comment, CommentReport, ModerationEvent
-
-
-class QueuePaginator(Paginator):
-    """Pages that count no further than QUEUE_COUNT_LIMIT (and one more, to tell that there are more). The admin
-    also pages a comment's history with it, over log entries: any queryset will do."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: QUEUE_COUNT_LIMIT + 1].count()
-
-    @property
-    def count_label(self) -> str:
-        """The count as moderators read it: "10,000+" past the limit."""
-        return f"{QUEUE_COUNT_LIMIT:,}+" if self.count > QUEUE_COUNT_LIMIT else str(self.count)
+from .. import services
+from ..markup import COMMENT
+from ..models import QUEUE_ORDER, Comment, CommentReport, ModerationEvent
+from .lists import QueuePaginator, ReportedCommentFilter, address_reports_link, with_address_report_counts
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -78,54 +64,6 @@ class ArticleFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(article_id=int(self.value())) if self.value() else queryset
-
-
-class SelectedOnlyFilter(admin.SimpleListFilter):
-    """A filter set from a link (a report's address, a comment's reports) rather than picked from a list: listing
-    every value would read the whole table."""
-
-    def lookups(self, request, model_admin):
-        return [(self.value(), self.value())] if self.value() else []
-
-    def queryset(self, request, queryset):
-        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
-
-
-class AddressFilter(SelectedOnlyFilter):
-    title = "client address"
-    parameter_name = "network"
-
-
-class ReportedCommentFilter(SelectedOnlyFilter):
-    title = "comment"
-    parameter_name = "comment"
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and not (value.isascii() and value.isdigit()):
-            raise IncorrectLookupParameters("No such comment.")
-        return super().queryset(request, queryset)
-
-
-def with_address_report_counts(reports):
-    """Each report with how many reports its client address has sent, on any comment."""
-    same_address = (
-        CommentReport.objects.filter(network=OuterRef("network"))
-        .order_by()
-        .values("network")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return reports.annotate(address_reports=Subquery(same_address, output_field=IntegerField()))
-
-
-def address_reports_link(report):
-    if not report.network:
-        return "—"
-    url = reverse("admin:comments_commentreport_changelist")
-    count = report.address_reports
-    label = ngettext("%d report", "%d reports", count) % count
-    return format_html('<a href="{}?{}">{}</a>', url, urlencode({AddressFilter.parameter_name: report.network}), label)
 
 
 class ReportInline(admin.TabularInline):
@@ -280,52 +218,3 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_spam(self, request, queryset):
         self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: moderators read them; nobody adds, changes or deletes them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(CommentReport)
-class CommentReportAdmin(ReadOnlyAdmin):
-    """Readers' reports, to see who reports how often: each row says how many reports its address has sent."""
-
-    list_display = ["created_at", "comment_link", "reason", "note", "network", "from_this_address"]
-    list_filter = ["reason", AddressFilter, ReportedCommentFilter]
-    list_select_related = ["comment"]
-    show_full_result_count = False
-    paginator = QueuePaginator
-    fields = ["created_at", "comment_link", "reason", "note", "network", "from_this_address", "reporter_key"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return with_address_report_counts(super().get_queryset(request))
-
-    @admin.display(description="Comment")
-    def comment_link(self, report):
-        url = reverse("admin:comments_comment_change", args=[report.comment_id])
-        return format_html(
-            '<a href="{}">{}</a>: {}', url, report.comment.author_name, Truncator(report.comment.body).chars(80)
-        )
-
-    @admin.display(description="Reports from this address")
-    def from_this_address(self, report):
-        return address_reports_link(report)
-
-
-@admin.register(ModerationEvent)
-class ModerationEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "comment", "actor", "rule", "from_status", "to_status", "reason"]
-    list_filter = ["to_status", "rule"]
-    list_select_related = ["comment", "actor"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
