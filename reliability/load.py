@@ -130,9 +130,25 @@ def run(
     retry_every: int = 20,
 ) -> dict:
     """The post load with a PostgreSQL restart half-way; the figures, with ``passed``."""
+    database = "reliability_load"
+    server, slugs = start_app_server(cluster, redis_server, database, workdir)
+    load = PostLoad(server, slugs, clients=clients, comments=comments, retry_every=retry_every)
+    try:
+        times, duration = post_through_a_restart(cluster, load, at=comments // 2, down_seconds=down_seconds)
+    finally:
+        server.stop()
+    stored = stored_counts(cluster, database, load.body_prefix())
+    figures = load_figures(load, stored, times, duration, clients=clients, comments=comments)
+    figures["passed"] = passed(figures, comments=comments)
+    return figures
+
+
+def start_app_server(
+    cluster: PostgresCluster, redis_server: RedisServer, database: str, workdir: Path
+) -> tuple[AppServer, list[str]]:
+    """An app server on a new database with the demo site and no rate limit; the slugs of articles open to comments."""
     from django.conf import settings
 
-    database = "reliability_load"
     env = app_environment(
         database_url=cluster.create_database(database),
         redis_url=redis_server.url(1),
@@ -141,29 +157,30 @@ def run(
         COMMENTS_MIN_SECONDS_TO_POST="0",
     )
     slugs = prepare_site(env)
-    server = AppServer(env, log=workdir / "post-load-gunicorn.log").start()
-    load = PostLoad(server, slugs, clients=clients, comments=comments, retry_every=retry_every)
-    try:
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=1) as controller:
-            restart = controller.submit(
-                restart_postgres_midway, cluster, load, at=comments // 2, down_seconds=down_seconds
-            )
-            load.run()
-            times = restart.result()
-        duration = time.monotonic() - started
-    finally:
-        server.stop()
+    return AppServer(env, log=workdir / "post-load-gunicorn.log").start(), slugs
 
-    stored = stored_counts(cluster, database, load.body_prefix())
+
+def post_through_a_restart(
+    cluster: PostgresCluster, load: PostLoad, *, at: int, down_seconds: float
+) -> tuple[dict, float]:
+    """Run the load while PostgreSQL is restarted once ``at`` posts are acknowledged; the restart's times and the
+    load's duration."""
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=1) as controller:
+        restart = controller.submit(restart_postgres_midway, cluster, load, at=at, down_seconds=down_seconds)
+        load.run()
+        times = restart.result()
+    return times, time.monotonic() - started
+
+
+def status_name(status: int | None) -> str:
+    return str(status or "no connection")
+
+
+def load_figures(load: PostLoad, stored: Counter, times: dict, duration: float, *, clients: int, comments: int) -> dict:
     acknowledged = set(load.acknowledged)
-    recovered = min((at for at, status in load.responses if status == 302 and at > times["started"]), default=None)
-    outage_end = recovered or float("inf")
-    during = Counter(
-        str(status or "no connection") for at, status in load.responses if times["stopping"] <= at < outage_end
-    )
-    all_statuses = Counter(str(status or "no connection") for _at, status in load.responses)
-    figures = {
+    all_statuses = Counter(status_name(status) for _at, status in load.responses)
+    return {
         "scenario": "post load with a PostgreSQL restart",
         "clients": clients,
         "comments_planned": comments,
@@ -180,16 +197,27 @@ def run(
         "statuses": dict(all_statuses),
         "duration_seconds": round(duration, 1),
         "posts_per_second": round(len(acknowledged) / duration, 1),
-        "outage": {
-            "postgres_down_seconds": round(times["started"] - times["stopping"], 2),
-            "seconds_to_recover_after_start": round(recovered - times["started"], 2) if recovered else None,
-            "statuses": dict(during),
-            "503": during["503"],
-            "500": all_statuses["500"],
-            "503_page_is_clear": "Back in a moment" in load.sample_503,
-        },
+        "outage": outage_figures(load, times, all_statuses),
     }
-    figures["passed"] = (
+
+
+def outage_figures(load: PostLoad, times: dict, all_statuses: Counter) -> dict:
+    """What posting clients got from PostgreSQL being stopped until the first post acknowledged after its start."""
+    recovered = min((at for at, status in load.responses if status == 302 and at > times["started"]), default=None)
+    outage_end = recovered or float("inf")
+    during = Counter(status_name(status) for at, status in load.responses if times["stopping"] <= at < outage_end)
+    return {
+        "postgres_down_seconds": round(times["started"] - times["stopping"], 2),
+        "seconds_to_recover_after_start": round(recovered - times["started"], 2) if recovered else None,
+        "statuses": dict(during),
+        "503": during["503"],
+        "500": all_statuses["500"],
+        "503_page_is_clear": "Back in a moment" in load.sample_503,
+    }
+
+
+def passed(figures: dict, *, comments: int) -> bool:
+    return (
         figures["acknowledged"] == comments
         and figures["lost"] == 0
         and figures["duplicates"] == 0
@@ -198,4 +226,3 @@ def run(
         and figures["outage"]["503_page_is_clear"]
         and figures["double_posts"] == figures["double_posts_acknowledged"]
     )
-    return figures

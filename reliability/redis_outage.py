@@ -103,36 +103,75 @@ def run(
     fail_closed = AppServer(
         app_environment(**common, COMMENTS_RATE_LIMIT_FAIL_OPEN="0"), log=workdir / "redis-outage-closed.log"
     )
-    paths = ["/", f"/articles/{slug}/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/robots.txt"]
-    probes = {}
     try:
         fail_open.start()
         fail_closed.start()
-        with Readers([fail_open, fail_closed], paths, readers) as load:
-            time.sleep(phase_seconds)
-            probes["before (fail-open server)"] = post_comments(fail_open, slug, LIMIT + 1, "before")
-
-            load.phase = "stopping"
-            redis_server.stop()
-            load.phase = "outage"
-            time.sleep(phase_seconds / 2)
-            probes["outage (fail-open server)"] = post_comments(fail_open, slug, 2, "outage-open")
-            probes["outage (fail-closed server)"] = post_comments(fail_closed, slug, 2, "outage-closed")
-            time.sleep(phase_seconds / 2)
-
-            load.phase = "starting"
-            redis_server.start()
-            restarted = time.monotonic()
-            load.phase = "after"
-            probes["after (fail-closed server)"] = post_comments(fail_closed, slug, LIMIT + 1, "after")
-            time.sleep(phase_seconds)
+        load, probes, restarted = read_through_an_outage(
+            redis_server, fail_open, fail_closed, slug=slug, readers=readers, phase_seconds=phase_seconds
+        )
         servers_kept_running = fail_open.process.poll() is None and fail_closed.process.poll() is None
     finally:
         fail_open.stop()
         fail_closed.stop()
+    return outage_figures(
+        load,
+        probes,
+        readers=readers,
+        phase_seconds=phase_seconds,
+        restarted=restarted,
+        servers_kept_running=servers_kept_running,
+        open_log=fail_open.log_text(),
+        closed_log=fail_closed.log_text(),
+    )
 
+
+def read_through_an_outage(
+    redis_server: RedisServer,
+    fail_open: AppServer,
+    fail_closed: AppServer,
+    *,
+    slug: str,
+    readers: int,
+    phase_seconds: float,
+) -> tuple[Readers, dict[str, list[dict]], float]:
+    """Readers on both servers while Redis is up, stopped and started again, a rate-limit probe in each phase; the
+    readers, the probes' results by phase and server, and when Redis was started again."""
+    paths = ["/", f"/articles/{slug}/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/robots.txt"]
+    probes = {}
+    with Readers([fail_open, fail_closed], paths, readers) as load:
+        time.sleep(phase_seconds)
+        probes["before (fail-open server)"] = post_comments(fail_open, slug, LIMIT + 1, "before")
+
+        load.phase = "stopping"
+        redis_server.stop()
+        load.phase = "outage"
+        time.sleep(phase_seconds / 2)
+        probes["outage (fail-open server)"] = post_comments(fail_open, slug, 2, "outage-open")
+        probes["outage (fail-closed server)"] = post_comments(fail_closed, slug, 2, "outage-closed")
+        time.sleep(phase_seconds / 2)
+
+        load.phase = "starting"
+        redis_server.start()
+        restarted = time.monotonic()
+        load.phase = "after"
+        probes["after (fail-closed server)"] = post_comments(fail_closed, slug, LIMIT + 1, "after")
+        time.sleep(phase_seconds)
+    return load, probes, restarted
+
+
+def outage_figures(
+    load: Readers,
+    probes: dict[str, list[dict]],
+    *,
+    readers: int,
+    phase_seconds: float,
+    restarted: float,
+    servers_kept_running: bool,
+    open_log: str,
+    closed_log: str,
+) -> dict:
+    """The figures of the run, with ``passed``."""
     recovered = load.first_hit_after_restart
-    open_log, closed_log = fail_open.log_text(), fail_closed.log_text()
     figures = {
         "scenario": "read load with a Redis outage",
         "readers": readers,
@@ -152,13 +191,19 @@ def run(
             ),
         },
     }
+    figures["passed"] = passed(figures, recovered=recovered is not None)
+    return figures
+
+
+def passed(figures: dict, *, recovered: bool) -> bool:
+    """Pages all along, no cache hit during the outage, the cache and the rate limits back after it."""
     pages, decisions = figures["pages"], figures["rate_limit"]["decisions"]
-    figures["passed"] = (
+    return (
         {"before", "outage", "after"} <= set(pages)
         and all(set(statuses) == {"200"} for statuses in pages.values())
         and "hit" not in figures["page_cache"]["outage"]
-        and recovered is not None
-        and servers_kept_running
+        and recovered
+        and figures["app_servers_kept_running"]
         and figures["outage_logged"]
         and decisions["before (fail-open server)"] == [302] * LIMIT + [429]
         and decisions["outage (fail-open server)"] == [302, 302]
@@ -168,4 +213,3 @@ def run(
         and figures["rate_limit"]["fail_open_logged"]
         and figures["rate_limit"]["fail_closed_logged"]
     )
-    return figures

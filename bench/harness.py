@@ -1,0 +1,55 @@
+"""One run of the benchmark: its options, the app server, who reads as whom, the pages and the figures so far."""
+
+import argparse
+import secrets
+import tempfile
+from pathlib import Path
+
+from . import wrk
+from .pages import Page
+from .servers import AppServer, fetch
+
+
+class Bench:
+    def __init__(self, options: argparse.Namespace):
+        self.options = options
+        self.quick = options.quick
+        self.only = set(filter(None, options.only.split(",")))
+        self.duration = options.duration or (3 if self.quick else 10)
+        self.connections = options.connections
+        self.port = options.port
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.results: dict = {"pages": {}, "single_client": {}, "targets": []}
+        self.server: AppServer | None = None
+        self.tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+        self.run_id = secrets.token_hex(4)
+        self.cookies: dict[str, str] = {}  # session cookie by username (pages.sign_in)
+        self.pages: list[Page] = []
+        self.post_slugs: list[str] = []
+
+    def cookie(self, user: str | None) -> str | None:
+        return self.cookies[user] if user else None
+
+    def fetch(self, path: str, user: str | None = None, *, data: bytes | None = None) -> tuple[int, dict, bytes]:
+        return fetch(self.base + path, cookie=self.cookie(user), data=data)
+
+    def wrk(
+        self,
+        path: str,
+        *,
+        user: str | None = None,
+        connections: int | None = None,
+        threads: int = 2,
+        duration: int | None = None,
+        lua_extra: str = "",
+    ) -> dict:
+        """wrk on ``path`` with the run's connections and seconds unless told otherwise; the figures."""
+        return wrk.load(
+            self.base + path,
+            folder=self.tmp,
+            connections=connections or self.connections,
+            duration=duration or self.duration,
+            threads=threads,
+            cookie=self.cookie(user),
+            lua_extra=lua_extra,
+        )

@@ -1,0 +1,85 @@
+"""The results of a run: the machine it ran on, bench/results/<started>.json and the same figures as Markdown."""
+
+import json
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+from .common import ROOT, VENV_BIN
+from .servers import AppServer
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def machine(redis_url: str, server: AppServer | None) -> dict:
+    """The hardware and the versions of everything under test."""
+    from django import get_version
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    import redis
+
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    memory_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    gunicorn = subprocess.run([str(VENV_BIN / "gunicorn"), "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "django": get_version(),
+        "postgresql": postgres,
+        "redis": redis.Redis.from_url(redis_url).info("server")["redis_version"],
+        "gunicorn": gunicorn,
+        "workers": len(server.worker_rss()) if server else None,
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0],
+    }
+
+
+def markdown(results: dict, *, quick: bool, duration: int, connections: int) -> str:
+    machine = results["machine"]
+    lines = [
+        f"Run {results['started']} · scale {'quick' if quick else 'full'} {results['scale']} · "
+        f"{duration}s per page, {connections} connections (wrk -t2)",
+        "",
+        f"Machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory_gb']} GB; Python "
+        f"{machine['python']}, Django {machine['django']}, PostgreSQL {machine['postgresql']}, Redis "
+        f"{machine['redis']}, {machine['gunicorn']} ({machine['workers']} sync workers)",
+        "",
+        "| page | req/s | × ceiling | p50 ms | p99 ms | errors | SQL queries | bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for figures in results["pages"].values():
+        queries = figures.get("queries")
+        if "queries_cached" in figures:
+            queries = f"{figures['queries_cached']} cached / {queries} miss"
+        lines.append(
+            f"| {figures['label']} | {figures['rps']:.0f} | {figures['ratio']:.2f} | {figures['p50_ms']:.1f} | "
+            f"{figures['p99_ms']:.1f} | {figures['errors']} | {queries} | {figures.get('bytes', '')} |"
+        )
+    lines += ["", "| one client | p50 ms | p95 ms | p99 ms | req/s |", "| --- | ---: | ---: | ---: | ---: |"]
+    for key, figures in results["single_client"].items():
+        lines.append(
+            f"| {results['pages'][key]['label']} | {figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | "
+            f"{figures['p99_ms']:.1f} | {figures['rps']:.0f} |"
+        )
+    lines += ["", "| target | measured | met |", "| --- | --- | --- |"]
+    for target in results["targets"]:
+        lines.append(f"| {target['target']} | {target['measured']} | {'yes' if target['met'] else '**no**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict, text: str, *, quick: bool, partial: bool) -> Path:
+    """The figures as JSON and ``text`` (their Markdown) beside it; the JSON file's path."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    started = results["started"].replace(":", "").replace("-", "")
+    suffix = ("-quick" if quick else "") + ("-partial" if partial else "")
+    path = RESULTS / f"{started}{suffix}.json"
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    path.with_suffix(".md").write_text(text)
+    return path

@@ -1,0 +1,45 @@
+"""Reading wrk's figures from the line its report script prints."""
+
+import pytest
+
+from bench import wrk
+
+REPORT = (
+    "Running 3s test @ http://127.0.0.1:8765/\n"
+    'BENCH_JSON {"requests":600,"duration_us":3000000,"bytes":6000000,"ok":598,"bad":2,'
+    '"errors":{"connect":0,"read":1,"write":0,"status":2,"timeout":0},'
+    '"p50_us":4500,"p90_us":9000,"p95_us":12000,"p99_us":20500,"mean_us":5100.5,"max_us":40000}\n'
+)
+
+
+def test_the_figures_are_requests_per_second_latencies_in_ms_and_errors():
+    assert wrk.figures(REPORT, connections=8) == {
+        "rps": 200.0,
+        "p50_ms": 4.5,
+        "p90_ms": 9.0,
+        "p95_ms": 12.0,
+        "p99_ms": 20.5,
+        "requests": 600,
+        "ok": 598,
+        "errors": 3,
+        "error_detail": {"connect": 0, "read": 1, "write": 0, "status": 2, "timeout": 0},
+        "connections": 8,
+    }
+
+
+def test_a_run_where_nothing_completed_has_no_latency_to_meet_a_target_with():
+    nothing = REPORT.replace('"requests":600', '"requests":0')
+
+    figures = wrk.figures(nothing, connections=1)
+
+    assert figures["rps"] == 0
+    assert figures["p50_ms"] == figures["p99_ms"] == float("inf")
+
+
+def test_no_figures_line_is_an_error():
+    with pytest.raises(RuntimeError, match="wrk gave no figures"):
+        wrk.figures("unable to connect to 127.0.0.1:8765 Connection refused\n", connections=8)
+
+
+def test_lua_strings_are_quoted_and_escaped():
+    assert wrk.lua_string('/search/?q="a\\b"') == '"/search/?q=\\"a\\\\b\\""'
