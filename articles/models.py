@@ -1,20 +1,12 @@
 import html
 from datetime import timedelta
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import connections, models, transaction
-from django.db.models import Case, F, Func, Lookup, Q, Subquery, Value, When
+from django.db import models, transaction
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -27,26 +19,12 @@ from .authors import display_name
 from .markup import render_markdown
 from .placeholders import ArticleText, structured_fills
 
-MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
+# Re-exported: Django finds every model of the app here, and these names were always imported from here.
+from .search.models import SearchWord  # noqa: F401
+from .search.postgres import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, SEARCH_MAX_RESULTS  # noqa: F401
+from .search.query import search_articles
 
-# Search (PostgreSQL): the text search configuration of the stored vector and of queries; the two characters
-# ts_headline puts around a match, private-use ones kept out of the indexed text, so that a snippet can be
-# escaped first and highlighted after (misspellings: articles/spelling.py).
-SEARCH_CONFIG = "english"
-HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
-# How many of the newest full-text matches are ranked and shown: past it, the count says "500" and older matches
-# are left out (a query that common is better narrowed than paged through).
-SEARCH_MAX_RESULTS = 500
-# The fields that a search on another database looks through, case-insensitively.
-SUBSTRING_SEARCH_FIELDS = ["title", "standfirst", "work__title"]
-SUBSTRING_SEARCH_RELATED_FIELDS = [
-    "composers__name",
-    "tags__name",
-    "sections__heading",
-    "sections__body",
-    "featured_tracks__track__title",
-    "featured_tracks__note",
-]
+MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
 
 
 def unique_slug(instance: models.Model, source: str, *, fallback: str) -> str:
@@ -218,24 +196,6 @@ class Track(models.Model):
         return f"{self.work.title} – {self.position}. {self.title}"
 
 
-class EqualsAny(Lookup):
-    """``column = ANY(array)``: one parameter for a list of ids, where ``__in`` sends one per id."""
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
-
-
-class SearchWord(models.Model):
-    """A word of some article's search text; misspelt query words are corrected to the closest (articles/spelling)."""
-
-    word = models.CharField(max_length=64, primary_key=True)
-
-    def __str__(self):
-        return self.word
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """What the public may see: published or scheduled, once the publish time has come."""
@@ -274,107 +234,18 @@ class ArticleQuerySet(models.QuerySet):
         PostgreSQL: full text over the stored vector, in websearch syntax ("a phrase", -without, this or that),
         ranked, with a ``search_headline`` to pass to the ``search_snippet`` filter; when full text finds
         nothing, the query with its misspelt words corrected (``search_correction`` on each result, empty when the
-        query was searched as it was typed: articles/spelling.py). Other databases:
-        every word of the query in the title, standfirst, work, composers, tags, sections or featured tracks.
+        query was searched as it was typed). Other databases: every word of the query in the title, standfirst,
+        work, composers, tags, sections or featured tracks. How: articles/search/query.py.
         """
-        query = " ".join(query.replace("\x00", " ").split())
-        if not query:
-            return self.none()
-        if connections[self.db].vendor == "postgresql":
-            return self._search_full_text(query)
-        return self._search_substrings(query)
+        return search_articles(self, query)
 
-    def _search_full_text(self, query: str):
-        from .spelling import corrected_query
-
-        ranked = self._ranked_matches(query)
-        correction = ""
-        if not ranked and (correction := corrected_query(query, using=self.db) or ""):
-            ranked = self._ranked_matches(correction)
-        if not ranked:
-            return self.none()
-        search_query = SearchQuery(correction or query, search_type="websearch", config=SEARCH_CONFIG)
-        headline = SearchHeadline(
-            "search_document",
-            search_query,
-            config=SEARCH_CONFIG,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
-            min_words=20,
-            max_words=40,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
-        # The page's rows come in the order ranked above: one array parameter for the filter and the order.
-        ids = Value(ranked, output_field=ArrayField(models.BigIntegerField()))
-        results = (
-            self.filter(EqualsAny(F("pk"), ids))
-            .annotate(
-                search_position=Func(ids, F("pk"), function="array_position", output_field=models.IntegerField()),
-                search_headline=headline,
-                search_correction=Value(correction),
-            )
-            .order_by("search_position")
-        )
-        results._known_count = len(ranked)
-        return results
-
-    def _ranked_matches(self, query: str) -> list[int]:
-        """The ids of the newest full-text matches (at most SEARCH_MAX_RESULTS), best first.
-
-        Only the newest matches are ranked: a common phrase matches most articles, and checking and ranking each
-        stored vector is what makes a search slow. Read newest first (a rare word through the GIN index), each
-        match's rank computed once, here; ties keep the newest first."""
-        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        newest = (
-            self.filter(search_vector=search_query)
-            .order_by("-publish_at", "-pk")
-            .annotate(rank=SearchRank(F("search_vector"), search_query))
-            .values_list("pk", "rank")[:SEARCH_MAX_RESULTS]
-        )
-        return [pk for pk, _rank in sorted(newest, key=lambda match: -match[1])]
-
-    _known_count = None  # set on a search's own results only: a further filter() makes a new queryset without it
+    known_count = None  # set on a search's own results only: a further filter() makes a new queryset without it
 
     def count(self):
         """A search's results know how many they are: their ids were read to rank them."""
-        if self._known_count is not None:
-            return self._known_count
+        if self.known_count is not None:
+            return self.known_count
         return super().count()
-
-    def _search_substrings(self, query: str):
-        """A plain search for other databases (SQLite), in the same syntax: every word somewhere in the article,
-        "or" between alternatives, -word nowhere; quotes are ignored. Title matches first, then the newest."""
-        alternatives: list[list[str]] = [[]]
-        excluded = []
-        for token in query.split():
-            word = token.strip("\"'")
-            if word.lower() == "or":
-                alternatives.append([])
-            elif word.startswith("-") and len(word) > 1:
-                excluded.append(word[1:])
-            elif word:
-                alternatives[-1].append(word)
-        alternatives = [words for words in alternatives if words]
-        if not alternatives:
-            return self.none()
-        articles = self.filter(reduce(or_, (Q(*map(self._mentioning, words)) for words in alternatives)))
-        for word in excluded:
-            articles = articles.exclude(self._mentioning(word))
-        title_matches = reduce(or_, (Q(*(Q(title__icontains=word) for word in words)) for words in alternatives))
-        return articles.annotate(search_rank=Case(When(title_matches, then=Value(1.0)), default=Value(0.0))).order_by(
-            "-search_rank", "-publish_at", "-pk"
-        )
-
-    @staticmethod
-    def _mentioning(word: str) -> Q:
-        condition = Q()
-        for field in SUBSTRING_SEARCH_FIELDS:
-            condition |= Q(**{f"{field}__icontains": word})
-        # A subquery per relation: joining them all at once would multiply the rows of a long article.
-        for field in SUBSTRING_SEARCH_RELATED_FIELDS:
-            condition |= Q(pk__in=Article.objects.filter(**{f"{field}__icontains": word}).values("pk"))
-        return condition
 
 
 class Article(SluggedModel):
@@ -418,7 +289,7 @@ class Article(SluggedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept by articles.search on PostgreSQL: the plain text that snippets are cut from, and the weighted vector.
+    # Kept by articles.search.index on PostgreSQL: the plain text that snippets are cut from, and the weighted vector.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 

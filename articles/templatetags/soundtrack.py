@@ -3,8 +3,8 @@ from datetime import timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
-from articles import search
 from articles.markup import ARTICLE, sanitize_html
+from articles.search import snippets
 
 register = template.Library()
 
@@ -40,4 +40,4 @@ def iso_duration(value: timedelta | None) -> str:
 @register.filter
 def search_snippet(article) -> str:
     """A search result's snippet: its matches highlighted, everything else escaped."""
-    return search.search_snippet(article)
+    return snippets.search_snippet(article)

@@ -390,7 +390,8 @@ def sanitizer_off(monkeypatch):
     """The control: Markdown source stored as HTML, no sanitizing on output, no template escaping."""
     from django.template import base
 
-    from articles import models, search
+    from articles import models
+    from articles.search import snippets
     from articles.templatetags import soundtrack
     from comments.templatetags import comments
 
@@ -398,7 +399,7 @@ def sanitizer_off(monkeypatch):
     monkeypatch.setattr(services, "render_comment", lambda body: body)
     monkeypatch.setattr(soundtrack, "sanitize_html", lambda html, *args: html)
     monkeypatch.setattr(comments, "sanitize_html", lambda html, *args: html)
-    monkeypatch.setattr(search, "escape", mark_safe)
+    monkeypatch.setattr(snippets, "escape", mark_safe)
     monkeypatch.setattr(base, "conditional_escape", lambda value: mark_safe(str(value)))
 
 
