@@ -18,11 +18,11 @@ from . import images, validators
 from .authors import display_name
 from .markup import render_markdown
 from .placeholders import ArticleText, structured_fills
+from .querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
 
 # Re-exported: Django finds every model of the app here, and these names were always imported from here.
 from .search.models import SearchWord  # noqa: F401
 from .search.postgres import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, SEARCH_MAX_RESULTS  # noqa: F401
-from .search.query import search_articles
 
 MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
 
@@ -196,63 +196,8 @@ class Track(models.Model):
         return f"{self.work.title} – {self.position}. {self.title}"
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, *, at=None):
-        """What the public may see: published or scheduled, once the publish time has come."""
-        return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            publish_at__lte=at or timezone.now(),
-        )
-
-    def upcoming(self, *, at=None):
-        """Scheduled articles whose publish time has not come yet, the next one first."""
-        return self.filter(status=Article.Status.SCHEDULED, publish_at__gt=at or timezone.now()).order_by(
-            "publish_at", "pk"
-        )
-
-    def visible_to(self, user):
-        """Staff who may change articles also see drafts and scheduled ones (the editor's preview)."""
-        if user.is_active and user.is_staff and user.has_perm("articles.change_article"):
-            return self.all()
-        return self.published()
-
-    def without_search_text(self):
-        """The search document and vector (the whole article's text, twice) are only read by the database."""
-        return self.defer("search_document", "search_vector")
-
-    def for_listing(self):
-        return (
-            self.select_related("work")
-            .prefetch_related("tags", "composers")
-            .without_search_text()
-            .order_by("-publish_at", "-pk")
-        )
-
-    def search(self, query: str):
-        """Articles matching a reader's query, best first; chain it after published() (or visible_to()).
-
-        PostgreSQL: full text over the stored vector, in websearch syntax ("a phrase", -without, this or that),
-        ranked, with a ``search_headline`` to pass to the ``search_snippet`` filter; when full text finds
-        nothing, the query with its misspelt words corrected (``search_correction`` on each result, empty when the
-        query was searched as it was typed). Other databases: every word of the query in the title, standfirst,
-        work, composers, tags, sections or featured tracks. How: articles/search/query.py.
-        """
-        return search_articles(self, query)
-
-    known_count = None  # set on a search's own results only: a further filter() makes a new queryset without it
-
-    def count(self):
-        """A search's results know how many they are: their ids were read to rank them."""
-        if self.known_count is not None:
-            return self.known_count
-        return super().count()
-
-
 class Article(SluggedModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+    Status = ArticleStatus
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
@@ -296,7 +241,7 @@ class Article(SluggedModel):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-publish_at", "-pk"]
+        ordering = list(NEWEST_FIRST)  # a list, as the migrations state it
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),
             # Lists and search read the newest first (published() filters two statuses, so the index above can't).
@@ -343,11 +288,8 @@ class Article(SluggedModel):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
+        """Whether the public may see it now (``published_q()`` for this article)."""
+        return is_published(self.status, self.publish_at)
 
     @property
     def meta_description(self) -> str:
@@ -364,8 +306,8 @@ class Article(SluggedModel):
         later = published.filter(Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk))
         # Both in one query: each side is a subquery the database runs once, then two primary-key lookups.
         found = published.filter(
-            Q(pk=Subquery(earlier.order_by("-publish_at", "-pk").values("pk")[:1]))
-            | Q(pk=Subquery(later.order_by("publish_at", "pk").values("pk")[:1]))
+            Q(pk=Subquery(earlier.newest_first().values("pk")[:1]))
+            | Q(pk=Subquery(later.oldest_first().values("pk")[:1]))
         )
         previous = next_one = None
         for article in found:

@@ -91,7 +91,7 @@ def ranked_matches(articles, query: str) -> list[int]:
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     newest = (
         articles.filter(search_vector=search_query)
-        .order_by("-publish_at", "-pk")
+        .newest_first()
         .annotate(rank=SearchRank(F("search_vector"), search_query))
         .values_list("pk", "rank")[: postgres.SEARCH_MAX_RESULTS]  # read from its module: a test lowers it
     )
@@ -119,9 +119,8 @@ def substring_search(articles, query: str):
     for word in excluded:
         matches = matches.exclude(mentioning(model, word))
     title_matches = reduce(or_, (Q(*(Q(title__icontains=word) for word in words)) for words in alternatives))
-    return matches.annotate(search_rank=Case(When(title_matches, then=Value(1.0)), default=Value(0.0))).order_by(
-        "-search_rank", "-publish_at", "-pk"
-    )
+    title_first = Case(When(title_matches, then=Value(1.0)), default=Value(0.0))
+    return matches.annotate(search_rank=title_first).newest_first("-search_rank")
 
 
 def mentioning(model, word: str) -> Q:
