@@ -390,12 +390,13 @@ def sanitizer_off(monkeypatch):
     """The control: Markdown source stored as HTML, no sanitizing on output, no template escaping."""
     from django.template import base
 
-    from articles import models
+    from articles.models import article, catalogue
     from articles.search import snippets
     from articles.templatetags import soundtrack
     from comments.templatetags import comments
 
-    monkeypatch.setattr(models, "render_markdown", lambda text, *args, **kwargs: text)
+    monkeypatch.setattr(article, "render_markdown", lambda text, *args, **kwargs: text)
+    monkeypatch.setattr(catalogue, "render_markdown", lambda text, *args, **kwargs: text)
     monkeypatch.setattr(services, "render_comment", lambda body: body)
     monkeypatch.setattr(soundtrack, "sanitize_html", lambda html, *args: html)
     monkeypatch.setattr(comments, "sanitize_html", lambda html, *args: html)

@@ -1,199 +1,25 @@
+"""An article about a work, its ordered sections and the featured tracks it discusses."""
+
 import html
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from taggit.managers import TaggableManager
-from taggit.utils import parse_tags
 
-from . import images, validators
-from .authors import display_name
-from .markup import render_markdown
-from .placeholders import ArticleText, structured_fills
-from .querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
-
-# Re-exported: Django finds every model of the app here, and these names were always imported from here.
-from .search.models import SearchWord  # noqa: F401
-from .search.postgres import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, SEARCH_MAX_RESULTS  # noqa: F401
-
-MAX_POSITION = 9999  # room above it lets the admin reorder rows without breaking uniqueness midway
-
-
-def unique_slug(instance: models.Model, source: str, *, fallback: str) -> str:
-    """Slugify ``source`` and add -2, -3 ... until no other row of the model has it."""
-    max_length = instance._meta.get_field("slug").max_length
-    base = slugify(source)[: max_length - 6].strip("-") or fallback
-    others = type(instance)._default_manager.exclude(pk=instance.pk)
-    slug, n = base, 1
-    while others.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-class SluggedModel(models.Model):
-    """A model whose slug is made from its title (or name) when the editor leaves it empty."""
-
-    slug_source_field = "title"
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, getattr(self, self.slug_source_field), fallback=self._meta.model_name)
-        super().save(*args, **kwargs)
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-class PositionedModel(models.Model):
-    """A row ordered within its parent (``position_parent``): left without a position, it goes last."""
-
-    position_parent = "article"
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.settle_position()
-        super().save(*args, **kwargs)
-
-    def settle_position(self) -> None:
-        if self.position is None:
-            siblings = type(self)._default_manager.filter(**{self.position_parent: getattr(self, self.position_parent)})
-            self.position = (siblings.aggregate(models.Max("position"))["position__max"] or 0) + 1
-
-
-class Work(SluggedModel):
-    class Kind(models.TextChoices):
-        FILM = "film", "Film"
-        TV = "tv", "TV show"
-        GAME = "game", "Game"
-
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FILM)
-    title = models.CharField(max_length=200)
-    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year of first release.")
-    slug = models.SlugField(max_length=200, unique=True, blank=True)
-    musicbrainz_id = models.CharField(
-        "MusicBrainz release group", max_length=36, blank=True, validators=[validators.musicbrainz_id]
-    )
-    wikidata_id = models.CharField("Wikidata item", max_length=20, blank=True, validators=[validators.wikidata_id])
-    imdb_id = models.CharField("IMDb title", max_length=12, blank=True, validators=[validators.imdb_title_id])
-    igdb_slug = models.CharField("IGDB slug", max_length=100, blank=True, validators=[validators.igdb_slug])
-
-    class Meta:
-        ordering = ["title", "year"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__gte=1888, year__lte=2200), name="work_year_plausible"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.year})" if self.year else self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:work", kwargs={"slug": self.slug})
-
-    def external_links(self) -> list[tuple[str, str]]:
-        links = []
-        if self.musicbrainz_id:
-            links.append(("MusicBrainz", f"https://musicbrainz.org/release-group/{self.musicbrainz_id}"))
-        if self.wikidata_id:
-            links.append(("Wikidata", f"https://www.wikidata.org/wiki/{self.wikidata_id}"))
-        if self.imdb_id:
-            links.append(("IMDb", f"https://www.imdb.com/title/{self.imdb_id}/"))
-        if self.igdb_slug:
-            links.append(("IGDB", f"https://www.igdb.com/games/{self.igdb_slug}"))
-        return links
-
-
-class Composer(SluggedModel):
-    slug_source_field = "name"
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, blank=True)
-    bio = models.TextField(blank=True, help_text="A short biography, in Markdown.")
-    bio_html = models.TextField(blank=True, editable=False)
-    musicbrainz_id = models.CharField(
-        "MusicBrainz artist", max_length=36, blank=True, validators=[validators.musicbrainz_id]
-    )
-    wikidata_id = models.CharField("Wikidata item", max_length=20, blank=True, validators=[validators.wikidata_id])
-    imdb_id = models.CharField("IMDb name", max_length=12, blank=True, validators=[validators.imdb_name_id])
-    photo = models.ImageField(
-        upload_to=images.composer_photo_upload_to,
-        max_length=255,
-        blank=True,
-        validators=[images.validate_composer_photo],
-        help_text="Optional. A JPEG, PNG or WebP portrait; smaller copies are made for each screen size.",
-    )
-    photo_alt = models.CharField(
-        "photo alt text", max_length=300, blank=True, help_text="What the photo shows. Required with a photo."
-    )
-    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.bio_html = render_markdown(self.bio, id_prefix="bio-")
-        self.photo_renditions = images.refresh_renditions(self.photo, self.photo_renditions)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:composer", kwargs={"slug": self.slug})
-
-    def clean(self):
-        if errors := images.alt_text_error(self.photo, self.photo_alt, "photo_alt"):
-            raise ValidationError(errors)
-
-    @property
-    def photo_image(self) -> images.ResponsiveImage | None:
-        return images.ResponsiveImage.of(self.photo, self.photo_renditions, self.photo_alt)
-
-    def external_links(self) -> list[tuple[str, str]]:
-        links = []
-        if self.musicbrainz_id:
-            links.append(("MusicBrainz", f"https://musicbrainz.org/artist/{self.musicbrainz_id}"))
-        if self.wikidata_id:
-            links.append(("Wikidata", f"https://www.wikidata.org/wiki/{self.wikidata_id}"))
-        if self.imdb_id:
-            links.append(("IMDb", f"https://www.imdb.com/name/{self.imdb_id}/"))
-        return links
-
-
-class Track(models.Model):
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tracks")
-    position = models.PositiveSmallIntegerField(help_text="Track number on the soundtrack album.")
-    title = models.CharField(max_length=200)
-    duration = models.DurationField(null=True, blank=True, help_text="Length, as minutes:seconds (3:25).")
-    composers = models.ManyToManyField(Composer, related_name="tracks", blank=True)
-
-    class Meta:
-        ordering = ["work", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["work", "position"], name="track_unique_position_per_work"),
-            models.CheckConstraint(
-                condition=Q(duration__isnull=True) | Q(duration__gt=timedelta(0)), name="track_duration_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.work.title} – {self.position}. {self.title}"
+from .. import images, validators
+from ..authors import display_name
+from ..markup import render_markdown
+from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
+from .base import MAX_POSITION, PositionedModel, SluggedModel, word_count
+from .catalogue import Composer, Track, Work
 
 
 class Article(SluggedModel):
@@ -467,88 +293,3 @@ class FeaturedTrack(PositionedModel):
             errors["section"] = ValidationError("Choose a section of this article.", code="section_of_other_article")
         if errors:
             raise ValidationError(errors)
-
-
-class ArticleTemplate(models.Model):
-    """The skeleton of an article: title, standfirst and sections with [placeholders] for the editor to fill."""
-
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True, help_text="What the template is for, for editors choosing one.")
-    title = models.CharField(
-        "title skeleton",
-        max_length=200,
-        blank=True,
-        help_text="The new article's title; [title] becomes the work's title.",
-    )
-    standfirst = models.TextField(
-        "standfirst skeleton",
-        blank=True,
-        help_text="Markdown. Guidance for the writer goes in square brackets: [reason: …] is a placeholder.",
-    )
-    suggested_tags = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated tags that each new article starts with."
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def tag_names(self) -> list[str]:
-        return parse_tags(self.suggested_tags)
-
-    @transaction.atomic
-    def create_article(self, *, work: Work, author=None) -> "Article":
-        """A draft with this template's title, standfirst, sections and tags, the work's title filled in."""
-        sections = list(self.sections.all())
-        text = ArticleText(
-            title=self.title or self.name,
-            standfirst=self.standfirst,
-            sections=[(section.heading, section.body) for section in sections],
-        ).filled(structured_fills(work_title=work.title))
-        max_title_length = Article._meta.get_field("title").max_length
-        article = Article.objects.create(
-            title=Truncator(text.title).chars(max_title_length),
-            standfirst=text.standfirst,
-            work=work,
-            author=author,
-            status=Article.Status.DRAFT,
-        )
-        for position, (section, (heading, body)) in enumerate(zip(sections, text.sections, strict=True), start=1):
-            Section.objects.create(
-                article=article, position=position, heading=heading, numbered=section.numbered, body=body
-            )
-        article.tags.add(*self.tag_names())
-        return article
-
-
-class ArticleTemplateSection(PositionedModel):
-    position_parent = "template"
-
-    template = models.ForeignKey(ArticleTemplate, on_delete=models.CASCADE, related_name="sections")
-    position = models.PositiveSmallIntegerField(
-        blank=True,
-        validators=[MaxValueValidator(MAX_POSITION)],
-        help_text="Order in the template; left empty, it goes last.",
-    )
-    heading = models.CharField(max_length=200)
-    numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
-    body = models.TextField(
-        "body skeleton",
-        blank=True,
-        help_text="Markdown. Guidance for the writer goes in square brackets: [example: …] is a placeholder.",
-    )
-
-    class Meta:
-        ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["template", "position"],
-                name="articletemplatesection_unique_position",
-                violation_error_message="Two sections of this template have the same position.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.heading
