@@ -46,14 +46,15 @@ MARKDOWN_TEXTAREAS = {models.TextField: {"widget": MarkdownTextarea}}
 
 
 def edit_token(updated_at: datetime) -> str:
+    """The edit token: which version of the article a change form was opened on (its ``updated_at``)."""
     return updated_at.isoformat()
 
 
 class ArticleAdminForm(forms.ModelForm):
     """Refuses to save over a change someone else saved after this form was shown (the edit conflict).
 
-    The form carries the article's ``updated_at`` as it was when shown; a form that carries none (a script's
-    post) is not checked.
+    The form carries its edit token, the article's ``updated_at`` as it was when shown; a form that carries none
+    (a script's post) is not checked.
     """
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -84,10 +85,10 @@ class ArticleAdminForm(forms.ModelForm):
         edit = last_edit(self.instance)
         try:
             newer = edit is not None and edit.at > datetime.fromisoformat(shown)
-        except (TypeError, ValueError):  # not a stamp this form made
+        except (TypeError, ValueError):  # not an edit token this form made
             newer = False
         edit = Edit(edit.user if newer else None, updated_at)
-        # Shown again, the form carries the newer stamp: saving again replaces that change with this one.
+        # Shown again, the form carries the newer edit token: saving again replaces that change with this one.
         self.data = self.data.copy()
         self.data[self.add_prefix("edit_token")] = edit_token(updated_at)
         raise ValidationError(
