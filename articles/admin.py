@@ -4,19 +4,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, ImageField, Value, When
+from django.db.models import Count, F, ImageField
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from pagecache.stamps import catalogue_changed
-
+from . import publishing
 from .admin_widgets import ValidatedAutocompleteAdminMixin
-from .admin_workflow import MARKDOWN_TEXTAREAS, EditorialAdminMixin, ScheduleFilter, keeps_revisions
+from .admin_workflow import MARKDOWN_TEXTAREAS, EditorialAdminMixin, ScheduleFilter
 from .forms import ArticleFromTemplateForm
 from .models import (
     MAX_POSITION,
@@ -293,23 +291,10 @@ class ArticleAdmin(ValidatedAutocompleteAdminMixin, EditorialAdminMixin, admin.M
         }
         return TemplateResponse(request, "admin/articles/article/from_template.html", context)
 
-    @keeps_revisions("Published with the bulk action.")
     @admin.action(description="Publish selected articles now", permissions=["change"])
     def publish(self, request, queryset):
-        now = timezone.now()
-        refused = {
-            article: left
-            for article in queryset.prefetch_related("sections", "featured_tracks").order_by("title", "pk")
-            if (left := placeholders_left(article))
-        }
-        # One UPDATE: a second one would re-apply the changelist's filters (a date drill-down on publish_at)
-        # after the first had moved publish_at, and miss the very rows it should publish.
-        count = queryset.exclude(pk__in=[article.pk for article in refused]).update(
-            status=Article.Status.PUBLISHED,
-            publish_at=Case(When(publish_at__lte=now, then=F("publish_at")), default=Value(now)),
-            updated_at=now,
-        )
-        catalogue_changed()  # an update() sends no signals
+        publication = publishing.publish(queryset, by=request.user, comment="Published with the bulk action.")
+        count, refused = publication.count, publication.refused
         if count or not refused:
             self.message_user(
                 request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
@@ -317,11 +302,9 @@ class ArticleAdmin(ValidatedAutocompleteAdminMixin, EditorialAdminMixin, admin.M
         if refused:
             self.message_user(request, refused_publishing_message(refused), messages.WARNING)
 
-    @keeps_revisions("Unpublished with the bulk action.")
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
-        catalogue_changed()
+        count = publishing.unpublish(queryset, by=request.user, comment="Unpublished with the bulk action.")
         self.message_user(
             request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS
         )

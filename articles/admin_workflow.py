@@ -4,7 +4,6 @@ ArticleAdmin takes it in through ``EditorialAdminMixin``; the inlines take ``MAR
 """
 
 from datetime import datetime
-from functools import wraps
 
 import reversion
 from django import forms
@@ -111,28 +110,6 @@ class ScheduleFilter(admin.SimpleListFilter):
         if self.value() == "upcoming":
             return queryset.upcoming()
         return queryset
-
-
-def keeps_revisions(comment: str):
-    """Decorate a bulk action on articles so that each article it changed gets a revision (an update() sends no
-    signals, so none would be kept otherwise)."""
-
-    def decorate(action):
-        @wraps(action)
-        def run(modeladmin, request, queryset):
-            before = dict(queryset.values_list("pk", "updated_at"))
-            response = action(modeladmin, request, queryset)
-            for article in Article.objects.filter(pk__in=before).order_by("pk"):
-                if article.updated_at != before[article.pk]:
-                    with reversion.create_revision():
-                        reversion.set_user(request.user)
-                        reversion.set_comment(comment)
-                        reversion.add_to_revision(article)
-            return response
-
-        return run
-
-    return decorate
 
 
 class CompareForm(forms.Form):
