@@ -1,4 +1,5 @@
-"""The admin of the articles app. Django's autodiscovery imports this package, which registers every ModelAdmin.
+"""The admin of the articles app. Django's autodiscovery imports this package; importing it registers every
+ModelAdmin below.
 
 - ``catalogue``: works (with their tracks inline), composers, tracks;
 - ``article``: the article list, change form and bulk actions (publishing through ``articles.publishing``);
@@ -8,6 +9,9 @@
 - ``django_internals``: every use of Django's private admin and forms API, and why.
 """
 
-from . import article, catalogue, tags, templates
+from .article import ArticleAdmin
+from .catalogue import ComposerAdmin, TrackAdmin, WorkAdmin
+from .tags import TagAdmin
+from .templates import ArticleTemplateAdmin
 
-__all__ = ["article", "catalogue", "tags", "templates"]
+__all__ = ["ArticleAdmin", "ArticleTemplateAdmin", "ComposerAdmin", "TagAdmin", "TrackAdmin", "WorkAdmin"]
