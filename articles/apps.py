@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
 
         from . import signals
         from .revisions import register_models
-        from .search import connect_signals
+        from .search.signals import connect_signals
         from .triggers import create_sqlite_triggers, drop_sqlite_triggers
 
         connect_signals()

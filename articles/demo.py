@@ -88,6 +88,17 @@ def load_demo_content(*, reset: bool = False) -> tuple[Article, bool]:
 
     An existing demo article is left as the editors made it, unless ``reset`` rebuilds it from the seed.
     """
+    composer, work, tracks = demo_catalogue()
+    existing = Article.objects.filter(slug=DEMO_ARTICLE_SLUG).first()
+    if existing and not reset:
+        return existing, False
+    if existing:
+        existing.delete()
+    return create_demo_article(work=work, composer=composer, tracks=tracks), True
+
+
+def demo_catalogue() -> tuple[Composer, Work, dict[int, Track]]:
+    """The invented composer, work and tracks, created unless they exist; the tracks by number."""
     composer, _ = Composer.objects.get_or_create(
         slug="ilse-varnholt",
         defaults={
@@ -109,13 +120,11 @@ def load_demo_content(*, reset: bool = False) -> tuple[Article, bool]:
         if created:
             track.composers.add(composer)
         tracks[position] = track
+    return composer, work, tracks
 
-    existing = Article.objects.filter(slug=DEMO_ARTICLE_SLUG).first()
-    if existing and not reset:
-        return existing, False
-    if existing:
-        existing.delete()
 
+def create_demo_article(*, work: Work, composer: Composer, tracks: dict[int, Track]) -> Article:
+    """The seed article with the demo's fills, its sections and its featured tracks."""
     seed = load_seed()
     fills = demo_fills()
     article = Article.objects.create(
@@ -150,4 +159,4 @@ def load_demo_content(*, reset: bool = False) -> tuple[Article, bool]:
             note=note,
             listening_url=listening_search_link(tracks[track_number].title),
         )
-    return article, True
+    return article

@@ -292,7 +292,7 @@ def restore(version: Version, *, user: AbstractBaseUser) -> Article:
             for part in [version, *parts]:
                 part.revert()
             article = Article.objects.get(pk=article_id)
-            article.save()  # renders, stamps updated_at, refreshes caches and search, and keeps the new revision
+            article.save()  # renders, sets updated_at, refreshes caches and search, and keeps the new revision
     except (IntegrityError, RevertError) as error:
         raise RevertError(f"This version cannot be restored: {error}") from error
     return article

@@ -18,7 +18,7 @@ class PagedSitemap(Sitemap):
 
 class ArticleSitemap(PagedSitemap):
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-publish_at", "-pk")
+        return Article.objects.published().only("slug", "updated_at").newest_first()
 
     def lastmod(self, article):
         return article.updated_at

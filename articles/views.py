@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import models
 from .forms import SearchForm
 from .models import Article, Composer, Work
 from .pages import article_parts
+from .search import postgres
 
 
 class ArticleListMixin:
@@ -130,7 +130,7 @@ class SearchView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, query=self.form.query, **kwargs)
         # Only the newest matches are shown past the cap, so the count is a lower bound there.
-        context["capped"] = context["paginator"].count >= models.SEARCH_MAX_RESULTS
+        context["capped"] = context["paginator"].count >= postgres.SEARCH_MAX_RESULTS
         shown = context["page_obj"].object_list
         context["correction"] = getattr(shown[0], "search_correction", "") if shown else ""
         return context

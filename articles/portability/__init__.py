@@ -47,7 +47,7 @@ Headings of sections carry their position as ``{#section-N}`` (the anchor the ar
 recognised by it: a plain ``## heading`` line inside a section's body stays part of the body. Importing creates
 or updates the article with the file's slug; its work, composers and tracks are found by slug (or title, or
 track number) and created when missing, never changed. ``created_at`` and ``updated_at`` are taken from the file
-when it has them (so that a round trip changes nothing); a file without ``updated_at`` stamps the import's time.
+when it has them (so that a round trip changes nothing); a file without ``updated_at`` gets the import's time.
 The author, the cover image and the composers' biographies are not part of the file.
 """
 

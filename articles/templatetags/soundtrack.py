@@ -3,8 +3,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
-from articles import search
 from articles.markup import ARTICLE, sanitize_html
+from articles.search import snippets
 
 register = template.Library()
 
@@ -52,4 +52,4 @@ def iso_datetime(value: datetime | None) -> str:
 @register.filter
 def search_snippet(article) -> str:
     """A search result's snippet: its matches highlighted, everything else escaped."""
-    return search.search_snippet(article)
+    return snippets.search_snippet(article)

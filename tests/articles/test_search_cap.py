@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles import models
+from articles.search import postgres
 from tests.articles.test_search_postgres import committed  # noqa: F401 (a fixture)
 from tests.articles.test_views import ago, get_page
 from tests.factories import ArticleFactory
@@ -21,6 +21,6 @@ def test_the_count_says_more_when_the_cap_was_hit(client, committed, monkeypatch
             ArticleFactory(title=f"The cello, part {days}", publish_at=ago(days=days + 1))
     assert summary(client) == "3 articles for “cello”"
 
-    monkeypatch.setattr(models, "SEARCH_MAX_RESULTS", 2)
+    monkeypatch.setattr(postgres, "SEARCH_MAX_RESULTS", 2)
 
     assert summary(client) == "2+ articles for “cello”"

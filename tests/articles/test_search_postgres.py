@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Composer, SearchWord, Work
 from articles.search import rebuild_search_index, refresh_search_vectors
-from articles.spelling import CLOSEST_WORDS, corrected_query
+from articles.search.spelling import CLOSEST_WORDS, corrected_query
 from tests.articles.test_admin import article_data
 from tests.articles.test_search import SEARCH_PAGE_MAX_QUERIES
 from tests.articles.test_views import ago, get_page
@@ -474,7 +474,7 @@ class TestMigrations:
 
 class TestManyMatches:
     def test_past_the_limit_only_the_newest_matches_are_ranked_and_counted(self, committed, monkeypatch):
-        monkeypatch.setattr("articles.models.SEARCH_MAX_RESULTS", 2)
+        monkeypatch.setattr("articles.search.postgres.SEARCH_MAX_RESULTS", 2)
         with committed():
             ArticleFactory(title="Oldest oboe", standfirst="An oboe.", publish_at=ago(days=3))
             ArticleFactory(title="Newer", standfirst="An oboe.", publish_at=ago(days=2))

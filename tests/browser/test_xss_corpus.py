@@ -391,15 +391,17 @@ def sanitizer_off(monkeypatch):
     """The control: Markdown source stored as HTML, no sanitizing on output, no template escaping."""
     from django.template import base
 
-    from articles import models, search
+    from articles.models import article, catalogue
+    from articles.search import snippets
     from articles.templatetags import soundtrack
     from comments.templatetags import comments
 
-    monkeypatch.setattr(models, "render_markdown", lambda text, *args, **kwargs: text)
+    monkeypatch.setattr(article, "render_markdown", lambda text, *args, **kwargs: text)
+    monkeypatch.setattr(catalogue, "render_markdown", lambda text, *args, **kwargs: text)
     monkeypatch.setattr(services, "render_comment", lambda body: body)
     monkeypatch.setattr(soundtrack, "sanitize_html", lambda html, *args: html)
     monkeypatch.setattr(comments, "sanitize_html", lambda html, *args: html)
-    monkeypatch.setattr(search, "escape", mark_safe)
+    monkeypatch.setattr(snippets, "escape", mark_safe)
     monkeypatch.setattr(base, "conditional_escape", lambda value: mark_safe(str(value)))
 
 

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from articles.search import is_indexed, rebuild_search_index
+from articles.search.index import rebuild_search_index
+from articles.search.postgres import is_indexed
 
 
 class Command(BaseCommand):

@@ -1,167 +1,40 @@
-"""The editors' workflow in the article admin: previews, live Markdown, revisions, edit conflicts, the schedule.
+"""The editorial views of the article admin: previews, revisions (history, compare, restore), a draft from a
+template, and who last edited the article beside the save buttons.
 
-ArticleAdmin takes it in through ``EditorialAdminMixin``; the inlines take ``MARKDOWN_TEXTAREAS``.
+ArticleAdmin takes them in through ``EditorialAdminMixin``.
 """
 
-from datetime import datetime
-from functools import wraps
-
 import reversion
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminTextareaWidget
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.decorators import method_decorator
-from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from reversion.errors import RevertError
 
-from .markup import render_markdown
-from .models import Article
-from .pages import article_parts
-from .preview import ArticlePreview
-from .revisions import Edit, Snapshot, last_edit, restore, restored_message, versions_of
-
-
-class MarkdownTextarea(AdminTextareaWidget):
-    """A Markdown textarea with its rendering shown beside it as the editor types (static/js/markdown-preview.js)."""
-
-    class Media:
-        js = ["js/markdown-preview.js"]
-        css = {"all": ["css/admin-editorial.css"]}
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"]["data-markdown-preview"] = reverse("admin:articles_article_markdown_preview")
-        return context
-
-
-MARKDOWN_TEXTAREAS = {models.TextField: {"widget": MarkdownTextarea}}
-
-
-def edit_token(updated_at: datetime) -> str:
-    return updated_at.isoformat()
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """Refuses to save over a change someone else saved after this form was shown (the edit conflict).
-
-    The form carries the article's ``updated_at`` as it was when shown; a form that carries none (a script's
-    post) is not checked.
-    """
-
-    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        widgets = {"standfirst": MarkdownTextarea}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["edit_token"].initial = edit_token(self.instance.updated_at)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        shown = cleaned_data.get("edit_token")
-        if self.instance.pk and shown:
-            current = Article.objects.filter(pk=self.instance.pk)
-            if not transaction.get_autocommit():
-                current = current.select_for_update()  # the admin saves in this transaction: hold the row till then
-            updated_at = current.values_list("updated_at", flat=True).first()
-            if updated_at is not None and edit_token(updated_at) != shown:
-                self._refuse_conflicting_save(shown, updated_at)
-        return cleaned_data
-
-    def _refuse_conflicting_save(self, shown: str, updated_at: datetime):
-        # The latest revision names the editor if it was made after the version this form shows (a change made
-        # outside the admin keeps none).
-        edit = last_edit(self.instance)
-        try:
-            newer = edit is not None and edit.at > datetime.fromisoformat(shown)
-        except (TypeError, ValueError):  # not a stamp this form made
-            newer = False
-        edit = Edit(edit.user if newer else None, updated_at)
-        # Shown again, the form carries the newer stamp: saving again replaces that change with this one.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("edit_token")] = edit_token(updated_at)
-        raise ValidationError(
-            "%(editor)s saved this article on %(when)s, after you opened it, so your changes were not saved. They are "
-            "still in the form below: compare them with the current version (open the article in another tab), then "
-            "save again to replace that version with yours.",
-            code="edit_conflict",
-            params={"editor": capfirst(edit.editor), "when": edit.when},
-        )
-
-
-class ScheduleFilter(admin.SimpleListFilter):
-    title = "schedule"
-    parameter_name = "schedule"
-
-    def lookups(self, request, model_admin):
-        return [("upcoming", "Upcoming")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "upcoming":
-            return queryset.upcoming()
-        return queryset
-
-
-def keeps_revisions(comment: str):
-    """Decorate a bulk action on articles so that each article it changed gets a revision (an update() sends no
-    signals, so none would be kept otherwise)."""
-
-    def decorate(action):
-        @wraps(action)
-        def run(modeladmin, request, queryset):
-            before = dict(queryset.values_list("pk", "updated_at"))
-            response = action(modeladmin, request, queryset)
-            for article in Article.objects.filter(pk__in=before).order_by("pk"):
-                if article.updated_at != before[article.pk]:
-                    with reversion.create_revision():
-                        reversion.set_user(request.user)
-                        reversion.set_comment(comment)
-                        reversion.add_to_revision(article)
-            return response
-
-        return run
-
-    return decorate
-
-
-class CompareForm(forms.Form):
-    old = forms.ModelChoiceField(queryset=None)
-    new = forms.ModelChoiceField(queryset=None)
-
-    def __init__(self, *args, versions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["old"].queryset = self.fields["new"].queryset = versions
-
-    def clean(self):
-        cleaned_data = super().clean()
-        old, new = cleaned_data.get("old"), cleaned_data.get("new")
-        if old and new:
-            if old == new:
-                raise ValidationError("Choose two different versions to compare.", code="same_version")
-            if (old.revision.date_created, old.pk) > (new.revision.date_created, new.pk):
-                cleaned_data["old"], cleaned_data["new"] = new, old
-        return cleaned_data
+from ..markup import render_markdown
+from ..models import Article, ArticleTemplate
+from ..pages import article_parts
+from ..preview import ArticlePreview
+from ..revisions import Snapshot, last_edit, restore, restored_message, versions_of
+from .django_internals import create_formsets
+from .forms import ArticleAdminForm, ArticleFromTemplateForm, CompareForm
 
 
 class EditorialAdminMixin:
-    """For ArticleAdmin: preview, live Markdown preview, revisions (history, compare, restore), the edit conflict
-    check and the editor's name beside the save buttons."""
+    """For ArticleAdmin: preview, live Markdown preview, revisions (history, compare, restore), a draft from a
+    template, the edit conflict check and the editor's name beside the save buttons."""
 
     form = ArticleAdminForm
 
     def get_urls(self):
         view, info = self.admin_site.admin_view, f"{self.opts.app_label}_{self.opts.model_name}"
         return [
+            path("from-template/", view(self.add_from_template_view), name=f"{info}_from_template"),
             path("preview/", view(self.preview_view), name=f"{info}_add_preview"),
             path("markdown-preview/", view(self.markdown_preview_view), name=f"{info}_markdown_preview"),
             path("<path:object_id>/preview/", view(self.preview_view), name=f"{info}_preview"),
@@ -203,6 +76,36 @@ class EditorialAdminMixin:
             raise Http404(f"No article with the id “{object_id}”.")
         return article
 
+    # A draft from a template.
+
+    def add_from_template_view(self, request):
+        """Create a draft from a template and the work it is about, then edit it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleFromTemplateForm(
+            request.POST or None, initial={"template": request.GET.get("template")}, admin_site=self.admin_site
+        )
+        if form.is_valid():
+            template = form.cleaned_data["template"]
+            article = template.create_article(work=form.cleaned_data["work"], author=request.user)
+            self.log_addition(request, article, [{"added": {}}])
+            self.message_user(
+                request,
+                f"The draft “{article}” was created from the template “{template}”. Replace the placeholders "
+                "listed below: choosing the composers and featured tracks fills some of them when you save.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "New article from a template",
+            "form": form,
+            "templates": ArticleTemplate.objects.prefetch_related("sections"),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/from_template.html", context)
+
     # Previews.
 
     @method_decorator(require_POST)
@@ -216,7 +119,7 @@ class EditorialAdminMixin:
         )
         form.is_valid()
         # Built as the change view builds them (ArticleAdmin links its formsets there).
-        formsets, _ = self._create_formsets(request, form.instance, change=article is not None)
+        formsets = create_formsets(self, request, form.instance, change=article is not None)
         preview = ArticlePreview.from_forms(form, formsets, author=request.user)
         parts = article_parts(request, preview, is_preview=True)
         return TemplateResponse(

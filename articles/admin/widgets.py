@@ -1,8 +1,39 @@
-"""Autocomplete fields that survive a posted value that is not an id (``work=abc``, a twenty-digit number)."""
+"""The admin's widgets: Markdown textareas with a live preview, image pickers, and autocomplete fields that
+survive a posted value that is not an id (``work=abc``, a twenty-digit number)."""
 
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AdminFileWidget,
+    AdminTextareaWidget,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import ModelMultipleChoiceField
+from django.urls import reverse
+
+from .django_internals import ValuesCheckedFirstMixin
+
+
+class MarkdownTextarea(AdminTextareaWidget):
+    """A Markdown textarea with its rendering shown beside it as the editor types (static/js/markdown-preview.js)."""
+
+    class Media:
+        js = ["js/markdown-preview.js"]
+        css = {"all": ["css/admin-editorial.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-markdown-preview"] = reverse("admin:articles_article_markdown_preview")
+        return context
+
+
+MARKDOWN_TEXTAREAS = {models.TextField: {"widget": MarkdownTextarea}}
+
+# The file picker offers only the types the site accepts (the content is checked on upload all the same).
+IMAGE_FIELD_OVERRIDES = {
+    models.ImageField: {"widget": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+}
 
 
 def is_key(field, value) -> bool:
@@ -14,11 +45,11 @@ def is_key(field, value) -> bool:
     return True
 
 
-class RangeCheckedModelMultipleChoiceField(ModelMultipleChoiceField):
+class RangeCheckedModelMultipleChoiceField(ValuesCheckedFirstMixin, ModelMultipleChoiceField):
     """Django looks the posted values up in one ``IN`` query, which SQLite answers with an error for a number past
     64 bits: such a value is refused first, like any other that is not an id."""
 
-    def _check_values(self, value):
+    def check_posted_values(self, value):
         meta = self.queryset.model._meta
         key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
         for pk in value:
@@ -27,7 +58,6 @@ class RangeCheckedModelMultipleChoiceField(ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
 
 
 class ValidatedChoicesMixin:

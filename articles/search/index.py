@@ -1,49 +1,23 @@
 """The search index: each article's stored search text and weighted vector (PostgreSQL), kept current.
 
-Signal receivers note which articles a change touches; the refresh runs once per article when the transaction
-commits, however many rows of it were saved. Searching itself is ``Article.objects.search()``.
+The receivers in signals.py note which articles a change touches; the refresh runs once per article when the
+transaction commits, however many rows of it were saved. Searching itself is ``Article.objects.search()``.
 """
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Prefetch, TextField, Value
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
-from taggit.models import Tag
 
-from .models import (
-    HIGHLIGHT_START,
-    HIGHLIGHT_STOP,
-    SEARCH_CONFIG,
-    Article,
-    Composer,
-    FeaturedTrack,
-    SearchWord,
-    Section,
-    Track,
-    Work,
-)
+from ..models import Article, FeaturedTrack, Section
+from .models import SearchWord
+from .postgres import SEARCH_CONFIG, is_indexed
+from .snippets import one_line, plain_text
 from .spelling import record_words
 
 PENDING_ATTRIBUTE = "articles_pending_search_refresh"
-EXCERPT_WORDS = 40
-
-
-def one_line(text: str) -> str:
-    """Text on one line, without the characters reserved for highlights."""
-    return " ".join(text.replace(HIGHLIGHT_START, " ").replace(HIGHLIGHT_STOP, " ").split())
-
-
-def plain_text(fragment: str) -> str:
-    """Rendered (and sanitized) HTML as one line of plain text."""
-    return one_line(html.unescape(strip_tags(fragment)))
 
 
 @dataclass(frozen=True)
@@ -86,11 +60,6 @@ def indexable_articles(using: str = DEFAULT_DB_ALIAS):
         )
         .without_search_text()
     )
-
-
-def is_indexed(using: str) -> bool:
-    """The stored index exists on PostgreSQL only; elsewhere ``Article.objects.search()`` reads the tables."""
-    return connections[using].vendor == "postgresql"
 
 
 def refresh_search_vectors(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -155,78 +124,6 @@ def refresh_on_commit(article_ids: Iterable[int | None], *, using: str = DEFAULT
     transaction.on_commit(pending, using=using, robust=True)
 
 
-# Receivers: which articles a change touches. Each asks the database only where the index is kept.
-
-
-def article_saved(sender, instance, using, **kwargs):
-    refresh_on_commit([instance.pk], using=using)
-
-
-def article_part_changed(sender, instance, using, **kwargs):
-    """A section or a featured track was saved or deleted."""
-    refresh_on_commit([instance.article_id], using=using)
-
-
-def track_saved(sender, instance, using, created=False, **kwargs):
-    if not created and is_indexed(using):
-        refresh_on_commit(instance.featurings.using(using).values_list("article_id", flat=True), using=using)
-
-
-def work_saved(sender, instance, using, created=False, **kwargs):
-    if not created and is_indexed(using):
-        refresh_on_commit(instance.articles.using(using).values_list("pk", flat=True), using=using)
-
-
-def composer_saved_or_deleted(sender, instance, using, created=False, **kwargs):
-    """Saved (renamed), or about to be deleted: its articles lose the name, without an m2m_changed signal."""
-    if not created and is_indexed(using):
-        refresh_on_commit(instance.articles.using(using).values_list("pk", flat=True), using=using)
-
-
-def composers_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
-    if not reverse and action in ("post_add", "post_remove", "post_clear"):
-        refresh_on_commit([instance.pk], using=using)
-    elif reverse and action in ("post_add", "post_remove"):
-        refresh_on_commit(pk_set, using=using)
-    elif reverse and action == "pre_clear" and is_indexed(using):
-        refresh_on_commit(instance.articles.using(using).values_list("pk", flat=True), using=using)
-
-
-def tag_saved(sender, instance, using, created=False, **kwargs):
-    if not created and is_indexed(using):
-        refresh_on_commit(Article.objects.using(using).filter(tags=instance).values_list("pk", flat=True), using=using)
-
-
-def tagging_changed(sender, instance, using, **kwargs):
-    """A tag was put on or taken off an object (taggit saves and deletes these rows one by one)."""
-    if (
-        is_indexed(using)
-        and instance.content_type_id == ContentType.objects.db_manager(using).get_for_model(Article).pk
-    ):
-        refresh_on_commit([instance.object_id], using=using)
-
-
-def connect_signals() -> None:
-    tagging = Article.tags.through
-    receivers = [
-        (post_save, Article, article_saved),
-        (post_save, Section, article_part_changed),
-        (post_delete, Section, article_part_changed),
-        (post_save, FeaturedTrack, article_part_changed),
-        (post_delete, FeaturedTrack, article_part_changed),
-        (post_save, Track, track_saved),
-        (post_save, Work, work_saved),
-        (post_save, Composer, composer_saved_or_deleted),
-        (pre_delete, Composer, composer_saved_or_deleted),
-        (m2m_changed, Article.composers.through, composers_changed),
-        (post_save, Tag, tag_saved),
-        (post_save, tagging, tagging_changed),
-        (post_delete, tagging, tagging_changed),
-    ]
-    for signal, sender, receiver in receivers:
-        signal.connect(receiver, sender=sender, dispatch_uid=f"articles.search.{receiver.__name__}.{sender.__name__}")
-
-
 def rebuild_search_index(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = 200) -> int:
     """Refresh every article, a batch per transaction; return how many were refreshed. The spelling lexicon is
     made again from scratch (words no article has any more leave it)."""
@@ -238,15 +135,3 @@ def rebuild_search_index(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = 200
         with transaction.atomic(using=using):
             refreshed += refresh_search_vectors(article_ids[start : start + batch_size], using=using)
     return refreshed
-
-
-def search_snippet(article: Article) -> SafeString:
-    """The search result's snippet as HTML: its matches in <mark>, everything else escaped.
-
-    Without a headline (a search on SQLite), the start of the standfirst.
-    """
-    headline = getattr(article, "search_headline", None)
-    if not headline:
-        return escape(Truncator(plain_text(article.standfirst_html)).words(EXCERPT_WORDS))
-    highlighted = escape(headline).replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
-    return mark_safe(highlighted)  # noqa: S308 (escaped above; the only tags are the highlights ts_headline paired)

@@ -1,0 +1,108 @@
+"""The article admin: the list, the change form with its inlines, and the bulk publish and unpublish actions."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from .. import publishing
+from ..models import Article, FeaturedTrack, Section
+from ..placeholders import fill_article_placeholders, placeholders_left
+from .django_internals import LinkedFormsetsMixin
+from .editorial import EditorialAdminMixin
+from .inlines import FeaturedTrackInline, SectionInline
+from .widgets import IMAGE_FIELD_OVERRIDES, ValidatedAutocompleteAdminMixin
+
+
+class ScheduleFilter(admin.SimpleListFilter):
+    title = "schedule"
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.upcoming()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(LinkedFormsetsMixin, ValidatedAutocompleteAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "work", "status_label", "publish_at", "author", "updated_at"]
+    list_filter = ["status", ScheduleFilter, "work", "composers", "tags"]
+    list_select_related = ["work", "author"]
+    search_fields = ["title", "standfirst", "work__title", "composers__name"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["work", "composers"]
+    inlines = [SectionInline, FeaturedTrackInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["author", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "work", "composers", "tags"]}),
+        ("Cover image", {"fields": ["cover", "cover_alt"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "comments_open", "seo_description"]}),
+        ("History", {"classes": ["collapse"], "fields": ["author", "created_at", "updated_at"]}),
+    ]
+    formfield_overrides = IMAGE_FIELD_OVERRIDES
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, article):
+        if article.status == Article.Status.SCHEDULED and article.is_public:
+            return format_html("<span title='{}'>Published (scheduled)</span>", article.publish_at)
+        return article.get_status_display()
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        fill_article_placeholders(form.instance)
+
+    def link_formsets(self, request, formsets):
+        """On a POST, the sections' formset refuses placeholders left once it can see the featured tracks and the
+        composers chosen (ArticleSectionFormSet)."""
+        by_model = {formset.model: formset for formset in formsets}
+        if request.method == "POST" and Section in by_model and FeaturedTrack in by_model:
+            by_model[Section].featured_tracks_formset = by_model[FeaturedTrack]
+            by_model[Section].composer_ids = tuple(request.POST.getlist("composers"))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        sections = next(
+            (inline.formset for inline in context["inline_admin_formsets"] if inline.formset.model is Section), None
+        )
+        refused = getattr(sections, "placeholders_refused", None)
+        context["placeholders_refused"] = bool(refused)
+        # On a POST the article's fields hold what was submitted, its sections what is saved: list only all-saved.
+        context["placeholders_left"] = refused or (placeholders_left(obj) if obj and request.method == "GET" else [])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description="Publish selected articles now", permissions=["change"])
+    def publish(self, request, queryset):
+        publication = publishing.publish(queryset, by=request.user, comment="Published with the bulk action.")
+        count, refused = publication.count, publication.refused
+        if count or not refused:
+            self.message_user(
+                request, ngettext("%d article published.", "%d articles published.", count) % count, messages.SUCCESS
+            )
+        if refused:
+            self.message_user(request, refused_publishing_message(refused), messages.WARNING)
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = publishing.unpublish(queryset, by=request.user, comment="Unpublished with the bulk action.")
+        self.message_user(
+            request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS
+        )
+
+
+def refused_publishing_message(refused: dict[Article, list]) -> str:
+    count = len(refused)
+    lines = "; ".join(f"“{article}”: {', '.join(map(str, left))}" for article, left in refused.items())
+    return ngettext(
+        "%(count)d article was not published, because placeholders are left in it: %(lines)s.",
+        "%(count)d articles were not published, because placeholders are left in them: %(lines)s.",
+        count,
+    ) % {"count": count, "lines": lines}

@@ -1,0 +1,102 @@
+"""The admin's forms for articles: the change form (with its edit-conflict check), comparing two revisions and
+starting an article from a template."""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import capfirst
+
+from ..models import Article, ArticleTemplate, Work
+from ..revisions import Edit, last_edit
+from .widgets import MarkdownTextarea
+
+
+def edit_token(updated_at: datetime) -> str:
+    """The edit token: which version of the article a change form was opened on (its ``updated_at``)."""
+    return updated_at.isoformat()
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Refuses to save over a change someone else saved after this form was shown (the edit conflict).
+
+    The form carries its edit token, the article's ``updated_at`` as it was when shown; a form that carries none
+    (a script's post) is not checked.
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        widgets = {"standfirst": MarkdownTextarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_token"].initial = edit_token(self.instance.updated_at)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        shown = cleaned_data.get("edit_token")
+        if self.instance.pk and shown:
+            current = Article.objects.filter(pk=self.instance.pk)
+            if not transaction.get_autocommit():
+                current = current.select_for_update()  # the admin saves in this transaction: hold the row till then
+            updated_at = current.values_list("updated_at", flat=True).first()
+            if updated_at is not None and edit_token(updated_at) != shown:
+                self._refuse_conflicting_save(shown, updated_at)
+        return cleaned_data
+
+    def _refuse_conflicting_save(self, shown: str, updated_at: datetime):
+        # The latest revision names the editor if it was made after the version this form shows (a change made
+        # outside the admin keeps none).
+        edit = last_edit(self.instance)
+        try:
+            newer = edit is not None and edit.at > datetime.fromisoformat(shown)
+        except (TypeError, ValueError):  # not an edit token this form made
+            newer = False
+        edit = Edit(edit.user if newer else None, updated_at)
+        # Shown again, the form carries the newer edit token: saving again replaces that change with this one.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_token")] = edit_token(updated_at)
+        raise ValidationError(
+            "%(editor)s saved this article on %(when)s, after you opened it, so your changes were not saved. They are "
+            "still in the form below: compare them with the current version (open the article in another tab), then "
+            "save again to replace that version with yours.",
+            code="edit_conflict",
+            params={"editor": capfirst(edit.editor), "when": edit.when},
+        )
+
+
+class CompareForm(forms.Form):
+    old = forms.ModelChoiceField(queryset=None)
+    new = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old"].queryset = self.fields["new"].queryset = versions
+
+    def clean(self):
+        cleaned_data = super().clean()
+        old, new = cleaned_data.get("old"), cleaned_data.get("new")
+        if old and new:
+            if old == new:
+                raise ValidationError("Choose two different versions to compare.", code="same_version")
+            if (old.revision.date_created, old.pk) > (new.revision.date_created, new.pk):
+                cleaned_data["old"], cleaned_data["new"] = new, old
+        return cleaned_data
+
+
+class ArticleFromTemplateForm(forms.Form):
+    """The admin's "New article from template": which template, and the work the article is about."""
+
+    template = forms.ModelChoiceField(queryset=ArticleTemplate.objects.all(), empty_label=None)
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work"] = forms.ModelChoiceField(
+            queryset=Work.objects.all(),
+            widget=AutocompleteSelect(Article._meta.get_field("work"), admin_site),
+            help_text="The film, TV show or game the article is about: its title replaces [title].",
+        )

@@ -1,0 +1,295 @@
+"""An article about a work, its ordered sections and the featured tracks it discusses."""
+
+import html
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+
+from .. import images, validators
+from ..authors import display_name
+from ..markup import render_markdown
+from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
+from .base import MAX_POSITION, PositionedModel, SluggedModel, word_count
+from .catalogue import Composer, Track, Work
+
+
+class Article(SluggedModel):
+    Status = ArticleStatus
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    standfirst = models.TextField(help_text="The introduction shown under the title and in lists, in Markdown.")
+    standfirst_html = models.TextField(blank=True, editable=False)
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="articles")
+    composers = models.ManyToManyField(Composer, related_name="articles", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    tags = TaggableManager(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When readers can see it. Required to publish or schedule."
+    )
+    comments_open = models.BooleanField(default=True)
+    cover = models.ImageField(
+        "cover image",
+        upload_to=images.cover_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[images.validate_cover_image],
+        help_text="A JPEG, PNG or WebP image, wide rather than tall; smaller copies are made for each screen size.",
+    )
+    cover_alt = models.CharField(
+        "cover alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with a cover image.",
+    )
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
+    seo_description = models.CharField(
+        "SEO description", max_length=160, blank=True, help_text="For search engines; the standfirst if empty."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept by articles.search.index on PostgreSQL: the plain text that snippets are cut from, and the weighted vector.
+    search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = list(NEWEST_FIRST)  # a list, as the migrations state it
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),
+            # Lists and search read the newest first (published() filters two statuses, so the index above can't).
+            models.Index(fields=["-publish_at", "-id"], name="article_newest_first"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(publish_at__isnull=False),
+                name="article_publish_at_unless_draft",
+                violation_error_message="Published and scheduled articles need a publish time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.render_html()
+        self.cover_renditions = images.refresh_renditions(self.cover, self.cover_renditions)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if errors := images.alt_text_error(self.cover, self.cover_alt, "cover_alt"):
+            raise ValidationError(errors)
+        if self.status != self.Status.DRAFT and not self.publish_at:
+            if self.status == self.Status.PUBLISHED:
+                self.publish_at = timezone.now()
+            else:
+                raise ValidationError(
+                    {"publish_at": "Give a publish time to schedule this article."}, code="publish_at_required"
+                )
+        if self.status == self.Status.PUBLISHED and self.publish_at > timezone.now():
+            raise ValidationError(
+                {"status": "The publish time is in the future: choose “Scheduled” to publish it then."},
+                code="published_in_future",
+            )
+
+    @property
+    def cover_image(self) -> images.ResponsiveImage | None:
+        return images.ResponsiveImage.of(self.cover, self.cover_renditions, self.cover_alt)
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the public may see it now (``published_q()`` for this article)."""
+        return is_published(self.status, self.publish_at)
+
+    @property
+    def meta_description(self) -> str:
+        """The SEO description, or the standfirst as plain text (no Markdown marks), cut at 160 characters."""
+        if self.seo_description:
+            return self.seo_description
+        text = " ".join(html.unescape(strip_tags(self.standfirst_html)).split())
+        return Truncator(text).chars(160)
+
+    def neighbours(self) -> tuple["Article | None", "Article | None"]:
+        """The published articles just before and after this one, by publish time."""
+        published = Article.objects.published().only("title", "slug", "publish_at")
+        earlier = published.filter(Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk))
+        later = published.filter(Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk))
+        # Both in one query: each side is a subquery the database runs once, then two primary-key lookups.
+        found = published.filter(
+            Q(pk=Subquery(earlier.newest_first().values("pk")[:1]))
+            | Q(pk=Subquery(later.oldest_first().values("pk")[:1]))
+        )
+        previous = next_one = None
+        for article in found:
+            if (article.publish_at, article.pk) < (self.publish_at, self.pk):
+                previous = article
+            else:
+                next_one = article
+        return previous, next_one
+
+    def render_html(self) -> None:
+        """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too)."""
+        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
+
+    def numbered_sections(self) -> list[tuple[int | None, "Section", list["FeaturedTrack"]]]:
+        """Each section with its number (a conclusion has none) and the featured tracks it discusses."""
+        tracks_by_section: dict[int, list[FeaturedTrack]] = {}
+        for featured in self.featured_tracks.all():
+            if featured.section_id is not None:
+                tracks_by_section.setdefault(featured.section_id, []).append(featured)
+        result, number = [], 0
+        for section in self.sections.all():
+            if section.numbered:
+                number += 1
+            result.append((number if section.numbered else None, section, tracks_by_section.get(section.pk, [])))
+        return result
+
+    @property
+    def word_count(self) -> int:
+        """Words a reader reads: title, standfirst, sections and the featured tracks' notes (prefetched)."""
+        words = word_count(self.title) + word_count(self.standfirst)
+        words += sum(section.word_count for section in self.sections.all())
+        return words + sum(word_count(featured.note) for featured in self.featured_tracks.all())
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / settings.READING_WORDS_PER_MINUTE))
+
+    @property
+    def byline(self) -> str:
+        """The author's name as readers see it; empty when the article has no author."""
+        return display_name(self.author) if self.author else ""
+
+    @property
+    def listening_minutes(self) -> int:
+        """Minutes of music among the featured tracks; 0 when no duration is known."""
+        seconds = sum(
+            featured.track.duration.total_seconds()
+            for featured in self.featured_tracks.all()
+            if featured.track.duration
+        )
+        return round(seconds / 60)
+
+
+class Section(PositionedModel):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=[MaxValueValidator(MAX_POSITION)],
+        help_text="Order in the article; left empty, it goes last.",
+    )
+    heading = models.CharField(max_length=200)
+    numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                name="section_unique_position_per_article",
+                violation_error_message="Two sections of this article have the same position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        self.settle_position()  # the rendered ids use the position
+        self.render_html()
+        super().save(*args, **kwargs)
+
+    def render_html(self) -> None:
+        """Render the body's Markdown (with ids under the section's anchor) and count its words."""
+        self.body_html = render_markdown(self.body, id_prefix=f"{self.anchor}-")
+        self.word_count = word_count(self.heading) + word_count(self.body)
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.position}"
+
+
+class FeaturedTrack(PositionedModel):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="featured_tracks")
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="featurings")
+    position = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=[MaxValueValidator(MAX_POSITION)],
+        help_text="Order in the article; left empty, it goes last.",
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="featured_tracks"
+    )
+    note = models.TextField(blank=True, help_text="Why this track matters, in Markdown.")
+    note_html = models.TextField(blank=True, editable=False)
+    appears_in = models.CharField(max_length=200, blank=True, help_text="Where it plays: the scene, episode or level.")
+    timestamp = models.DurationField(
+        null=True, blank=True, help_text="When it plays in the work, as hours:minutes:seconds."
+    )
+    listening_url = models.URLField(
+        "listening link",
+        max_length=500,
+        blank=True,
+        validators=[validators.validate_listening_url],
+        help_text="An https link to YouTube, Spotify, Apple Music, Bandcamp, SoundCloud, Tidal or Deezer.",
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                name="featuredtrack_unique_position_per_article",
+                violation_error_message="Two featured tracks of this article have the same position.",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "track"],
+                name="featuredtrack_unique_track_per_article",
+                violation_error_message="This track is already featured in the article.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.track.title
+
+    def save(self, *args, **kwargs):
+        self.settle_position()  # the rendered ids use the position
+        self.render_html()
+        super().save(*args, **kwargs)
+
+    def render_html(self) -> None:
+        """Render the note's Markdown, with ids under the track's position."""
+        self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
+
+    def clean(self):
+        errors = {}
+        article = getattr(self, "article", None)
+        if article is not None and self.track_id and article.work_id and self.track.work_id != article.work_id:
+            errors["track"] = ValidationError(
+                "“%(track)s” is from %(other)s, not from this article's work (%(work)s).",
+                code="track_from_other_work",
+                params={"track": self.track.title, "other": self.track.work, "work": article.work},
+            )
+        if self.section_id and article is not None and self.section.article_id != article.pk:
+            errors["section"] = ValidationError("Choose a section of this article.", code="section_of_other_article")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,96 @@
+"""Article templates: the skeleton of an article with [placeholders], turned into a draft about a work."""
+
+from django.core.validators import MaxValueValidator
+from django.db import models, transaction
+from django.utils.text import Truncator
+from taggit.utils import parse_tags
+
+from ..placeholders import ArticleText, structured_fills
+from .article import Article, Section
+from .base import MAX_POSITION, PositionedModel
+from .catalogue import Work
+
+
+class ArticleTemplate(models.Model):
+    """The skeleton of an article: title, standfirst and sections with [placeholders] for the editor to fill."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="What the template is for, for editors choosing one.")
+    title = models.CharField(
+        "title skeleton",
+        max_length=200,
+        blank=True,
+        help_text="The new article's title; [title] becomes the work's title.",
+    )
+    standfirst = models.TextField(
+        "standfirst skeleton",
+        blank=True,
+        help_text="Markdown. Guidance for the writer goes in square brackets: [reason: …] is a placeholder.",
+    )
+    suggested_tags = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated tags that each new article starts with."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def tag_names(self) -> list[str]:
+        return parse_tags(self.suggested_tags)
+
+    @transaction.atomic
+    def create_article(self, *, work: Work, author=None) -> "Article":
+        """A draft with this template's title, standfirst, sections and tags, the work's title filled in."""
+        sections = list(self.sections.all())
+        text = ArticleText(
+            title=self.title or self.name,
+            standfirst=self.standfirst,
+            sections=[(section.heading, section.body) for section in sections],
+        ).filled(structured_fills(work_title=work.title))
+        max_title_length = Article._meta.get_field("title").max_length
+        article = Article.objects.create(
+            title=Truncator(text.title).chars(max_title_length),
+            standfirst=text.standfirst,
+            work=work,
+            author=author,
+            status=Article.Status.DRAFT,
+        )
+        for position, (section, (heading, body)) in enumerate(zip(sections, text.sections, strict=True), start=1):
+            Section.objects.create(
+                article=article, position=position, heading=heading, numbered=section.numbered, body=body
+            )
+        article.tags.add(*self.tag_names())
+        return article
+
+
+class ArticleTemplateSection(PositionedModel):
+    position_parent = "template"
+
+    template = models.ForeignKey(ArticleTemplate, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=[MaxValueValidator(MAX_POSITION)],
+        help_text="Order in the template; left empty, it goes last.",
+    )
+    heading = models.CharField(max_length=200)
+    numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
+    body = models.TextField(
+        "body skeleton",
+        blank=True,
+        help_text="Markdown. Guidance for the writer goes in square brackets: [example: …] is a placeholder.",
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "position"],
+                name="articletemplatesection_unique_position",
+                violation_error_message="Two sections of this template have the same position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
