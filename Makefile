@@ -6,19 +6,29 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo serve bench reliability lint format clean
+.PHONY: run test install upgrade migrate demo serve bench reliability lint format clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13') or run 'make PYTHON=/path/to/python3.13 ...'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --editable ".[test]"
+# The exact versions, with their hashes, from the lock (requirements/dev.txt: the app, the tests and the tools; pip
+# itself included), then the project itself, editable and without dependencies. Again whenever the lock changes.
+$(VENV)/.installed: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Refresh the locks to the newest releases pyproject.toml's ranges allow (for Python 3.13 on Linux), then install
+# them. requirements/dev.txt first, then requirements/app.txt (production's: the app alone) held to the same versions.
+LOCK = CUSTOM_COMPILE_COMMAND="make upgrade" $(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
+upgrade: install
+	$(LOCK) --extra test --extra dev --output-file requirements/dev.txt pyproject.toml
+	$(LOCK) --constraint requirements/dev.txt --output-file requirements/app.txt pyproject.toml
+	$(MAKE) --no-print-directory install
 
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
