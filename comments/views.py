@@ -42,7 +42,7 @@ def client_of(request) -> services.Client:
     return services.Client(
         ip_address=client_ip(request),
         # PostgreSQL refuses NUL in text; a WSGI server may pass one on in a header.
-        user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", ""),
+        user_agent=request.headers.get("user-agent", "").replace("\x00", ""),
     )
 
 

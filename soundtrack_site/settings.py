@@ -106,8 +106,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

@@ -1,9 +1,11 @@
-"""The locks agree with pyproject.toml (hashes are pip's to check: it installs them with --require-hashes)."""
+"""The locks agree with pyproject.toml (hashes are pip's to check: it installs them with --require-hashes), and
+the commit hooks with the tools the Makefile runs."""
 
 import re
 import tomllib
 from pathlib import Path
 
+import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -47,3 +49,19 @@ def test_tools_are_pinned_exactly():
     tools = [line for extra in ("test", "dev") for line in PROJECT["optional-dependencies"][extra]]
 
     assert {Requirement(line).name for line in tools if "==" in line} >= {"ruff", "pip-tools", "pre-commit"}
+
+
+def test_the_commit_hooks_run_the_ruff_that_make_lint_runs():
+    hooks = [
+        hook
+        for repo in yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"]
+        for hook in repo["hooks"]
+    ]
+    pinned = {
+        dependency for hook in hooks for dependency in hook.get("additional_dependencies", []) if "==" in dependency
+    }
+    ruff = next(line for line in PROJECT["optional-dependencies"]["test"] if Requirement(line).name == "ruff")
+
+    assert {dependency for dependency in pinned if dependency.startswith("ruff==")} == {ruff}
+    assert {hook["id"] for hook in hooks} == {"ruff-check", "ruff-format", "django-upgrade", "djhtml"}
+    assert all("==" in dependency for hook in hooks for dependency in hook.get("additional_dependencies", []))
