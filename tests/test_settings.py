@@ -2,26 +2,12 @@
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_"))}
-    clean_env["DJANGO_SETTINGS_MODULE"] = "soundtrack_site.settings"
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
-        cwd=ROOT,
-        env=clean_env | env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.processes import ROOT, run_django
 
 
 def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message():
