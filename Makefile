@@ -30,6 +30,14 @@ upgrade: install
 	$(LOCK) --constraint requirements/dev.txt --output-file requirements/app.txt pyproject.toml
 	$(MAKE) --no-print-directory install
 
+# Development settings for commands typed by hand (README): debug on and a secret key of this clone's own. Written
+# once, by `make run`; git-ignored. The environment wins over it.
+.env:
+	@umask 077 && { echo "# Development settings, written by make run (.env.example lists what else may go here)."; \
+		echo "DJANGO_DEBUG=1"; \
+		echo "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; } > $@
+	@echo "Wrote $@ (development settings for manage.py commands)"
+
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 
@@ -38,7 +46,7 @@ demo: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_discussion
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_editor --admin-url http://$(HOST):$(PORT)/admin/
 
-run: demo
+run: .env demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production configuration on this machine: gunicorn, PostgreSQL, Redis, DEBUG off, WhiteNoise's hashed

@@ -4,6 +4,7 @@ Every value that differs between a laptop and production is read here, from the 
 else. See docs/CONFIGURATION.md (and the README) for the variables.
 """
 
+import os
 import re
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
@@ -17,6 +18,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Development settings for commands typed by hand: `make run` writes .env (debug on, a secret key of this clone's
+# own; .env.example lists what else may go there). A variable set in the environment wins over the file. Nothing
+# else writes it, so production has none; the test suite, and every process it starts, never reads it.
+ENV_FILE = BASE_DIR / ".env"
+if ENV_FILE.is_file() and "PYTEST_VERSION" not in os.environ:
+    env.read_env(ENV_FILE, overwrite=False)
 
 
 def email_addresses(variable: str) -> list[str]:
