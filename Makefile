@@ -6,19 +6,37 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo serve bench reliability lint format clean
+.PHONY: run test install upgrade migrate demo serve bench reliability lint format clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13') or run 'make PYTHON=/path/to/python3.13 ...'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --editable ".[test]"
+# The exact versions, with their hashes, from the lock (requirements/dev.txt: the app, the tests and the tools; pip
+# itself included), then the project itself, editable and without dependencies. Again whenever the lock changes.
+$(VENV)/.installed: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Refresh the locks to the newest releases pyproject.toml's ranges allow (for Python 3.13 on Linux), then install
+# them. requirements/dev.txt first, then requirements/app.txt (production's: the app alone) held to the same versions.
+LOCK = CUSTOM_COMPILE_COMMAND="make upgrade" $(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
+upgrade: install
+	$(LOCK) --extra test --extra dev --output-file requirements/dev.txt pyproject.toml
+	$(LOCK) --constraint requirements/dev.txt --output-file requirements/app.txt pyproject.toml
+	$(MAKE) --no-print-directory install
+
+# Development settings for commands typed by hand (README): debug on and a secret key of this clone's own. Written
+# once, by `make run`; git-ignored. The environment wins over it.
+.env:
+	@umask 077 && { echo "# Development settings, written by make run (.env.example lists what else may go here)."; \
+		echo "DJANGO_DEBUG=1"; \
+		echo "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; } > $@
+	@echo "Wrote $@ (development settings for manage.py commands)"
 
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -28,7 +46,7 @@ demo: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_discussion
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_editor --admin-url http://$(HOST):$(PORT)/admin/
 
-run: demo
+run: .env demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production configuration on this machine: gunicorn, PostgreSQL, Redis, DEBUG off, WhiteNoise's hashed

@@ -4,7 +4,10 @@ Every value that differs between a laptop and production is read here, from the 
 else. See docs/CONFIGURATION.md (and the README) for the variables.
 """
 
+import os
+import re
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 import environ
@@ -15,6 +18,24 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Development settings for commands typed by hand: `make run` writes .env (debug on, a secret key of this clone's
+# own; .env.example lists what else may go there). A variable set in the environment wins over the file. Nothing
+# else writes it, so production has none; the test suite, and every process it starts, never reads it.
+ENV_FILE = BASE_DIR / ".env"
+if ENV_FILE.is_file() and "PYTEST_VERSION" not in os.environ:
+    env.read_env(ENV_FILE, overwrite=False)
+
+
+def email_addresses(variable: str) -> list[str]:
+    """The addresses in a comma-separated variable (``Ana <ana@example.org>, ops@example.org``), as Django's
+    ADMINS takes them; a name with a comma is quoted (``"Ng, Mary" <mary@example.org>``)."""
+    items = [item.strip() for item in re.split(r',(?=(?:[^"]*"[^"]*")*[^"]*$)', env.str(variable, default=""))]
+    addresses = {item: parseaddr(item) for item in items if item}
+    if invalid := [item for item, (_name, address) in addresses.items() if "@" not in address]:
+        raise ImproperlyConfigured(f"{variable}: not an email address: {', '.join(invalid)}")
+    return [formataddr(pair) for pair in addresses.values()]
+
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -105,8 +126,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -251,17 +270,59 @@ IMAGE_RENDITION_WIDTHS = env.list("IMAGE_RENDITION_WIDTHS", cast=int, default=[4
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Who is emailed the errors of requests (a 500's traceback) and security checks, when debug is off.
+ADMINS = email_addresses("DJANGO_ADMINS")
+
+# Logging: every record is one line on the console (stderr, for the process manager to keep) with its time, level and
+# logger. Errors of requests and of security checks also go by email to ADMINS, and to Sentry when SENTRY_DSN is set.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"without_traceback": {"()": "soundtrack_site.log_filters.WithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"console": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "without_traceback": {"()": "soundtrack_site.log_filters.WithoutTraceback"},
+        "not_forged_hosts": {"()": "soundtrack_site.log_filters.Except", "loggers": ["django.security.DisallowedHost"]},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "console"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "not_forged_hosts"],
+        },
+    },
     "loggers": {
-        # Scanners send forged Host headers all day: one line each, not a traceback.
+        # Django's records reach the root's console handler like every other: no handler of their own (Django's
+        # default ones write lines without time, level or logger), and runserver's request lines (django.server) too.
+        "django": {"handlers": [], "level": "NOTSET"},
+        "django.server": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # Requests' warnings and errors (4xx, 5xx) and security checks: at WARNING and up, whatever DJANGO_LOG_LEVEL
+        # says. They propagate, so the root's console handler writes them (once) and tests can capture them.
+        "django.request": {"handlers": ["mail_admins"], "level": "WARNING"},
+        "django.security": {"handlers": ["mail_admins"], "level": "WARNING"},
+        # Scanners send forged Host headers all day: one line each, not a traceback, and no email.
         "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Error reports (unhandled exceptions, error log records) to Sentry, when SENTRY_DSN is set; nothing otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.logging import ignore_logger
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=None),  # unset: no performance tracing
+        send_default_pii=False,  # no readers' addresses, cookies or user names
+        max_request_body_size="never",  # nor what forms sent (commenters' emails)
+    )
+    ignore_logger("django.security.DisallowedHost")  # forged Host headers are the scanners', not ours to fix
 
 # Comments: threading, limits and moderation rules. Lists are comma-separated in the environment.
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=3)

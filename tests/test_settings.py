@@ -1,27 +1,14 @@
 """Configuration comes from the environment; production refuses to start half-configured."""
 
 import os
+import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_"))}
-    clean_env["DJANGO_SETTINGS_MODULE"] = "soundtrack_site.settings"
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
-        cwd=ROOT,
-        env=clean_env | env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.processes import ROOT, copy_project, outside_the_test_suite, run_django
 
 
 def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message():
@@ -91,3 +78,67 @@ def test_the_suite_runs_on_the_database_that_database_url_names():
 def test_no_environment_file_database_or_private_key_is_committed():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert not [name for name in tracked if name.endswith((".env", ".sqlite3", ".pem", ".key"))]
+
+
+def test_make_run_writes_a_development_env_file_with_a_secret_key_of_its_own(project_after_make_run):
+    lines = (project_after_make_run / ".env").read_text().splitlines()
+    settings = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+    assert settings.keys() == {"DJANGO_DEBUG", "DJANGO_SECRET_KEY"}
+    assert settings["DJANGO_DEBUG"] == "1"
+    assert len(settings["DJANGO_SECRET_KEY"]) >= 50
+    assert (project_after_make_run / ".env").stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_commands_typed_after_make_run_read_its_env_file(project_after_make_run):
+    secret_key = (project_after_make_run / ".env").read_text().split("DJANGO_SECRET_KEY=")[1].strip()
+
+    result = run_django(
+        "print(settings.BASE_DIR, settings.DEBUG, settings.SECRET_KEY)",
+        cwd=project_after_make_run,
+        environment=outside_the_test_suite(),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(project_after_make_run), "True", secret_key]
+
+
+def test_the_environment_wins_over_the_env_file(project_after_make_run):
+    result = run_django(
+        "print(settings.DEBUG, settings.SECRET_KEY)",
+        cwd=project_after_make_run,
+        environment=outside_the_test_suite(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="y" * 50),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "y" * 50]
+
+
+def test_the_test_suite_never_reads_a_developers_env_file(project_after_make_run):
+    """Tests configure themselves: a developer's .env (debug on, another database) must not change what they see,
+    nor what the processes they start see."""
+    result = run_django("print('started', settings.DEBUG)", cwd=project_after_make_run)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_without_an_env_file_production_still_refuses_to_start(tmp_path):
+    project = copy_project(tmp_path)
+
+    result = run_django("print('started')", cwd=project, environment=outside_the_test_suite())
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_env_example_and_the_configuration_reference_name_every_variable_the_settings_read():
+    source = (ROOT / "soundtrack_site" / "settings.py").read_text()
+    read = set(re.findall(r'(?:env(?:\.\w+)?|email_addresses)\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    example = set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    reference = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", (ROOT / "docs" / "CONFIGURATION.md").read_text()))
+
+    assert {"DJANGO_SECRET_KEY", "DJANGO_ADMINS", "SENTRY_DSN"} <= read
+    assert sorted(read - example) == []
+    assert sorted(read - reference) == []

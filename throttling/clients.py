@@ -21,7 +21,7 @@ def client_of(request) -> Client:
     return Client(
         ip_address=client_ip(request),
         # PostgreSQL refuses NUL in text; a WSGI server may pass one on in a header.
-        user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", ""),
+        user_agent=request.headers.get("user-agent", "").replace("\x00", ""),
     )
 
 
@@ -34,7 +34,7 @@ def client_ip(request) -> str | None:
     """
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
         if len(forwarded) >= proxies and _is_ip_address(forwarded[-proxies]):
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
