@@ -96,9 +96,11 @@ reliability: install
 	HYPOTHESIS_PROFILE=slow $(BIN)/python -m pytest tests/articles/test_markup_properties.py tests/test_fuzz_endpoints.py -q
 	XSS_FULL=1 $(BIN)/python -m pytest tests/browser/test_xss_corpus.py -q -s -k no_payload
 
+# Style, and the one-way imports of docs/ARCHITECTURE.md (the import-linter contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

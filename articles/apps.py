@@ -9,8 +9,8 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_migrate
 
         from . import signals
+        from .indexing import connect_signals
         from .revisions import register_models
-        from .search.signals import connect_signals
         from .triggers import create_sqlite_triggers, drop_sqlite_triggers
 
         connect_signals()

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from taggit.models import Tag
 
+from articles.indexing import refresh_search_vectors
 from articles.models import Article
-from articles.search import refresh_search_vectors
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment, CommentReport
 from tests.articles.test_views import parse

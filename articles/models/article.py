@@ -60,7 +60,7 @@ class Article(SluggedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept by articles.search.index on PostgreSQL: the plain text that snippets are cut from, and the weighted vector.
+    # Kept by articles.indexing on PostgreSQL: the plain text that snippets are cut from, and the weighted vector.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 

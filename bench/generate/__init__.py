@@ -20,8 +20,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles.indexing import rebuild_search_index
 from articles.models import Article, Composer, FeaturedTrack, Section, Track, Work
-from articles.search import is_indexed, rebuild_search_index
+from articles.search import is_indexed
 from comments.models import Comment, CommentReport, ModerationEvent
 from pagecache.stamps import catalogue_changed
 

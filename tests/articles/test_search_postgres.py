@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 
+from articles.indexing import rebuild_search_index, refresh_search_vectors
 from articles.models import Article, Composer, SearchWord, Work
-from articles.search import rebuild_search_index, refresh_search_vectors
 from articles.search.spelling import CLOSEST_WORDS, corrected_query
 from tests.articles.test_admin import article_data
 from tests.articles.test_search import SEARCH_PAGE_MAX_QUERIES

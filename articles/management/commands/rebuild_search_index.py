@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from articles.search.index import rebuild_search_index
+from articles.indexing import rebuild_search_index
 from articles.search.postgres import is_indexed
 
 

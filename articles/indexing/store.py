@@ -12,10 +12,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Prefetch, TextField, Value
 
 from ..models import Article, FeaturedTrack, Section
-from .models import SearchWord
-from .postgres import SEARCH_CONFIG, is_indexed
-from .snippets import one_line, plain_text
-from .spelling import record_words
+from ..search.models import SearchWord
+from ..search.postgres import SEARCH_CONFIG, is_indexed
+from ..search.snippets import one_line, plain_text
+from ..search.spelling import record_words
 
 PENDING_ATTRIBUTE = "articles_pending_search_refresh"
 

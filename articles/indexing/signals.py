@@ -1,12 +1,12 @@
-"""The receivers that keep the search index current: each notes which articles a change touches (index.py)."""
+"""The receivers that keep the search index current: each notes which articles a change touches (store.py)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
 from ..models import Article, Composer, FeaturedTrack, Section, Track, Work
-from .index import refresh_on_commit
-from .postgres import is_indexed
+from ..search.postgres import is_indexed
+from .store import refresh_on_commit
 
 # Each receiver asks the database only where the index is kept.
 
