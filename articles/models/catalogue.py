@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .. import images, validators
+from ..fields import MultilineTextField
 from ..markup import render_markdown
 from .base import SluggedModel
 
@@ -61,7 +62,7 @@ class Composer(SluggedModel):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
-    bio = models.TextField(blank=True, help_text="A short biography, in Markdown.")
+    bio = MultilineTextField(blank=True, help_text="A short biography, in Markdown.")
     bio_html = models.TextField(blank=True, editable=False)
     musicbrainz_id = models.CharField(
         "MusicBrainz artist", max_length=36, blank=True, validators=[validators.musicbrainz_id]

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.utils.text import Truncator
 from taggit.utils import parse_tags
 
+from ..fields import MultilineTextField
 from ..placeholders import ArticleText, structured_fills
 from .article import Article, Section
 from .base import MAX_POSITION, PositionedModel
@@ -15,14 +16,14 @@ class ArticleTemplate(models.Model):
     """The skeleton of an article: title, standfirst and sections with [placeholders] for the editor to fill."""
 
     name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True, help_text="What the template is for, for editors choosing one.")
+    description = MultilineTextField(blank=True, help_text="What the template is for, for editors choosing one.")
     title = models.CharField(
         "title skeleton",
         max_length=200,
         blank=True,
         help_text="The new article's title; [title] becomes the work's title.",
     )
-    standfirst = models.TextField(
+    standfirst = MultilineTextField(
         "standfirst skeleton",
         blank=True,
         help_text="Markdown. Guidance for the writer goes in square brackets: [reason: …] is a placeholder.",
@@ -76,7 +77,7 @@ class ArticleTemplateSection(PositionedModel):
     )
     heading = models.CharField(max_length=200)
     numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
-    body = models.TextField(
+    body = MultilineTextField(
         "body skeleton",
         blank=True,
         help_text="Markdown. Guidance for the writer goes in square brackets: [example: …] is a placeholder.",
