@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .models import Article, Composer, FeaturedTrack, Section, Track, Work
 from .placeholders import fill_placeholders
+from .revisions import keep_revision
 from .seed import load_seed
 
 DEMO_ARTICLE_SLUG = "why-the-glass-orchards-soundtrack-deserves-more-recognition"
@@ -94,7 +95,9 @@ def load_demo_content(*, reset: bool = False) -> tuple[Article, bool]:
         return existing, False
     if existing:
         existing.delete()
-    return create_demo_article(work=work, composer=composer, tracks=tracks), True
+    article = create_demo_article(work=work, composer=composer, tracks=tracks)
+    keep_revision([article], by=None, comment="Created by the demo loader (load_demo_content), from the seed.")
+    return article, True
 
 
 def demo_catalogue() -> tuple[Composer, Work, dict[int, Track]]:

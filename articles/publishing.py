@@ -7,7 +7,6 @@ they do here what a save would have done (a revision per article changed, the pa
 from dataclasses import dataclass
 from datetime import datetime
 
-import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Case, F, QuerySet, Value, When
@@ -17,6 +16,7 @@ from pagecache.stamps import catalogue_changed
 
 from .models import Article
 from .placeholders import Placeholder, placeholders_left
+from .revisions import keep_revision
 
 
 def next_scheduled_publication() -> datetime | None:
@@ -85,9 +85,5 @@ def versions_before(articles: QuerySet[Article]) -> dict[int, datetime]:
 
 def keep_revisions(before: dict[int, datetime], *, by: AbstractBaseUser | None, comment: str) -> None:
     """A revision of each of these articles that changed since ``before`` (an update() keeps none by itself)."""
-    for article in Article.objects.filter(pk__in=before).order_by("pk"):
-        if article.updated_at != before[article.pk]:
-            with reversion.create_revision():
-                reversion.set_user(by)
-                reversion.set_comment(comment)
-                reversion.add_to_revision(article)
+    changed = Article.objects.filter(pk__in=before).order_by("pk")
+    keep_revision([article for article in changed if article.updated_at != before[article.pk]], by=by, comment=comment)

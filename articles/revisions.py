@@ -2,24 +2,32 @@
 
 A version of an article holds its sections, featured tracks and tags, saved in the same revision. A revision
 may hold several articles (a bulk action's), so reading and restoring always pick out one article's part.
+
+Every article has a first revision however it was made: the change form keeps one with each save
+(``recording()``), and every other path that creates or changes articles calls ``keep_revision()``: a draft from a
+template, the demo loader, an import, the bulk publish and unpublish actions.
 """
 
 import difflib
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import normalize_newlines
 from reversion.errors import RevertError
 from reversion.models import Version
 from taggit.models import Tag
 
-from .authors import display_name
+from .authors import admin_name
+from .fields import normalise_line_endings
 from .models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, Track, Work
 
 # Not kept: the search index is derived data, refreshed after every save (a restore included).
@@ -35,11 +43,30 @@ def register_models() -> None:
         reversion.register(Article, follow=["sections", "featured_tracks", "tagged_items"], exclude=EXCLUDED_FIELDS)
 
 
+@contextmanager
+def recording(*, by: AbstractBaseUser | None, comment: str = "") -> Iterator[None]:
+    """Keep what is saved inside as one revision by ``by`` (None: by no one known), with ``comment`` unless the
+    code inside sets its own (``reversion.set_comment()``)."""
+    with reversion.create_revision():
+        reversion.set_user(by)
+        if comment:
+            reversion.set_comment(comment)
+        yield
+
+
+def keep_revision(articles: Iterable[Article], *, by: AbstractBaseUser | None, comment: str) -> None:
+    """A revision of each article as it is now, with its sections, featured tracks and tags: for every path that
+    saves articles outside the change form (which keeps its own, with ``recording()``)."""
+    for article in articles:
+        with recording(by=by, comment=comment):
+            reversion.add_to_revision(article)
+
+
 def versions_of(article: Article):
     """The article's versions, newest first, with who made each."""
     return (
         Version.objects.get_for_object(article)
-        .select_related("revision__user")
+        .select_related("revision__user__author_profile")
         .order_by("-revision__date_created", "-pk")
     )
 
@@ -55,7 +82,7 @@ class Edit:
     def editor(self) -> str:
         if self.user is None:
             return "someone"
-        return display_name(self.user)
+        return admin_name(self.user)
 
     @property
     def when(self) -> str:
@@ -66,6 +93,29 @@ def last_edit(article: Article) -> Edit | None:
     """The latest revision's author and time; None for an article no revision has kept yet."""
     version = versions_of(article).first()
     return Edit(version.revision.user, version.revision.date_created) if version else None
+
+
+@dataclass(frozen=True)
+class RecentEdit:
+    """An article someone changed, with the time of their latest revision of it."""
+
+    article: Article
+    at: datetime
+
+
+def recent_edits(user: AbstractBaseUser, *, limit: int) -> list[RecentEdit]:
+    """The articles ``user`` kept a revision of most recently, the latest first (two queries, however many)."""
+    latest = (
+        Version.objects.get_for_model(Article)
+        .filter(revision__user=user)
+        .values("object_id")
+        .annotate(at=Max("revision__date_created"))
+        .order_by("-at", "-object_id")[:limit]
+    )
+    times = {int(row["object_id"]): row["at"] for row in latest}
+    articles = Article.objects.filter(pk__in=times).only("title", "status", "publish_at")
+    edits = [RecentEdit(article, times[article.pk]) for article in articles]
+    return sorted(edits, key=lambda edit: (edit.at, edit.article.pk), reverse=True)
 
 
 # Reading a version.
@@ -146,7 +196,10 @@ def _duration(value) -> str:
 
 @dataclass
 class Snapshot:
-    """One article as a version kept it: display values of its fields, sections (by id) and featured tracks."""
+    """One article as a version kept it: display values of its fields, sections (by id) and featured tracks.
+
+    Texts are read with LF line endings: revisions kept before the models normalised them may hold a browser's
+    CR LF, which would otherwise show as a change to every line."""
 
     version: Version
     fields: dict[str, str]
@@ -189,7 +242,7 @@ class Snapshot:
         fields = {
             "title": article["title"],
             "slug": article["slug"],
-            "standfirst": article["standfirst"],
+            "standfirst": normalize_newlines(article["standfirst"]),
             "work": str(work) if work else "",
             "composers": ", ".join(composer.name for composer in composers),
             "tags": ", ".join(sorted(tag.name for tag in tags)),
@@ -203,7 +256,7 @@ class Snapshot:
                 "position": str(values["position"]),
                 "numbered": "yes" if values["numbered"] else "no",
                 "heading": values["heading"],
-                "body": values["body"],
+                "body": normalize_newlines(values["body"]),
             }
             for pk, values in parts[Section]
         }
@@ -214,7 +267,7 @@ class Snapshot:
                 "position": str(values["position"]),
                 "track": tracks[values["track_id"]].title if values["track_id"] in tracks else "",
                 "section": headings.get(values["section_id"], "") if values["section_id"] else "",
-                "note": values["note"],
+                "note": normalize_newlines(values["note"]),
                 "appears_in": values["appears_in"],
                 "timestamp": _duration(values["timestamp"]),
                 "listening_url": values["listening_url"],
@@ -291,6 +344,9 @@ def restore(version: Version, *, user: AbstractBaseUser) -> Article:
             # The article first: a featured track's database guard checks it against the article's work.
             for part in [version, *parts]:
                 part.revert()
+            # A revert saves the rows as the version holds them (a raw save): an old one may hold CR LF line endings.
+            for model, text in ((Section, "body"), (FeaturedTrack, "note")):
+                normalise_line_endings(model.objects.filter(article_id=article_id), text)
             article = Article.objects.get(pk=article_id)
             article.save()  # renders, sets updated_at, refreshes caches and search, and keeps the new revision
     except (IntegrityError, RevertError) as error:

@@ -8,6 +8,7 @@ import reversion
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +21,7 @@ from ..markup import render_markdown
 from ..models import Article, ArticleTemplate
 from ..pages import article_parts
 from ..preview import ArticlePreview
-from ..revisions import Snapshot, last_edit, restore, restored_message, versions_of
+from ..revisions import Snapshot, keep_revision, last_edit, recording, restore, restored_message, versions_of
 from .django_internals import create_formsets
 from .forms import ArticleAdminForm, ArticleFromTemplateForm, CompareForm
 
@@ -49,8 +50,7 @@ class EditorialAdminMixin:
     # Every save from the change form keeps a revision, with the editor and the admin's change message.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reversion.create_revision():
-            reversion.set_user(request.user)
+        with recording(by=request.user):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def log_addition(self, request, obj, message):
@@ -87,8 +87,10 @@ class EditorialAdminMixin:
         )
         if form.is_valid():
             template = form.cleaned_data["template"]
-            article = template.create_article(work=form.cleaned_data["work"], author=request.user)
-            self.log_addition(request, article, [{"added": {}}])
+            with transaction.atomic():
+                article = template.create_article(work=form.cleaned_data["work"], author=request.user)
+                self.log_addition(request, article, [{"added": {}}])
+                keep_revision([article], by=request.user, comment=f"Created from the template “{template}”.")
             self.message_user(
                 request,
                 f"The draft “{article}” was created from the template “{template}”. Replace the placeholders "

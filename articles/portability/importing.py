@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from ..models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, Track, Work
+from ..revisions import keep_revision
 from .document import ArticleDocument, DocumentError, read_document
 from .frontmatter import Problem, Record
 
@@ -44,7 +45,7 @@ def import_article_file(path: Path) -> Imported:
         raise ImportFailed(error.problems) from error
     try:
         with transaction.atomic():
-            return _ArticleImport(document).run()
+            return _ArticleImport(document, document_name=path.name).run()
     except DatabaseError as error:  # a rule of the database that the checks above did not foresee
         raise ImportFailed([Problem(1, f"the database refused the article: {error}")]) from error
 
@@ -54,8 +55,9 @@ class _Rollback(Exception):
 
 
 class _ArticleImport:
-    def __init__(self, document: ArticleDocument):
+    def __init__(self, document: ArticleDocument, *, document_name: str):
         self.document = document
+        self.document_name = document_name
         self.front = document.front_matter
         self.problems: list[Problem] = []
 
@@ -74,6 +76,8 @@ class _ArticleImport:
         if dates:  # after every save: auto_now would overwrite them
             Article.objects.filter(pk=article.pk).update(**dates)
             article.refresh_from_db(fields=list(dates))
+        how = "Created" if created else "Updated"
+        keep_revision([article], by=None, comment=f"{how} by an import (import_articles) of {self.document_name}.")
         return Imported(article, created)
 
     def step(self, function):
