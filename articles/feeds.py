@@ -27,7 +27,7 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        articles = self.articles(obj).for_listing().select_related("author")
+        articles = self.articles(obj).for_listing().select_related("author__author_profile")
         if settings.FEEDS_FULL_TEXT:
             articles = articles.prefetch_related(
                 "sections", Prefetch("featured_tracks", queryset=FeaturedTrack.objects.select_related("track"))

@@ -1,4 +1,4 @@
-"""Uploaded images: article covers and composer photos.
+"""Uploaded images: article covers, composer photos and author photos.
 
 An upload is checked by its content (Pillow reads it; the file name proves nothing), stored through the field's
 storage under a name of its real type, and resized into a few renditions (WebP) stored the same way, so that an
@@ -40,6 +40,10 @@ def cover_upload_to(instance, filename: str) -> str:
 
 def composer_photo_upload_to(instance, filename: str) -> str:
     return _unique_name("composers/photos", filename)
+
+
+def author_photo_upload_to(instance, filename: str) -> str:
+    return _unique_name("authors/photos", filename)
 
 
 def _unique_name(folder: str, filename: str) -> str:
@@ -128,6 +132,11 @@ def validate_cover_image(file: FieldFile) -> None:
 
 def validate_composer_photo(file: FieldFile) -> None:
     check_upload(file, min_width=settings.COMPOSER_PHOTO_MIN_WIDTH, min_height=settings.COMPOSER_PHOTO_MIN_HEIGHT)
+
+
+def validate_author_photo(file: FieldFile) -> None:
+    """An author's portrait: the rules of a composer's photo."""
+    validate_composer_photo(file)
 
 
 def alt_text_error(image: FieldFile, alt: str, field: str) -> dict[str, ValidationError]:

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from taggit.models import Tag
 
-from .models import Article, Composer, Work
+from .models import Article, Author, Composer, Work
 
 # URLs per sitemap page: small pages are quick to build and cache; the index lists every page.
 SITEMAP_PAGE_SIZE = 1000
@@ -41,12 +41,25 @@ class ComposerSitemap(PagedSitemap):
         return Composer.objects.only("slug")
 
 
+class AuthorSitemap(PagedSitemap):
+    def items(self):
+        """Authors with a page and a published article (a page listing nothing is not worth a crawl)."""
+        published = Article.objects.published().values("author_id")
+        return Author.objects.with_page().filter(user__in=published).only("slug").order_by("slug")
+
+
 class WorkSitemap(PagedSitemap):
     def items(self):
         return Work.objects.only("slug")
 
 
-SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "composers": ComposerSitemap, "works": WorkSitemap}
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "tags": TagSitemap,
+    "composers": ComposerSitemap,
+    "works": WorkSitemap,
+    "authors": AuthorSitemap,
+}
 
 # Path prefixes, as robots.txt wants them. Search results are kept out: every query makes a new URL of thin,
 # duplicate content (the articles are reachable through the sitemap and the tag, composer and work pages), and

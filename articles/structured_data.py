@@ -47,7 +47,7 @@ def blog_posting(request: HttpRequest, article: Article) -> dict:
             "image": cover and image_object(request, cover),
             "datePublished": article.publish_at,
             "dateModified": article.updated_at,
-            "author": article.author and {"@type": "Person", "name": article.byline},
+            "author": author_person(request, article),
             "publisher": {
                 "@type": "Organization",
                 "name": settings.SITE_NAME,
@@ -59,6 +59,14 @@ def blog_posting(request: HttpRequest, article: Article) -> dict:
             "mentions": [music_recording(featured, article.composers.all()) for featured in featured_tracks],
         }
     )
+
+
+def author_person(request: HttpRequest, article: Article) -> dict | None:
+    """The author by the name readers see, with their page; nothing for an author without a public name."""
+    if not article.byline:
+        return None
+    url = article.author_url
+    return _without_empty({"@type": "Person", "name": article.byline, "url": url and request.build_absolute_uri(url)})
 
 
 def image_object(request: HttpRequest, image: ResponsiveImage) -> dict:

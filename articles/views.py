@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from .forms import SearchForm
-from .models import Article, Composer, Work
+from .models import Article, Author, Composer, Work
 from .pages import article_parts
 from .search import postgres
 
@@ -50,7 +50,8 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).select_related("work", "author").without_search_text()
+        articles = Article.objects.visible_to(self.request.user)
+        return articles.select_related("work", "author__author_profile").without_search_text()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -91,6 +92,22 @@ class ComposerView(ArticleListMixin, ListView):
 
     def get_canonical_path(self) -> str:
         return self.composer.get_absolute_url()
+
+
+class AuthorView(ArticleListMixin, ListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author.objects.with_page().select_related("user"), slug=self.kwargs["slug"])
+        return self.get_articles().filter(author_id=self.author.user_id)
+
+    def get_context_data(self, **kwargs):
+        if photo := self.author.photo_image:
+            kwargs["share_image_url"] = self.request.build_absolute_uri(photo.src)
+        return super().get_context_data(author=self.author, **kwargs)
+
+    def get_canonical_path(self) -> str:
+        return self.author.get_absolute_url()
 
 
 class WorkView(ArticleListMixin, ListView):

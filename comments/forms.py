@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch, prefetch_related_objects
 
-from articles.authors import display_name
+from articles.authors import public_name
 from articles.models import FeaturedTrack
 
 from .models import Comment, CommentReport
@@ -75,7 +75,7 @@ class CommentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
             if user is not None and user.is_authenticated:
-                self.initial.setdefault("author_name", display_name(user))
+                self.initial.setdefault("author_name", public_name(user))
                 self.initial.setdefault("author_email", user.email)
 
     def clean_author_name(self):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.authors import display_name
+from articles.authors import public_name
 from articles.models import Article, FeaturedTrack
 from pagecache.fragments import fragment_key
 from pagecache.slots import fill_slots, slot
@@ -132,7 +132,7 @@ def _fill_in(html: str, request, *, signed_in: bool) -> str:
         return html
     user = request.user
     values = {
-        "author_name": escape(display_name(user)),
+        "author_name": escape(public_name(user)),
         "author_email": escape(user.email),
         "csrf_token": get_token(request),
     }

@@ -15,9 +15,11 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from .. import images, validators
-from ..authors import display_name
+from ..authors import author_profile, public_name
+from ..fields import MultilineTextField
 from ..markup import render_markdown
 from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
+from .author import Author
 from .base import MAX_POSITION, PositionedModel, SluggedModel, word_count
 from .catalogue import Composer, Track, Work
 
@@ -27,7 +29,7 @@ class Article(SluggedModel):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
-    standfirst = models.TextField(help_text="The introduction shown under the title and in lists, in Markdown.")
+    standfirst = MultilineTextField(help_text="The introduction shown under the title and in lists, in Markdown.")
     standfirst_html = models.TextField(blank=True, editable=False)
     work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="articles")
     composers = models.ManyToManyField(Composer, related_name="articles", blank=True)
@@ -88,6 +90,15 @@ class Article(SluggedModel):
         self.render_html()
         self.cover_renditions = images.refresh_renditions(self.cover, self.cover_renditions)
         super().save(*args, **kwargs)
+        self.settle_author_profile()
+
+    def settle_author_profile(self) -> None:
+        """Give the author a profile (their page's address, once they have a public name) the first time it is
+        needed: when an article of theirs is saved. Only staff write (``articles.authors``)."""
+        if self.author_id and self.author.is_staff:
+            profile = Author.objects.for_user(self.author)
+            if not profile.slug and profile.name:
+                profile.save()
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article", kwargs={"slug": self.slug})
@@ -173,8 +184,14 @@ class Article(SluggedModel):
 
     @property
     def byline(self) -> str:
-        """The author's name as readers see it; empty when the article has no author."""
-        return display_name(self.author) if self.author else ""
+        """The author's name as readers see it (never the login name); empty when there is none to show."""
+        return public_name(self.author) if self.author_id else ""
+
+    @property
+    def author_url(self) -> str:
+        """The author's page, for the byline's link; empty when the author has no page."""
+        profile = author_profile(self.author) if self.author_id else None
+        return profile.get_absolute_url() if profile else ""
 
     @property
     def listening_minutes(self) -> int:
@@ -196,7 +213,7 @@ class Section(PositionedModel):
     )
     heading = models.CharField(max_length=200)
     numbered = models.BooleanField(default=True, help_text="Show a number before the heading (not for a conclusion).")
-    body = models.TextField(help_text="Markdown.")
+    body = MultilineTextField(help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -239,7 +256,7 @@ class FeaturedTrack(PositionedModel):
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="featured_tracks"
     )
-    note = models.TextField(blank=True, help_text="Why this track matters, in Markdown.")
+    note = MultilineTextField(blank=True, help_text="Why this track matters, in Markdown.")
     note_html = models.TextField(blank=True, editable=False)
     appears_in = models.CharField(max_length=200, blank=True, help_text="Where it plays: the scene, episode or level.")
     timestamp = models.DurationField(

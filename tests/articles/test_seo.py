@@ -58,7 +58,7 @@ def article():
             slug="why-this-score-matters",
             standfirst="An *underrated* score.",  # 3 words
             work=work,
-            author=UserFactory(first_name="Ada", last_name="Lovelace"),
+            author=UserFactory(first_name="Ada", last_name="Lovelace", is_staff=True),
             seo_description="Why the score of The Glass Orchard deserves a place among the great ones.",
             publish_at=NOW - timedelta(days=7),
         )
@@ -204,7 +204,8 @@ class TestStructuredData:
         assert posting["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
         assert datetime.fromisoformat(posting["datePublished"]) == NOW - timedelta(days=7)
         assert datetime.fromisoformat(posting["dateModified"]) == NOW - timedelta(hours=1)
-        assert posting["author"] == {"@type": "Person", "name": "Ada Lovelace"}
+        author_page = f"{ORIGIN}/authors/ada-lovelace/"
+        assert posting["author"] == {"@type": "Person", "name": "Ada Lovelace", "url": author_page}
         assert posting["publisher"] == {"@type": "Organization", "name": settings.SITE_NAME, "url": f"{ORIGIN}/"}
         assert sorted(posting["keywords"]) == ["FilmMusic", "UnderratedScores"]
         assert posting["wordCount"] == len(article.title.split()) + 3 + 5 + 4  # title, standfirst, section, note

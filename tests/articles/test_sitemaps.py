@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.sitemaps import SITEMAPS, ArticleSitemap
-from tests.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory
+from tests.factories import ArticleFactory, ComposerFactory, TrackFactory, UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,9 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ORIGIN = "http://testserver"
 # Pinned by measuring with 2 and 20 articles: the index counts each section (articles, the tags of published
-# articles, composers, works) and reads the articles' latest change; a section's page is a count and a page of rows.
-SITEMAP_INDEX_QUERIES = 5
+# articles, composers, works, authors with published articles) and reads the articles' latest change; a section's
+# page is a count and a page of rows.
+SITEMAP_INDEX_QUERIES = 6
 SITEMAP_PAGE_QUERIES = 2
 
 
@@ -140,7 +141,8 @@ class TestSitemap:
     ):
         settings.PAGE_CACHE_SECONDS = 0  # measure what building the sitemap costs, not the page cache's bookkeeping
         for n in range(size):
-            article = ArticleFactory(work=TrackFactory().work)
+            author = UserFactory(first_name="Writer", last_name=str(n), is_staff=True)
+            article = ArticleFactory(work=TrackFactory().work, author=author)
             article.tags.add(f"tag-{n}")
             article.composers.add(ComposerFactory())
 
@@ -151,7 +153,7 @@ class TestSitemap:
             with django_assert_num_queries(SITEMAP_PAGE_QUERIES):
                 urls |= sitemap_page(client, loc)
 
-        assert len(urls) == 4 * size
+        assert len(urls) == 5 * size
 
 
 class TestRobotsTxt:

@@ -704,10 +704,10 @@ class TestSignedInReaders:
         assert field_value(form, "author_name") == "June Okafor"
         assert field_value(form, "author_email") == "june@example.com"
 
-    def test_without_a_full_name_the_username_is_filled_in(self, client, article):
+    def test_without_a_full_name_the_name_is_left_to_type_never_the_username(self, client, article):
         client.force_login(UserFactory(username="ash"))
 
-        assert field_value(comment_form(get_page(client, article.get_absolute_url())), "author_name") == "ash"
+        assert field_value(comment_form(get_page(client, article.get_absolute_url())), "author_name") == ""
 
     def test_a_signed_in_readers_comment_belongs_to_them(self, client, clock, article):
         user = UserFactory(first_name="June", last_name="Okafor", email="june@example.com")
