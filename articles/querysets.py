@@ -46,6 +46,12 @@ class ArticleQuerySet(models.QuerySet):
         """Scheduled articles whose publish time has not come yet, the next one first."""
         return self.filter(status=ArticleStatus.SCHEDULED, publish_at__gt=at or timezone.now()).oldest_first()
 
+    def drafts(self):
+        return self.filter(status=ArticleStatus.DRAFT)
+
+    def written_by(self, user):
+        return self.filter(author=user)
+
     def visible_to(self, user):
         """Staff who may change articles also see drafts and scheduled ones (the editor's preview)."""
         if user.is_active and user.is_staff and user.has_perm("articles.change_article"):

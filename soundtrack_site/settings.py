@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
-    "taggit",
+    "soundtrack_site.apps.TagsConfig",  # django-taggit, called "Tags" in the admin
     "axes",
     "reversion",
     "pagecache",

@@ -27,3 +27,9 @@ def pending_comment_count() -> str:
     """How many comments wait for moderation, in words: "1 comment", "10,000+ comments" past what is worth counting."""
     count = count_for_queue(Comment.objects.in_moderation())
     return f"{queue_count_label(count)} comment{pluralize(count)}"
+
+
+@register.simple_tag
+def pending_comments(limit: int = 5) -> list[Comment]:
+    """The newest comments waiting for moderation, for the admin home (the queue's order, its index)."""
+    return list(Comment.objects.in_moderation().queue_order().only("author_name", "body", "created_at")[:limit])
