@@ -64,6 +64,9 @@ def refuse_malformed_input(view):
 class SiteAdmin(admin.AdminSite):
     site_header = "Soundtrack site administration"
     site_title = "Soundtrack site"
+    # Lists need the width: at 1280 px, the sidebar of every model left the articles list some 600 px, and titles
+    # wrapped word by word. The breadcrumbs, and the home's list of apps, lead wherever it did.
+    enable_nav_sidebar = False
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(refuse_malformed_input(view), cacheable)

@@ -1,12 +1,12 @@
 """The article admin: the list, the change form with its inlines, and the bulk publish and unpublish actions."""
 
 from django.contrib import admin, messages
-from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from .. import publishing
 from ..models import Article, FeaturedTrack, Section
 from ..placeholders import fill_article_placeholders, placeholders_left
+from .columns import ArticleColumnsMixin
 from .django_internals import LinkedFormsetsMixin
 from .editorial import EditorialAdminMixin
 from .inlines import FeaturedTrackInline, SectionInline
@@ -27,10 +27,12 @@ class ScheduleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(LinkedFormsetsMixin, ValidatedAutocompleteAdminMixin, EditorialAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "work", "status_label", "publish_at", "author", "updated_at"]
+class ArticleAdmin(
+    LinkedFormsetsMixin, ValidatedAutocompleteAdminMixin, EditorialAdminMixin, ArticleColumnsMixin, admin.ModelAdmin
+):
+    list_display = ["title", "work", "publication", "author_name", "last_saved"]
     list_filter = ["status", ScheduleFilter, "work", "composers", "tags"]
-    list_select_related = ["work", "author"]
+    list_select_related = ["work", "author__author_profile"]
     search_fields = ["title", "standfirst", "work__title", "composers__name"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -45,12 +47,6 @@ class ArticleAdmin(LinkedFormsetsMixin, ValidatedAutocompleteAdminMixin, Editori
         ("History", {"classes": ["collapse"], "fields": ["author", "created_at", "updated_at"]}),
     ]
     formfield_overrides = IMAGE_FIELD_OVERRIDES
-
-    @admin.display(description="Status", ordering="status")
-    def status_label(self, article):
-        if article.status == Article.Status.SCHEDULED and article.is_public:
-            return format_html("<span title='{}'>Published (scheduled)</span>", article.publish_at)
-        return article.get_status_display()
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:

@@ -76,11 +76,12 @@ def screenshot():
 
 
 # Data migrations whose rows browser tests rely on: the Editors and Moderators groups and their permissions, the
-# built-in article template.
+# built-in article template, the Editors' rights on author profiles.
 DATA_MIGRATIONS = [
     ("articles", "0003_editor_and_moderator_groups"),
     ("comments", "0002_moderator_permissions"),
     ("articles", "0007_article_templates"),
+    ("articles", "0012_authors"),
 ]
 
 
