@@ -1,7 +1,9 @@
-"""The editors' panels of the admin home: their drafts, what is coming up, their recent edits."""
+"""The editors' panels of the admin home (their drafts, what is coming up, their recent edits), and people's
+names in the admin."""
 
 from django import template
 
+from articles.authors import admin_name as _admin_name
 from articles.models import Article
 from articles.revisions import RecentEdit, recent_edits
 
@@ -27,3 +29,9 @@ def drafts_of(user, limit: int = PANEL_ROWS) -> list[Article]:
 def recent_edits_of(user, limit: int = PANEL_ROWS) -> list[RecentEdit]:
     """The articles the user saved last, from their revisions."""
     return recent_edits(user, limit=limit)
+
+
+@register.filter
+def admin_name(user) -> str:
+    """A user as the admin names them (``articles.authors.admin_name``)."""
+    return _admin_name(user)

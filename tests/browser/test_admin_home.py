@@ -65,9 +65,10 @@ def test_an_editor_finds_their_drafts_what_is_coming_up_and_their_recent_edits(
     drafts = page.locator("#your-drafts")
     assert drafts.get_by_role("link", name=LONG_TITLE).is_visible()
     assert "Hollow Knight’s quiet rooms" in page.locator("#coming-up").inner_text()
-    assert page.locator("#your-recent-edits").get_by_role("link", name="Journey, and the cello that answers", exact=True).is_visible()
+    edits = page.locator("#your-recent-edits")
+    assert edits.get_by_role("link", name="Journey, and the cello that answers", exact=True).is_visible()
     assert page.locator("#awaiting-moderation").count() == 0
-    assert page.get_by_role("heading", name="Tags").count() + page.locator("caption", has_text="Tags").count() >= 1
+    assert page.locator("caption", has_text="Tags").count() == 1
     assert "Taggit" not in page.locator("#content-main").inner_text()
     assert_accessible(page)
     screenshot(page, f"admin-home-editor-{size}")
@@ -78,9 +79,7 @@ def test_an_editor_finds_their_drafts_what_is_coming_up_and_their_recent_edits(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_a_moderator_sees_the_comments_waiting_and_reaches_the_queue(
-    live_server, new_page, screenshot, newsroom, size
-):
+def test_a_moderator_sees_the_comments_waiting_and_reaches_the_queue(live_server, new_page, screenshot, newsroom, size):
     page = open_home(new_page, live_server, "mo", size)
 
     waiting = page.locator("#awaiting-moderation")
