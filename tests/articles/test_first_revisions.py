@@ -82,9 +82,7 @@ class TestImports:
 
         [version] = versions_of(article)
         assert version.revision.user is None
-        assert version.revision.get_comment() == (
-            "Created by an import (import_articles) of arrival-heard-again.md."
-        )
+        assert version.revision.get_comment() == ("Created by an import (import_articles) of arrival-heard-again.md.")
         assert part_models(version) == ["section"]
 
     def test_an_import_over_an_existing_article_keeps_a_revision_of_the_update(self, exported):

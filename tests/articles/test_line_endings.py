@@ -112,6 +112,7 @@ class TestTheAdmin:
         restore(crlf, user=editor())
         assert "\r" not in "".join(Section.objects.filter(article=demo).values_list("body", flat=True))
 
+
 def test_the_migration_rewrites_the_rows_saved_with_crlf():
     article = ArticleFactory()
     section = SectionFactory(article=article)
