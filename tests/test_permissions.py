@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Author
 from comments.models import Comment, ModerationEvent
 from tests.comments.factories import CommentFactory, CommentReportFactory
 from tests.factories import (
@@ -44,6 +44,7 @@ def world():
     ModerationEvent.objects.create(comment=comment, rule="test", to_status=comment.status)
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
     ComposerFactory()
+    Author.objects.create(user=editor(first_name="Ada", last_name="Lovelace"), display_name="Ada L.")
     _sign_in_records()
     users = {
         "reader": UserFactory(),
@@ -175,6 +176,7 @@ EXTRA_ADMIN_PAGES = {
     "articles_article_preview": EDITORS,
     "articles_article_compare": EDITORS,
     "articles_article_restore": EDITORS,
+    "articles_author_mine": STAFF,  # every staff member's own author profile
     "taggit_tag_merge_tags": EDITORS,
     "auth_user_password_change": {"superuser"},
 }

@@ -3,7 +3,6 @@ created the first time)."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
 
@@ -27,9 +26,10 @@ class AuthorAdmin(admin.ModelAdmin):
         return [path("mine/", self.admin_site.admin_view(self.mine_view), name=f"{info}_mine"), *super().get_urls()]
 
     def mine_view(self, request):
-        """The signed-in staff member's own profile, made the first time they open it."""
+        """The signed-in staff member's own profile, made the first time they open it, at an address of its own
+        (the link on the admin home)."""
         author = Author.objects.for_user(request.user)
-        return redirect("admin:articles_author_change", author.pk)
+        return self.change_view(request, str(author.pk))
 
     def get_queryset(self, request):
         authors = super().get_queryset(request)
