@@ -58,7 +58,7 @@ _register_hypothesis_profiles()
 def project_after_make_run(tmp_path_factory):
     """A copy of the project with the .env that `make run` writes, as a developer's clone has after it (read-only
     for the tests: they share it)."""
-    from tests.processes import copy_project, write_development_env_file
+    from tests.utils.processes import copy_project, write_development_env_file
 
     project = copy_project(tmp_path_factory.mktemp("project"))
     write_development_env_file(project)

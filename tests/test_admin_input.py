@@ -8,9 +8,10 @@ from django.urls import reverse
 from articles.models import Article
 from comments.models import ModerationEvent
 from tests.articles.test_views import parse
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
+    CommentReportFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,
@@ -127,7 +128,7 @@ def forms_with_autocomplete_fields():
 @pytest.mark.parametrize("model", list(forms_with_autocomplete_fields()))
 @pytest.mark.parametrize("value", NOT_IDS)
 def test_a_value_that_is_not_an_id_in_any_autocomplete_field_is_a_form_error(client, superuser, world, model, value):
-    from tests.admin_form import form_data
+    from tests.utils.admin import form_data
 
     meta = model._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[model._default_manager.first().pk])

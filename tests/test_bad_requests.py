@@ -20,8 +20,14 @@ from articles.models import Article
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment, CommentReport
 from tests.articles.test_views import parse
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, UserFactory, WorkFactory
+from tests.utils.factories import (
+    ArticleFactory,
+    CommentFactory,
+    ComposerFactory,
+    FeaturedTrackFactory,
+    UserFactory,
+    WorkFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

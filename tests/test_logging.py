@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import include, path
 
-from tests.processes import run_django
+from tests.utils.processes import run_django
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?P<level>[A-Z]+) (?P<logger>[\w.]+): (?P<message>.*)$")
 

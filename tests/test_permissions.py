@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.models import Comment, ModerationEvent
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
+    CommentReportFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,

@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, UserFactory
+from tests.utils.factories import (
+    ArticleFactory,
+    CommentFactory,
+    ComposerFactory,
+    FeaturedTrackFactory,
+    SectionFactory,
+    UserFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

@@ -31,9 +31,9 @@ from articles.templatetags.soundtrack import iso_datetime
 from articles.views import HomeView
 from comments.models import Comment
 from tests.articles.test_views import parse
-from tests.comments.factories import CommentFactory
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article, Composer, FeaturedTrack, Section, Track
-from tests.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory, editor
+from tests.utils.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory, editor
 
 pytestmark = pytest.mark.django_db
 

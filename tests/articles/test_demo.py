@@ -12,7 +12,7 @@ from taggit.models import Tag, TaggedItem
 from articles.demo import DEMO_ARTICLE_SLUG
 from articles.models import Article, Composer, FeaturedTrack, Section, Track, Work
 from articles.seed import SEED_PATH, parse_seed
-from tests.factories import UserFactory
+from tests.utils.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

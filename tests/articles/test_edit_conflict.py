@@ -7,8 +7,8 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from articles.models import Article
 from articles.revisions import Edit, last_edit
-from tests.admin_form import form_data
-from tests.factories import ArticleFactory, SectionFactory, editor
+from tests.utils.admin import form_data
+from tests.utils.factories import ArticleFactory, SectionFactory, editor
 
 pytestmark = pytest.mark.django_db
 

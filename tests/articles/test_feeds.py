@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests.articles.test_views import TreeBuilder, get_page
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,

@@ -20,7 +20,7 @@ from articles.placeholders import (
     structured_fills,
 )
 from tests.articles.test_admin import article_data
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,

@@ -11,8 +11,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from reversion.models import Version
 
 from articles.models import Article, FeaturedTrack, Section
-from tests.admin_form import form_data
-from tests.factories import (
+from tests.utils.admin import form_data
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,

@@ -7,7 +7,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from articles.publishing import publish, unpublish
-from tests.factories import ArticleFactory, SectionFactory, editor
+from tests.utils.factories import ArticleFactory, SectionFactory, editor
 
 pytestmark = pytest.mark.django_db
 

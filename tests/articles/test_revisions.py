@@ -6,8 +6,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from articles.models import Article
 from articles.revisions import last_edit, text_diff, versions_of
-from tests.admin_form import form_data
-from tests.factories import (
+from tests.utils.admin import form_data
+from tests.utils.factories import (
     ArticleFactory,
     FeaturedTrackFactory,
     SectionFactory,

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Work
 from articles.search import search_snippet
 from tests.articles.test_views import ago, from_now, get_page
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,

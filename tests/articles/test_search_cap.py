@@ -6,7 +6,7 @@ from django.urls import reverse
 from articles.search import postgres
 from tests.articles.test_search_postgres import committed  # noqa: F401 (a fixture)
 from tests.articles.test_views import ago, get_page
-from tests.factories import ArticleFactory
+from tests.utils.factories import ArticleFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("the cap applies to PostgreSQL full-text search")]
 

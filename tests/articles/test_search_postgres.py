@@ -16,7 +16,7 @@ from articles.search.spelling import CLOSEST_WORDS, corrected_query
 from tests.articles.test_admin import article_data
 from tests.articles.test_search import SEARCH_PAGE_MAX_QUERIES
 from tests.articles.test_views import ago, get_page
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,

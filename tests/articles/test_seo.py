@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Work
 from tests.articles.test_views import Node, get_page, parse
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.sitemaps import SITEMAPS, ArticleSitemap
-from tests.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory
+from tests.utils.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from articles.models import Article, ArticleTemplate
 from articles.seed import load_seed
 from tests.articles.test_demo import SEED_HEADINGS, SEED_TAGS
-from tests.factories import UserFactory, WorkFactory, editor
+from tests.utils.factories import UserFactory, WorkFactory, editor
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from pytest_django.asserts import assertTemplateUsed
 from taggit.models import Tag
 
 from articles.models import Article, Work
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,

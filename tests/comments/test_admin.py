@@ -12,8 +12,7 @@ from articles.models import Article
 from comments.markup import render_comment
 from comments.models import Comment, ModerationEvent
 from tests.articles.test_views import get_page, parse
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import ArticleFactory, UserFactory, editor, moderator
+from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, editor, moderator
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,8 @@ from comments.models import Comment
 from comments.own_comments import SESSION_KEY
 from pagecache.stamps import catalogue_changed
 from tests.articles.test_views import get_page
-from tests.comments.factories import CommentFactory
 from tests.comments.test_views import bodies, comment_item, discussion, reply_links
-from tests.factories import ArticleFactory, FeaturedTrackFactory, moderator
+from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, moderator
 
 pytestmark = pytest.mark.django_db
 

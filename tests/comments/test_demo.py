@@ -11,7 +11,7 @@ from articles.models import Article
 from comments.models import Comment, ModerationEvent
 from tests.articles.test_views import Node, get_page
 from tests.comments.test_views import card, elements
-from tests.factories import moderator
+from tests.utils.factories import moderator
 
 pytestmark = pytest.mark.django_db
 

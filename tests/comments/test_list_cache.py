@@ -8,10 +8,9 @@ from django.urls import reverse
 from comments import services
 from comments.models import Comment
 from pagecache.stamps import catalogue_changed
-from tests.comments.factories import CommentFactory
 from tests.comments.test_card_cache import own_client, view
 from tests.comments.test_views import bodies
-from tests.factories import ArticleFactory, moderator
+from tests.utils.factories import ArticleFactory, CommentFactory, moderator
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from django.utils import timezone
 from comments.forms import FORM_TOKEN_SALT, CommentForm
 from comments.models import Comment
 from comments.moderation import Submission, decide, links_in
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory
+from tests.utils.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 

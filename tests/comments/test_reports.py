@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from comments.models import Comment, CommentReport
 from tests.articles.test_views import get_page, parse
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory
+from tests.utils.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from comments.markup import render_comment
 from comments.models import Comment, CommentReport
 from comments.own_comments import SESSION_KEY
 from tests.articles.test_views import Node, get_page, parse
-from tests.comments.factories import CommentFactory
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
     FeaturedTrackFactory,
     TrackFactory,
     UserFactory,
