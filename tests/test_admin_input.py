@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.models import ModerationEvent
-from tests.articles.test_views import parse
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -18,6 +17,7 @@ from tests.utils.factories import (
     TrackFactory,
     UserFactory,
 )
+from tests.utils.html import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from articles.indexing import refresh_search_vectors
 from articles.models import Article
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment, CommentReport
-from tests.articles.test_views import parse
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -28,6 +27,7 @@ from tests.utils.factories import (
     UserFactory,
     WorkFactory,
 )
+from tests.utils.html import parse
 
 pytestmark = pytest.mark.django_db
 

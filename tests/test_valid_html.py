@@ -30,7 +30,6 @@ from articles.models import Work
 from articles.templatetags.soundtrack import iso_datetime
 from articles.views import HomeView
 from comments.models import Comment
-from tests.articles.test_views import parse
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -41,6 +40,7 @@ from tests.utils.factories import (
     UserFactory,
     WorkFactory,
 )
+from tests.utils.html import parse
 
 pytestmark = pytest.mark.django_db
 

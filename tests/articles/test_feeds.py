@@ -9,7 +9,6 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Article
-from tests.articles.test_views import TreeBuilder, get_page
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -19,6 +18,7 @@ from tests.utils.factories import (
     UserFactory,
     WorkFactory,
 )
+from tests.utils.html import get_page, parse_fragment
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +56,6 @@ def atom_feed(client, url: str) -> ET.Element:
 
 def atom_titles(client, url: str) -> list[str]:
     return [entry.findtext(f"{ATOM}title") for entry in atom_feed(client, url).findall(f"{ATOM}entry")]
-
-
-def html_fragment(text: str):
-    builder = TreeBuilder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
 
 
 def published(title: str, *, days_ago: int, **kwargs) -> Article:
@@ -207,7 +200,7 @@ class TestFeedContent:
 
         (item,) = rss_channel(client, reverse("articles:feed_rss")).findall("item")
 
-        description = html_fragment(item.findtext("description"))
+        description = parse_fragment(item.findtext("description"))
         assert description.find_all("p")[0].text == "An underrated score."
         assert description.find_all("p")[0].find("em").text == "underrated"
 
@@ -215,8 +208,8 @@ class TestFeedContent:
         (item,) = rss_channel(client, reverse("articles:feed_rss")).findall("item")
         (entry,) = atom_feed(client, reverse("articles:feed_atom")).findall(f"{ATOM}entry")
 
-        assert html_fragment(item.findtext("description")).find_all("h2") == []
-        assert html_fragment(entry.findtext(f"{ATOM}summary")).find_all("h2") == []
+        assert parse_fragment(item.findtext("description")).find_all("h2") == []
+        assert parse_fragment(entry.findtext(f"{ATOM}summary")).find_all("h2") == []
 
     def test_with_full_text_on_the_feeds_hold_every_section_and_featured_track(
         self, client, settings, article_with_sections
@@ -225,7 +218,7 @@ class TestFeedContent:
 
         (entry,) = atom_feed(client, reverse("articles:feed_atom")).findall(f"{ATOM}entry")
 
-        content = html_fragment(entry.findtext(f"{ATOM}summary"))
+        content = parse_fragment(entry.findtext(f"{ATOM}summary"))
         assert [h2.text for h2 in content.find_all("h2")] == [
             "1. Emotional depth",
             "Worth celebrating",

@@ -16,8 +16,9 @@ from pytest_django.asserts import assertContains
 from articles.models import Article, Composer
 from tests.articles.test_admin import article_data, change_url
 from tests.articles.test_seo import json_ld, meta
-from tests.articles.test_views import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES, get_page
+from tests.articles.test_views import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES
 from tests.utils.factories import ArticleFactory, ComposerFactory, WorkFactory, editor
+from tests.utils.html import get_page
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Work
 from articles.search import search_snippet
-from tests.articles.test_views import ago, from_now, get_page
+from tests.articles.test_views import ago, from_now
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -26,6 +26,7 @@ from tests.utils.factories import (
     WorkFactory,
     editor,
 )
+from tests.utils.html import get_page
 
 pytestmark = pytest.mark.django_db
 

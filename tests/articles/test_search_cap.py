@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from articles.search import postgres
 from tests.articles.test_search_postgres import committed  # noqa: F401 (a fixture)
-from tests.articles.test_views import ago, get_page
+from tests.articles.test_views import ago
 from tests.utils.factories import ArticleFactory
+from tests.utils.html import get_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("the cap applies to PostgreSQL full-text search")]
 

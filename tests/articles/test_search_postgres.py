@@ -15,7 +15,7 @@ from articles.models import Article, Composer, SearchWord, Work
 from articles.search.spelling import CLOSEST_WORDS, corrected_query
 from tests.articles.test_admin import article_data
 from tests.articles.test_search import SEARCH_PAGE_MAX_QUERIES
-from tests.articles.test_views import ago, get_page
+from tests.articles.test_views import ago
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -25,6 +25,7 @@ from tests.utils.factories import (
     WorkFactory,
     editor,
 )
+from tests.utils.html import get_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("PostgreSQL full-text search")]
 

@@ -9,7 +9,6 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Work
-from tests.articles.test_views import Node, get_page, parse
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -19,6 +18,7 @@ from tests.utils.factories import (
     UserFactory,
     WorkFactory,
 )
+from tests.utils.html import Node, get_page, parse
 
 pytestmark = pytest.mark.django_db
 

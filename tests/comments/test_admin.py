@@ -11,8 +11,8 @@ from django.utils import timezone
 from articles.models import Article
 from comments.markup import render_comment
 from comments.models import Comment, ModerationEvent
-from tests.articles.test_views import get_page, parse
 from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, editor, moderator
+from tests.utils.html import get_page, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from comments.cards import CommentList
 from comments.models import Comment
 from comments.own_comments import SESSION_KEY
 from pagecache.stamps import catalogue_changed
-from tests.articles.test_views import get_page
 from tests.comments.test_views import bodies, comment_item, discussion, reply_links
 from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, moderator
+from tests.utils.html import get_page
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from comments import services
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
 from pagecache.slots import slot
-from tests.articles.test_views import get_page, parse
 from tests.comments.test_card_cache import own_client
 from tests.comments.test_views import bodies, comment_form, field_value, heading, post_url
 from tests.utils.factories import ArticleFactory, CommentFactory, moderator
+from tests.utils.html import get_page, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from comments.forms import FORM_TOKEN_SALT
 from comments.markup import render_comment
 from comments.models import Comment, CommentReport
 from comments.own_comments import SESSION_KEY
-from tests.articles.test_views import Node, get_page, parse
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -25,6 +24,7 @@ from tests.utils.factories import (
     WorkFactory,
     editor,
 )
+from tests.utils.html import Node, get_page, parse
 
 pytestmark = pytest.mark.django_db
 
