@@ -1,7 +1,7 @@
 """The RSS and Atom feeds, read with an XML parser: what they list, and with which links, dates and categories."""
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Article
+from tests.utils.clock import NOW
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -22,7 +23,6 @@ from tests.utils.html import get_page, parse_fragment
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 ORIGIN = "http://testserver"

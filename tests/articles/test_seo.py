@@ -1,14 +1,14 @@
 """What search engines and sharing previews read in a page's head: canonical URL, descriptions, Open Graph and
 Twitter tags, and the JSON-LD structured data, parsed as HTML and as JSON."""
 
-import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from articles.models import Work
+from tests.utils.clock import NOW
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -19,24 +19,15 @@ from tests.utils.factories import (
     WorkFactory,
 )
 from tests.utils.html import Node, get_page, parse
+from tests.utils.seo import json_ld, meta
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ORIGIN = "http://testserver"
 
 
 def head(client, url: str) -> Node:
     return get_page(client, url).find("head")
-
-
-def meta(page_head: Node, **attrs: str) -> str:
-    return page_head.find("meta", **attrs).attrs["content"]
-
-
-def json_ld(page: Node) -> dict:
-    (script,) = page.find_all("script", type="application/ld+json")
-    return json.loads("".join(script.strings()))
 
 
 def graph_node(data: dict, schema_type: str) -> dict:

@@ -11,6 +11,8 @@ from pytest_django.asserts import assertTemplateUsed
 from taggit.models import Tag
 
 from articles.models import Article, Work
+from tests.utils.budgets import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES
+from tests.utils.clock import NOW, ago, from_now
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -25,17 +27,8 @@ from tests.utils.html import Node, get_page, parse
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 DRAFT, SCHEDULED = Article.Status.DRAFT, Article.Status.SCHEDULED
 PER_PAGE = settings.ARTICLES_PER_PAGE
-
-# Pinned by measuring: the article, its tags, composers, sections and featured tracks (with their tracks and
-# sections joined), the tracks' composers (for the structured data), the previous and the next article (one
-# query), then the comment section's counts and comments.
-ARTICLE_PAGE_QUERIES = 9
-# Pinned by measuring with 2 and with 20 articles; the lookup of the tag, composer or work comes on top of the
-# count, the page of articles and the prefetch of their tags and composers.
-LIST_PAGE_MAX_QUERIES = {"home": 4, "tag": 5, "composer": 5, "work": 6}
 
 
 def card_titles(page: Node) -> list[str]:
@@ -48,14 +41,6 @@ def assert_not_found_page(response) -> None:
     page = parse(response)
     assert page.find("h1").text == "Page not found"
     assert page.find("meta", name="robots").attrs["content"] == "noindex"
-
-
-def ago(**delta) -> timezone.datetime:
-    return timezone.now() - timedelta(**delta)
-
-
-def from_now(**delta) -> timezone.datetime:
-    return timezone.now() + timedelta(**delta)
 
 
 def minutes(m: int, s: int = 0, *, h: int = 0) -> timedelta:

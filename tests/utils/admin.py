@@ -1,8 +1,17 @@
-"""Submit an admin form as a browser would: every field of the rendered page, with the editor's changes."""
+"""The admin as the tests use it: its pages' URLs, and its forms as a browser posts them (every field of the rendered
+page, with the editor's changes) or as a test writes them out."""
 
+from django.urls import reverse
+
+from articles.models import Article
 from tests.utils.html import Node, parse
 
 SKIPPED_INPUT_TYPES = {"submit", "button", "reset", "file", "image"}
+
+
+def change_url(obj) -> str:
+    """The admin change page of any registered model's object."""
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def _enclosing_select(option: Node) -> Node | None:
@@ -37,4 +46,37 @@ def form_data(response, form_id: str = "article_form") -> dict[str, list[str]]:
         for name, value in filter(None, map(_posted, form.descendants())):
             data.setdefault(name, []).append(value)
     assert data, f"no form #{form_id} on the page"
+    return data
+
+
+def inline_data(prefix: str, rows: list[dict]) -> dict:
+    """The POST data of an inline formset of new rows, management form included."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": len(rows),
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def article_data(work, *, sections=(), featured_tracks=(), **fields) -> dict:
+    """What the article add form posts, with its two inlines (prefixes as the rendered form names them)."""
+    data = {
+        "title": "Why the cello carries the whole score",
+        "slug": "",
+        "standfirst": "A *low* voice.",
+        "work": work.pk,
+        "tags": "",
+        "status": Article.Status.DRAFT,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "comments_open": "on",
+        "seo_description": "",
+        **fields,
+    }
+    data.update(inline_data("sections", list(sections)))
+    data.update(inline_data("featured_tracks", list(featured_tracks)))
     return data
