@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -17,8 +16,8 @@ from tests.utils.factories import (
     UserFactory,
 )
 from tests.utils.html import Node, parse
+from tests.utils.processes import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_HTTPS": "1",
