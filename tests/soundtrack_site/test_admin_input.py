@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.models import ModerationEvent
-from tests.utils.admin import change_url, form_data
+from tests.utils.admin import change_url, form_data, model_admins
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -42,7 +42,7 @@ def world():
 
 
 def changelists():
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         yield pytest.param(url, model_admin, id=model._meta.label)
 
@@ -93,7 +93,7 @@ def test_the_nul_byte_answer_is_the_sites_own_400_page(client, signed_in_superus
 
 def autocomplete_fields():
     """(app label, model name, field name) of every autocomplete field of every admin and inline."""
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         for owner in [model_admin, *(inline(model, admin.site) for inline in model_admin.inlines)]:
             for field_name in owner.autocomplete_fields:
                 meta = owner.model._meta
@@ -114,7 +114,7 @@ def test_any_autocomplete_term_answers_below_500(
 
 def forms_with_autocomplete_fields():
     """The change page of each admin whose form or inlines have autocomplete fields."""
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         inlines = [inline(model, admin.site) for inline in model_admin.inlines]
         if model_admin.autocomplete_fields or any(inline.autocomplete_fields for inline in inlines):
             yield pytest.param(model, id=model._meta.label)
@@ -147,7 +147,7 @@ def test_a_value_that_is_not_an_id_in_any_autocomplete_field_is_a_form_error(
 
 def test_an_action_on_ids_that_are_not_ids_changes_nothing_and_answers_below_500(client, signed_in_superuser, world):
     surprises = []
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for action in model_admin.get_actions(client.get(url).wsgi_request):
             response = client.post(url, {"action": action, "_selected_action": NOT_IDS, "post": "yes"})

@@ -1,12 +1,25 @@
-"""The admin as the tests use it: its pages' URLs, and its forms as a browser posts them (every field of the rendered
-page, with the editor's changes) or as a test writes them out."""
+"""The admin as the tests use it: the models it registers, its pages' URLs, and its forms as a browser posts them
+(every field of the rendered page, with the editor's changes) or as a test writes them out."""
 
+from django.apps import apps
+from django.contrib import admin
+from django.db.models import Model
 from django.urls import reverse
 
 from articles.models import Article
 from tests.utils.html import Node, parse
 
 SKIPPED_INPUT_TYPES = {"submit", "button", "reset", "file", "image"}
+
+
+def registered_models() -> list[type[Model]]:
+    """Every model the admin site registers, in the order of the installed apps."""
+    return [model for model in apps.get_models() if admin.site.is_registered(model)]
+
+
+def model_admins() -> list[tuple[type[Model], admin.ModelAdmin]]:
+    """(model, its ModelAdmin) for every model the admin site registers."""
+    return [(model, admin.site.get_model_admin(model)) for model in registered_models()]
 
 
 def change_url(obj) -> str:
