@@ -58,8 +58,50 @@ _register_hypothesis_profiles()
 def project_after_make_run(tmp_path_factory):
     """A copy of the project with the .env that `make run` writes, as a developer's clone has after it (read-only
     for the tests: they share it)."""
-    from tests.processes import copy_project, write_development_env_file
+    from tests.utils.processes import copy_project, write_development_env_file
 
     project = copy_project(tmp_path_factory.mktemp("project"))
     write_development_env_file(project)
     return project
+
+
+@pytest.fixture
+def clock():
+    """Time stands still at ``tests.utils.clock.NOW`` unless the test moves it (``clock.shift(5)``), so ages, edit
+    windows and rate limits are exact."""
+    import time_machine
+
+    from tests.utils.clock import NOW
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def signed_in_editor(client):
+    """An editor (the Editors group), signed in on ``client``."""
+    from tests.utils.factories import editor
+
+    user = editor()
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def signed_in_moderator(client):
+    """A moderator (the Moderators group), Mo Derator, signed in on ``client``."""
+    from tests.utils.factories import moderator
+
+    user = moderator(first_name="Mo", last_name="Derator")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def signed_in_superuser(client):
+    """A superuser, signed in on ``client``."""
+    from tests.utils.factories import UserFactory
+
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user

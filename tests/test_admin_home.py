@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from tests.articles.test_views import get_page
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, editor, moderator
+from tests.utils.admin import change_url
+from tests.utils.factories import ArticleFactory, CommentFactory, editor, moderator
+from tests.utils.html import get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,6 @@ HOME = reverse("admin:index")
 # Measured for a member of both groups: the session, the user, their permissions (two), the comments waiting (a
 # count and the newest), their drafts, what is coming up, their recent edits (two), Django's recent actions.
 BUDGET = 10
-
-
-def change_url(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def edited_by(user, article, comment="Changed Title.") -> None:

@@ -5,13 +5,11 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from taggit.models import Tag
 
@@ -19,13 +17,18 @@ from articles.indexing import refresh_search_vectors
 from articles.models import Article
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment, CommentReport
-from tests.articles.test_views import parse
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, UserFactory, WorkFactory
+from tests.utils.factories import (
+    ArticleFactory,
+    CommentFactory,
+    ComposerFactory,
+    FeaturedTrackFactory,
+    UserFactory,
+    WorkFactory,
+)
+from tests.utils.html import parse
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 POSTER = {"author_name": "Mara Lindqvist", "author_email": "mara@example.com", "body": "The *cello* in act two!"}
 TOKEN_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
 PARENT_GONE = "The comment you are replying to is not available."
@@ -34,12 +37,6 @@ NUL_REFUSED = "Null characters are not allowed."
 BAD_NUMBERS = ["99999999999999999999", "-1", "0", "abc", "1e9", "1.5", "²", "\x00", "9" * 5000, ""]
 INVALID_UTF8 = "%FF%FE%C3%28"  # two bytes that never occur in UTF-8, then a broken two-byte sequence
 LONE_SURROGATE = "%ED%A0%80"  # U+D800 as (invalid) UTF-8
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

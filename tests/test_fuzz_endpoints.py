@@ -20,8 +20,7 @@ from hypothesis.extra.django import TestCase
 
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, FeaturedTrackFactory
+from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory
 
 REQUESTS = settings(max_examples=2_000 if os.environ.get("HYPOTHESIS_PROFILE") == "slow" else 50)
 ALLOWED = {200, 302, 400, 403, 404, 413, 429}

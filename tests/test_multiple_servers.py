@@ -9,8 +9,7 @@ from django.db import connection
 
 from comments.models import Comment
 from reliability.servers import AppServer, app_environment
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory
+from tests.utils.factories import ArticleFactory, CommentFactory
 
 REDIS_URL = os.environ.get("MULTI_SERVER_REDIS_URL", "redis://127.0.0.1:6379/15")
 

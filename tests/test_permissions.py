@@ -10,9 +10,11 @@ from django.urls import reverse
 
 from articles.models import Article, Author
 from comments.models import Comment, ModerationEvent
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import (
+from tests.utils.admin import model_admins, registered_models
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
+    CommentReportFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,
@@ -67,7 +69,7 @@ def _sign_in_records():
 
 def admin_pages():
     """(model, page name, url-maker) for every registered model's changelist, add, change and delete pages."""
-    for model in admin.site._registry:
+    for model in registered_models():
         meta = model._meta
         name = f"admin:{meta.app_label}_{meta.model_name}"
         yield model, "changelist", lambda _obj, name=name: reverse(f"{name}_changelist")
@@ -80,7 +82,7 @@ def expected(role: str, model, page: str) -> str:
     meta = model._meta
     if role in ("anonymous", "reader"):
         return "login"
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     if role == "superuser":
         adds = page != "add" or model_admin.has_add_permission(_superuser_request())
         deletes = page != "delete" or model_admin.has_delete_permission(_superuser_request())
@@ -203,7 +205,7 @@ def admin_url_patterns(patterns=None):
 
 
 def _model_of(url_name: str):
-    for model in admin.site._registry:
+    for model in registered_models():
         if url_name.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
             return model
     return None
@@ -217,7 +219,7 @@ def _extra_admin_urls(article_version_id):
         if name in PUBLIC_ADMIN_PAGES or (_model_of(name) and name.endswith(crud)):
             continue
         if name == "app_list":
-            for app_label in sorted({model._meta.app_label for model in admin.site._registry}):
+            for app_label in sorted({model._meta.app_label for model in registered_models()}):
                 allowed = APP_LISTS.get(app_label, {"superuser"})
                 yield f"app_list {app_label}", reverse("admin:app_list", args=[app_label]), allowed
             continue
@@ -302,14 +304,14 @@ def test_merging_with_no_tags_selected_is_sent_back_with_a_message(client, world
 
 def _database_fingerprint() -> dict:
     """Every row of every registered model, so that any change an action makes shows."""
-    return {model._meta.label: sorted(map(repr, model._default_manager.values())) for model in admin.site._registry}
+    return {model._meta.label: sorted(map(repr, model._default_manager.values())) for model in registered_models()}
 
 
 def admin_actions():
     """(model, action name) for every bulk action offered to a superuser, `delete_selected` included."""
     request = _superuser_request()
     request.GET = {}
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         for action in model_admin.get_actions(request):
             yield model, action
 

@@ -21,9 +21,9 @@ from articles.models import Article
 from comments.forms import new_form_token
 from comments.models import Comment
 from pagecache.stamps import catalogue_changed
-from tests.comments.factories import CommentFactory
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,

@@ -4,8 +4,7 @@ import pytest
 
 from articles.models import Article, Composer, FeaturedTrack, Section
 from comments.models import Comment
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory
+from tests.utils.factories import ArticleFactory, CommentFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -30,10 +30,9 @@ from articles.models import Work
 from articles.templatetags.soundtrack import iso_datetime
 from articles.views import HomeView
 from comments.models import Comment
-from tests.articles.test_views import parse
-from tests.comments.factories import CommentFactory
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,
@@ -41,6 +40,7 @@ from tests.factories import (
     UserFactory,
     WorkFactory,
 )
+from tests.utils.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,8 @@ def image_upload(width: int, height: int, name: str) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def clock():
+def clock_with_microseconds():
+    """Time stands still at NOW, microseconds and all."""
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
@@ -112,7 +113,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def catalogue(clock, media, settings, django_capture_on_commit_callbacks) -> SimpleNamespace:
+def catalogue(clock_with_microseconds, media, settings, django_capture_on_commit_callbacks) -> SimpleNamespace:
     """A published article with all an article can show (cover, sections, featured tracks, tags, composers) and a
     discussion of two pages with replies, spoilers and picked tracks; a second article, closed to comments."""
     settings.COMMENTS_THREADS_PER_PAGE = 3
@@ -178,7 +179,7 @@ def comment_form(client, url: str) -> dict[str, str]:
     return {node.attrs["name"]: node.attrs.get("value") or "" for node in form.find_all("input")}
 
 
-def test_every_public_page_type_is_valid_html(client, clock, catalogue, tmp_path):
+def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, catalogue, tmp_path):
     article, featured, thread = catalogue.article, catalogue.featured, catalogue.thread
     url = article.get_absolute_url()
     post_url = reverse("comments:post", kwargs={"slug": article.slug})
@@ -198,11 +199,11 @@ def test_every_public_page_type_is_valid_html(client, clock, catalogue, tmp_path
     page("article-comments-closed", client.get(catalogue.quiet.get_absolute_url()), shows="Comments are closed")
 
     refused = comment_form(client, url) | {"author_name": "", "author_email": "not an email", "form_token": "x"}
-    wait(clock)
+    wait(clock_with_microseconds)
     page("article-comment-refused", client.post(post_url, refused), 400, shows="form-errors")
 
     data = comment_form(client, url) | READER
-    wait(clock)
+    wait(clock_with_microseconds)
     posted = client.post(post_url, data, follow=True)
     page("article-message", posted, shows="awaiting moderation")
     # The newest thread, the reader's own (pending, with its edit and delete links), is on the second page.

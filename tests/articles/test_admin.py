@@ -8,58 +8,15 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article, Composer, FeaturedTrack, Section, Track
-from tests.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory, editor
+from tests.utils.admin import article_data, change_url, inline_data
+from tests.utils.clock import NOW
+from tests.utils.factories import ArticleFactory, ComposerFactory, TrackFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 ADD = reverse("admin:articles_article_add")
-
-
-@pytest.fixture
-def signed_in_editor(client):
-    user = editor()
-    client.force_login(user)
-    return user
-
-
-def inline_data(prefix: str, rows: list[dict]) -> dict:
-    """The POST data of an inline formset of new rows, management form included."""
-    data = {
-        f"{prefix}-TOTAL_FORMS": len(rows),
-        f"{prefix}-INITIAL_FORMS": 0,
-        f"{prefix}-MIN_NUM_FORMS": 0,
-        f"{prefix}-MAX_NUM_FORMS": 1000,
-    }
-    for index, row in enumerate(rows):
-        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    return data
-
-
-def article_data(work, *, sections=(), featured_tracks=(), **fields) -> dict:
-    """What the article add form posts, with its two inlines (prefixes as the rendered form names them)."""
-    data = {
-        "title": "Why the cello carries the whole score",
-        "slug": "",
-        "standfirst": "A *low* voice.",
-        "work": work.pk,
-        "tags": "",
-        "status": Article.Status.DRAFT,
-        "publish_at_0": "",
-        "publish_at_1": "",
-        "comments_open": "on",
-        "seo_description": "",
-        **fields,
-    }
-    data.update(inline_data("sections", list(sections)))
-    data.update(inline_data("featured_tracks", list(featured_tracks)))
-    return data
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:articles_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def changelist_titles(response) -> list[str]:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, editor
+from tests.utils.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, editor
 
 pytestmark = pytest.mark.django_db
 

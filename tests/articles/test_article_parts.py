@@ -6,7 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section, Track
-from tests.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, UserFactory, editor
+from tests.utils.factories import (
+    ArticleFactory,
+    FeaturedTrackFactory,
+    SectionFactory,
+    TrackFactory,
+    UserFactory,
+    editor,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from articles.authors import admin_name, public_name
 from articles.models import Article, Author
 from pagecache.stamps import pages_stamp
-from tests.articles.test_feeds import DC_CREATOR, rss_channel
-from tests.articles.test_seo import graph_node, structured_data
-from tests.articles.test_views import get_page
-from tests.factories import ArticleFactory, UserFactory, editor, moderator
+from tests.utils.factories import ArticleFactory, UserFactory, editor, moderator
+from tests.utils.feeds import DC_CREATOR, rss_channel
+from tests.utils.html import get_page
+from tests.utils.seo import graph_node, structured_data
 
 pytestmark = pytest.mark.django_db
 

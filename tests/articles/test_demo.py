@@ -12,21 +12,11 @@ from taggit.models import Tag, TaggedItem
 from articles.demo import DEMO_ARTICLE_SLUG
 from articles.models import Article, Composer, FeaturedTrack, Section, Track, Work
 from articles.seed import SEED_PATH, parse_seed
-from tests.factories import UserFactory
+from tests.utils.factories import UserFactory
+from tests.utils.seed import SEED_HEADINGS, SEED_TAGS
 
 pytestmark = pytest.mark.django_db
 
-SEED_TAGS = ["Soundtrack", "FilmMusic", "UnderratedScores", "MusicAppreciation", "Composers", "FilmScoring",
-             "GameMusic", "TVMusic"]  # fmt: skip
-SEED_HEADINGS = [
-    (True, "The Emotional Depth of the Score"),
-    (True, "Innovative Use of Instruments and Genres"),
-    (True, "Memorable Themes That Stay with You"),
-    (True, "Enhancing the Narrative Without Overpowering It"),
-    (True, "Cultural and Thematic Relevance"),
-    (True, "Underrated Composers and Unsung Talent"),
-    (False, "Conclusion: A Masterpiece Worth Celebrating"),
-]
 # A bracketed placeholder such as [title]: no quotes inside, so the JSON-LD arrays in the page do not count.
 PLACEHOLDER = re.compile(r"\[[^\[\]\"]+\]")
 PASSWORD = re.compile(r"password:\s+(\S+)")

@@ -7,16 +7,12 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from articles.models import Article
 from articles.revisions import Edit, last_edit
-from tests.admin_form import form_data
-from tests.factories import ArticleFactory, SectionFactory, editor
+from tests.utils.admin import change_url, form_data
+from tests.utils.factories import ArticleFactory, SectionFactory, editor
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_article_changelist")
-
-
-def change_url(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def signed_in(user) -> Client:

@@ -1,7 +1,7 @@
 """The RSS and Atom feeds, read with an XML parser: what they list, and with which links, dates and categories."""
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Article
-from tests.articles.test_views import TreeBuilder, get_page
-from tests.factories import (
+from tests.utils.clock import NOW
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -19,29 +19,16 @@ from tests.factories import (
     UserFactory,
     WorkFactory,
 )
+from tests.utils.feeds import DC_CREATOR, get_xml, rss_channel
+from tests.utils.html import get_page, parse_fragment
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
-DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 ORIGIN = "http://testserver"
 # Pinned by measuring with 2 and 20 articles: the articles (with work and author joined), their tags and
 # composers; with full text, their sections and featured tracks (tracks joined) too.
 FEED_QUERIES = {False: 3, True: 5}
-
-
-def get_xml(client, url: str, content_type: str) -> ET.Element:
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith(content_type)
-    return ET.fromstring(response.content)
-
-
-def rss_channel(client, url: str) -> ET.Element:
-    rss = get_xml(client, url, "application/rss+xml")
-    assert rss.tag == "rss" and rss.get("version") == "2.0"
-    return rss.find("channel")
 
 
 def rss_titles(client, url: str) -> list[str]:
@@ -56,13 +43,6 @@ def atom_feed(client, url: str) -> ET.Element:
 
 def atom_titles(client, url: str) -> list[str]:
     return [entry.findtext(f"{ATOM}title") for entry in atom_feed(client, url).findall(f"{ATOM}entry")]
-
-
-def html_fragment(text: str):
-    builder = TreeBuilder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
 
 
 def published(title: str, *, days_ago: int, **kwargs) -> Article:
@@ -209,7 +189,7 @@ class TestFeedContent:
 
         (item,) = rss_channel(client, reverse("articles:feed_rss")).findall("item")
 
-        description = html_fragment(item.findtext("description"))
+        description = parse_fragment(item.findtext("description"))
         assert description.find_all("p")[0].text == "An underrated score."
         assert description.find_all("p")[0].find("em").text == "underrated"
 
@@ -217,8 +197,8 @@ class TestFeedContent:
         (item,) = rss_channel(client, reverse("articles:feed_rss")).findall("item")
         (entry,) = atom_feed(client, reverse("articles:feed_atom")).findall(f"{ATOM}entry")
 
-        assert html_fragment(item.findtext("description")).find_all("h2") == []
-        assert html_fragment(entry.findtext(f"{ATOM}summary")).find_all("h2") == []
+        assert parse_fragment(item.findtext("description")).find_all("h2") == []
+        assert parse_fragment(entry.findtext(f"{ATOM}summary")).find_all("h2") == []
 
     def test_with_full_text_on_the_feeds_hold_every_section_and_featured_track(
         self, client, settings, article_with_sections
@@ -227,7 +207,7 @@ class TestFeedContent:
 
         (entry,) = atom_feed(client, reverse("articles:feed_atom")).findall(f"{ATOM}entry")
 
-        content = html_fragment(entry.findtext(f"{ATOM}summary"))
+        content = parse_fragment(entry.findtext(f"{ATOM}summary"))
         assert [h2.text for h2 in content.find_all("h2")] == [
             "1. Emotional depth",
             "Worth celebrating",

@@ -11,8 +11,8 @@ from reversion.models import Version
 from articles.demo import load_demo_content
 from articles.models import Article, ArticleTemplate, Section
 from articles.revisions import parts_of, restore, versions_of
-from tests.admin_form import form_data
-from tests.factories import ArticleFactory, SectionFactory, WorkFactory, editor
+from tests.utils.admin import form_data
+from tests.utils.factories import ArticleFactory, SectionFactory, WorkFactory, editor
 
 pytestmark = pytest.mark.django_db
 

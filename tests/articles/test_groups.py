@@ -4,7 +4,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
 from articles.models import Article
-from tests.factories import ArticleFactory, UserFactory, editor, moderator
+from tests.utils.factories import ArticleFactory, UserFactory, editor, moderator
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,11 @@ from PIL import Image
 from pytest_django.asserts import assertContains
 
 from articles.models import Article, Composer
-from tests.articles.test_admin import article_data, change_url
-from tests.articles.test_seo import json_ld, meta
-from tests.articles.test_views import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES, get_page
-from tests.factories import ArticleFactory, ComposerFactory, WorkFactory, editor
+from tests.utils.admin import article_data, change_url
+from tests.utils.budgets import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES
+from tests.utils.factories import ArticleFactory, ComposerFactory, WorkFactory
+from tests.utils.html import get_page
+from tests.utils.seo import json_ld, meta
 
 pytestmark = pytest.mark.django_db
 
@@ -302,12 +303,6 @@ class TestComposerPhoto:
 
 
 class TestAdmin:
-    @pytest.fixture
-    def signed_in_editor(self, client):
-        user = editor()
-        client.force_login(user)
-        return user
-
     def test_the_file_picker_offers_only_accepted_types(self, client, signed_in_editor):
         response = client.get(reverse("admin:articles_article_add"))
 

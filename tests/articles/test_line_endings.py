@@ -11,8 +11,8 @@ from django.urls import reverse
 from articles.demo import load_demo_content
 from articles.models import Article, ArticleTemplate, Composer, FeaturedTrack, Section
 from articles.revisions import Snapshot, keep_revision, parts_of, restore, versions_of
-from tests.admin_form import form_data
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, editor
+from tests.utils.admin import form_data
+from tests.utils.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, editor
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from articles.markup import ARTICLE, render_markdown, sanitize_html
 from comments.markup import COMMENT, render_comment
-from tests.articles.test_markup import ParsedFragment, assert_harmless
+from tests.utils.html import parse_fragment
+from tests.utils.markup import assert_harmless
 
 # Pieces that make Markdown and HTML interesting to a parser, shuffled with arbitrary text.
 FRAGMENTS = [
@@ -46,7 +47,7 @@ def test_article_markdown_always_renders_into_harmless_html(text):
 @given(documents)
 def test_comment_markdown_stays_inside_the_comment_allow_list(text):
     html = render_comment(text)
-    page = ParsedFragment(html)
+    page = parse_fragment(html)
 
     assert page.tags <= COMMENT.tags
     assert all(comment_allowed(tag, name) for tag, name in page.attributes), page.attributes

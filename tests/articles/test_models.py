@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Section, Work
-from tests.factories import (
+from tests.utils.clock import NOW
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -20,8 +21,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 
 
 class TestPublishedVisibility:

@@ -19,18 +19,17 @@ from articles.placeholders import (
     placeholders_left,
     structured_fills,
 )
-from tests.articles.test_admin import article_data
-from tests.factories import (
+from tests.utils.admin import article_data, change_url
+from tests.utils.clock import NOW
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,
     TrackFactory,
     WorkFactory,
-    editor,
 )
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 CHANGELIST = reverse("admin:articles_article_changelist")
 ADD = reverse("admin:articles_article_add")
 BUILT_IN = "Why its soundtrack deserves more recognition"
@@ -271,18 +270,8 @@ def change_data(article, *, featured_tracks=(), **fields) -> dict:
     return data
 
 
-def change_url(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
 @pytest.mark.django_db
 class TestTheChangeForm:
-    @pytest.fixture
-    def signed_in_editor(self, client):
-        user = editor()
-        client.force_login(user)
-        return user
-
     @pytest.fixture
     def draft(self):
         """A draft from the built-in template about Arrival: its [title]s filled, the rest of its placeholders left."""
@@ -452,10 +441,6 @@ class TestTheChangeForm:
 
 @pytest.mark.django_db
 class TestTheBulkPublishAction:
-    @pytest.fixture
-    def signed_in_editor(self, client):
-        client.force_login(editor())
-
     def publish(self, client, articles):
         return client.post(
             CHANGELIST, {"action": "publish", "_selected_action": [article.pk for article in articles]}, follow=True

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from taggit.models import Tag
 
 from articles.models import Article, Composer, FeaturedTrack, Section, Track, Work
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, TrackFactory
+from tests.utils.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
 

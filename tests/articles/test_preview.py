@@ -11,8 +11,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from reversion.models import Version
 
 from articles.models import Article, FeaturedTrack, Section
-from tests.admin_form import form_data
-from tests.factories import (
+from tests.utils.admin import change_url, form_data
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -20,7 +20,6 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
     WorkFactory,
-    editor,
     moderator,
 )
 
@@ -32,19 +31,8 @@ MARKDOWN_PREVIEW = reverse("admin:articles_article_markdown_preview")
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
-def change_url(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
 def preview_url(article) -> str:
     return reverse("admin:articles_article_preview", args=[article.pk])
-
-
-@pytest.fixture
-def signed_in_editor(client):
-    user = editor(first_name="Ada", last_name="Lovelace")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -76,16 +64,16 @@ class TestWhoMayPreview:
         assert client.post(preview_url(article), {"title": "Anything"}).status_code == 403
         assert client.post(ADD_PREVIEW, {"title": "Anything"}).status_code == 403
 
-    def test_a_preview_is_only_posted(self, client, signed_in_editor, article):
+    def test_a_preview_is_only_posted(self, client, signed_in_ada, article):
         assert client.get(preview_url(article)).status_code == 405
 
-    def test_an_unknown_article_is_not_found(self, client, signed_in_editor):
+    def test_an_unknown_article_is_not_found(self, client, signed_in_ada):
         assert client.post(reverse("admin:articles_article_preview", args=[987654]), {}).status_code == 404
 
 
 class TestPreviewOfUnsavedChanges:
     def test_the_change_form_has_a_preview_button_that_opens_a_new_tab_without_saving(
-        self, client, signed_in_editor, article
+        self, client, signed_in_ada, article
     ):
         response = client.get(change_url(article))
 
@@ -97,12 +85,12 @@ class TestPreviewOfUnsavedChanges:
             html=True,
         )
 
-    def test_the_add_form_has_one_too(self, client, signed_in_editor):
+    def test_the_add_form_has_one_too(self, client, signed_in_ada):
         response = client.get(ADD)
 
         assertContains(response, f'formaction="{ADD_PREVIEW}" formtarget="_blank"')
 
-    def test_the_preview_shows_the_forms_unsaved_text_and_saves_nothing(self, client, signed_in_editor, article):
+    def test_the_preview_shows_the_forms_unsaved_text_and_saves_nothing(self, client, signed_in_ada, article):
         data = the_form(client, change_url(article))
         data["title"] = ["Arrival, heard a third time"]
         data["sections-0-body"] = ["The chorus **sings** at last."]
@@ -127,7 +115,7 @@ class TestPreviewOfUnsavedChanges:
         assert list(article.tags.names()) == []
         assert Version.objects.count() == versions_before
 
-    def test_the_preview_is_never_indexed_nor_cached(self, client, signed_in_editor, article):
+    def test_the_preview_is_never_indexed_nor_cached(self, client, signed_in_ada, article):
         response = client.post(preview_url(article), the_form(client, change_url(article)))
 
         assertContains(response, '<meta name="robots" content="noindex, nofollow">', html=True)
@@ -135,7 +123,7 @@ class TestPreviewOfUnsavedChanges:
         assert "private" in response["Cache-Control"]
 
     def test_sections_added_removed_and_reordered_in_the_form_show_as_they_would_be_saved(
-        self, client, signed_in_editor, article
+        self, client, signed_in_ada, article
     ):
         SectionFactory(article=article, heading="The ending", body="Quiet.", position=2)
         data = the_form(client, change_url(article))
@@ -165,7 +153,7 @@ class TestPreviewOfUnsavedChanges:
         )
         assert Section.objects.filter(article=article).count() == 2
 
-    def test_a_new_article_is_previewed_with_its_sections_tracks_composers_and_byline(self, client, signed_in_editor):
+    def test_a_new_article_is_previewed_with_its_sections_tracks_composers_and_byline(self, client, signed_in_ada):
         work = WorkFactory(title="Hollow Knight")
         track = TrackFactory(work=work, title="Greenpath")
         composer = ComposerFactory(name="Christopher Larkin")
@@ -200,7 +188,7 @@ class TestPreviewOfUnsavedChanges:
         assert not Article.objects.exists()
         assert not FeaturedTrack.objects.exists()
 
-    def test_markdown_in_the_preview_goes_through_the_sanitizer(self, client, signed_in_editor, article):
+    def test_markdown_in_the_preview_goes_through_the_sanitizer(self, client, signed_in_ada, article):
         data = the_form(client, change_url(article))
         data["sections-0-body"] = ['<script>alert("x")</script> [link](javascript:alert(1)) **ok**']
 
@@ -211,7 +199,7 @@ class TestPreviewOfUnsavedChanges:
         assertContains(response, "&lt;script&gt;")
         assertContains(response, "<strong>ok</strong>", html=True)
 
-    def test_fields_with_errors_are_listed_and_the_rest_is_previewed(self, client, signed_in_editor, article):
+    def test_fields_with_errors_are_listed_and_the_rest_is_previewed(self, client, signed_in_ada, article):
         data = the_form(client, change_url(article))
         data["title"] = [""]
         data["sections-0-body"] = ["Still *shown*."]
@@ -225,7 +213,7 @@ class TestPreviewOfUnsavedChanges:
 
 
 class TestLiveMarkdownPreview:
-    def test_an_editor_gets_the_sanitized_rendering(self, client, signed_in_editor):
+    def test_an_editor_gets_the_sanitized_rendering(self, client, signed_in_ada):
         response = client.post(MARKDOWN_PREVIEW, {"text": "**bold** <img src=x onerror=alert(1)> [a](javascript:x)"})
 
         assert response.status_code == 200
@@ -235,7 +223,7 @@ class TestLiveMarkdownPreview:
         assert "onerror" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
         assert "javascript:" not in html
 
-    def test_empty_text_renders_nothing(self, client, signed_in_editor):
+    def test_empty_text_renders_nothing(self, client, signed_in_ada):
         assert client.post(MARKDOWN_PREVIEW, {"text": "  "}).json() == {"html": ""}
 
     def test_anonymous_visitors_and_staff_without_the_right_are_refused(self, client):
@@ -245,12 +233,12 @@ class TestLiveMarkdownPreview:
         client.force_login(moderator())
         assert client.post(MARKDOWN_PREVIEW, {"text": "x"}).status_code == 403
 
-    def test_it_is_only_posted(self, client, signed_in_editor):
+    def test_it_is_only_posted(self, client, signed_in_ada):
         assert client.get(MARKDOWN_PREVIEW, {"text": "x"}).status_code == 405
 
-    def test_it_needs_the_csrf_token_the_form_carries_sent_in_a_header(self, signed_in_editor, article):
+    def test_it_needs_the_csrf_token_the_form_carries_sent_in_a_header(self, signed_in_ada, article):
         client = Client(enforce_csrf_checks=True)
-        client.force_login(signed_in_editor)
+        client.force_login(signed_in_ada)
         token = the_form(client, change_url(article))["csrfmiddlewaretoken"][0]
 
         assert client.post(MARKDOWN_PREVIEW, {"text": "**x**"}).status_code == 403
@@ -258,7 +246,7 @@ class TestLiveMarkdownPreview:
         assert response.status_code == 200
         assert response.json() == {"html": "<p><strong>x</strong></p>"}
 
-    def test_the_markdown_textareas_ask_for_a_preview_and_load_the_script(self, client, signed_in_editor, article):
+    def test_the_markdown_textareas_ask_for_a_preview_and_load_the_script(self, client, signed_in_ada, article):
         response = client.get(change_url(article))
 
         for name in ("standfirst", "sections-0-body", "featured_tracks-0-note"):
@@ -268,7 +256,7 @@ class TestLiveMarkdownPreview:
         assertContains(response, 'href="/static/css/admin-editorial.css"')
 
     @pytest.mark.parametrize("url", [ADD, "change"])
-    def test_the_admin_forms_carry_no_inline_script(self, client, signed_in_editor, article, url):
+    def test_the_admin_forms_carry_no_inline_script(self, client, signed_in_ada, article, url):
         response = client.get(change_url(article) if url == "change" else url)
 
         scripts = re.findall(r"<script\b[^>]*>", response.content.decode())

@@ -1,17 +1,16 @@
 """Publishing and unpublishing several articles at once (articles.publishing), as the admin's bulk actions do."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from reversion.models import Version
 
 from articles.models import Article
 from articles.publishing import publish, unpublish
-from tests.factories import ArticleFactory, SectionFactory, editor
+from tests.utils.clock import NOW
+from tests.utils.factories import ArticleFactory, SectionFactory, editor
 
 pytestmark = pytest.mark.django_db
-
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def test_publishing_keeps_a_publish_time_that_has_come_and_brings_a_later_one_to_now():

@@ -6,14 +6,13 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from articles.models import Article
 from articles.revisions import last_edit, text_diff, versions_of
-from tests.admin_form import form_data
-from tests.factories import (
+from tests.utils.admin import change_url, form_data
+from tests.utils.factories import (
     ArticleFactory,
     FeaturedTrackFactory,
     SectionFactory,
     TrackFactory,
     WorkFactory,
-    editor,
     moderator,
 )
 
@@ -21,10 +20,6 @@ pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:articles_article_add")
 CHANGELIST = reverse("admin:articles_article_changelist")
-
-
-def change_url(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def history_url(article) -> str:
@@ -37,13 +32,6 @@ def compare_url(article, old, new) -> str:
 
 def restore_url(article, version) -> str:
     return reverse("admin:articles_article_restore", args=[article.pk, version.pk])
-
-
-@pytest.fixture
-def signed_in_editor(client):
-    user = editor(username="ada", first_name="Ada", last_name="Lovelace")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -66,7 +54,7 @@ def save_with(client, article, **changes) -> dict[str, list[str]]:
 
 
 class TestARevisionPerSave:
-    def test_adding_an_article_keeps_its_first_revision_with_the_editor(self, client, signed_in_editor):
+    def test_adding_an_article_keeps_its_first_revision_with_the_editor(self, client, signed_in_ada):
         work = WorkFactory()
         data = form_data(client.get(ADD))
         data.update(
@@ -84,24 +72,24 @@ class TestARevisionPerSave:
 
         article = Article.objects.get()
         [version] = versions_of(article)
-        assert version.revision.user == signed_in_editor
+        assert version.revision.user == signed_in_ada
         assert version.revision.get_comment() == "Added. Added section “The viola”."
         assert [part.object_repr for part in version.revision.version_set.exclude(pk=version.pk)] == ["The viola"]
 
-    def test_every_save_keeps_a_revision_with_who_and_what(self, client, signed_in_editor, article):
+    def test_every_save_keeps_a_revision_with_who_and_what(self, client, signed_in_ada, article):
         save_with(client, article, title="Arrival, heard twice")
         save_with(client, article, **{"sections-0-body": "Voices, and a cello."})
 
         versions = list(versions_of(article))
         assert len(versions) == 2
-        assert {version.revision.user for version in versions} == {signed_in_editor}
+        assert {version.revision.user for version in versions} == {signed_in_ada}
         assert [version.revision.get_comment() for version in versions] == [
             "Changed Body for section “The heptapod chorus”.",
             "Changed Title.",
         ]
         assert versions[1].field_dict["title"] == "Arrival, heard twice"
 
-    def test_a_revision_holds_the_sections_featured_tracks_and_tags_as_saved(self, client, signed_in_editor, article):
+    def test_a_revision_holds_the_sections_featured_tracks_and_tags_as_saved(self, client, signed_in_ada, article):
         save_with(client, article, **{"sections-0-body": "New words.", "tags": "strings, choir"})
 
         version = versions_of(article).first()
@@ -111,7 +99,7 @@ class TestARevisionPerSave:
         tag_versions = version.revision.version_set.filter(content_type__model="taggeditem")
         assert sorted(part.object_repr.split(" tagged with ")[1] for part in tag_versions) == ["choir", "strings"]
 
-    def test_a_refused_save_keeps_no_revision(self, client, signed_in_editor, article):
+    def test_a_refused_save_keeps_no_revision(self, client, signed_in_ada, article):
         data = form_data(client.get(change_url(article)))
         data["title"] = [""]
 
@@ -126,7 +114,7 @@ class TestARevisionPerSave:
         ],
     )
     def test_the_bulk_actions_keep_a_revision_of_each_article_they_change(
-        self, client, signed_in_editor, action, status, comment
+        self, client, signed_in_ada, action, status, comment
     ):
         first, second = ArticleFactory.create_batch(2, status=Article.Status.SCHEDULED)
         untouched = ArticleFactory()
@@ -136,17 +124,17 @@ class TestARevisionPerSave:
         for article in (first, second):
             [version] = versions_of(article)
             assert version.field_dict["status"] == status
-            assert (version.revision.user, version.revision.comment) == (signed_in_editor, comment)
+            assert (version.revision.user, version.revision.comment) == (signed_in_ada, comment)
             assert version.revision.version_set.filter(content_type__model="article").count() == 1
         assert not versions_of(untouched).exists()
 
-    def test_the_change_form_says_who_last_edited_the_article_and_when(self, client, signed_in_editor, article):
+    def test_the_change_form_says_who_last_edited_the_article_and_when(self, client, signed_in_ada, article):
         save_with(client, article, title="Arrival, heard twice")
         edit = last_edit(article)
 
         response = client.get(change_url(article))
 
-        assert edit.user == signed_in_editor
+        assert edit.user == signed_in_ada
         edited_at = edit.at.replace(microsecond=0)
         assertContains(
             response,
@@ -155,7 +143,7 @@ class TestARevisionPerSave:
             html=True,
         )
 
-    def test_an_article_no_revision_kept_shows_when_it_was_last_saved(self, client, signed_in_editor, article):
+    def test_an_article_no_revision_kept_shows_when_it_was_last_saved(self, client, signed_in_ada, article):
         response = client.get(change_url(article))
 
         assertContains(response, "Last saved on")
@@ -163,7 +151,7 @@ class TestARevisionPerSave:
 
 class TestHistoryAndDiff:
     @pytest.fixture
-    def two_versions(self, client, signed_in_editor, article):
+    def two_versions(self, client, signed_in_ada, article):
         save_with(client, article, title="Arrival, <b>heard</b> again")
         save_with(
             client,
@@ -257,7 +245,7 @@ class TestHistoryAndDiff:
 
 class TestRestore:
     @pytest.fixture
-    def first_version(self, client, signed_in_editor, article):
+    def first_version(self, client, signed_in_ada, article):
         save_with(client, article, title="Arrival, the first take")
         version = versions_of(article).get()
         other_track = TrackFactory(work=article.work, title="Heptapod B")
@@ -284,7 +272,7 @@ class TestRestore:
         return version
 
     def test_restoring_brings_back_the_title_sections_featured_tracks_and_tags(
-        self, client, signed_in_editor, article, first_version
+        self, client, signed_in_ada, article, first_version
     ):
         response = client.post(restore_url(article, first_version), follow=True)
 
@@ -300,21 +288,19 @@ class TestRestore:
         ]
         assert list(article.tags.names()) == ["strings"]
 
-    def test_a_restore_is_kept_as_a_new_revision_by_the_editor(self, client, signed_in_editor, article, first_version):
+    def test_a_restore_is_kept_as_a_new_revision_by_the_editor(self, client, signed_in_ada, article, first_version):
         client.post(restore_url(article, first_version))
 
         latest = versions_of(article).first()
         assert versions_of(article).count() == 3
-        assert latest.revision.user == signed_in_editor
+        assert latest.revision.user == signed_in_ada
         assert latest.revision.comment.startswith("Restored the version Ada Lovelace saved on")
         assert latest.field_dict["title"] == "Arrival, the first take"
         assert [part.object_repr for part in latest.revision.version_set.filter(content_type__model="section")] == [
             "The heptapod chorus"
         ]
 
-    def test_the_compare_page_offers_to_restore_the_older_revision(
-        self, client, signed_in_editor, article, first_version
-    ):
+    def test_the_compare_page_offers_to_restore_the_older_revision(self, client, signed_in_ada, article, first_version):
         latest = versions_of(article).first()
 
         response = client.get(compare_url(article, first_version, latest))
@@ -323,7 +309,7 @@ class TestRestore:
         assertNotContains(response, f'action="{restore_url(article, latest)}"')
 
     def test_a_restore_is_only_posted_by_someone_who_may_change_articles(
-        self, client, article, first_version, signed_in_editor
+        self, client, article, first_version, signed_in_ada
     ):
         assert client.get(restore_url(article, first_version)).status_code == 405
         client.force_login(moderator())
@@ -331,13 +317,13 @@ class TestRestore:
         article.refresh_from_db()
         assert article.title == "Arrival, the second take"
 
-    def test_a_version_of_another_article_is_not_restored_here(self, client, signed_in_editor, article, first_version):
+    def test_a_version_of_another_article_is_not_restored_here(self, client, signed_in_ada, article, first_version):
         other = ArticleFactory()
 
         assert client.post(restore_url(other, first_version)).status_code == 404
 
     def test_restoring_an_article_published_in_bulk_leaves_the_others_published_with_it_alone(
-        self, client, signed_in_editor
+        self, client, signed_in_ada
     ):
         first = ArticleFactory(title="First", status=Article.Status.DRAFT, publish_at=None)
         second = ArticleFactory(title="Second", status=Article.Status.DRAFT, publish_at=None)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from tests.factories import ArticleFactory, editor, moderator
+from tests.utils.factories import ArticleFactory, editor, moderator
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,6 @@ PostgreSQL-only behaviour (ranking details, websearch phrases, highlights, typos
 test_search_postgres.py.
 """
 
-from functools import partial
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -16,8 +14,9 @@ from django.utils.html import escape
 
 from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Work
 from articles.search import search_snippet
-from tests.articles.test_views import ago, from_now, get_page
-from tests.factories import (
+from tests.utils.budgets import SEARCH_PAGE_MAX_QUERIES
+from tests.utils.clock import ago, from_now
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -26,19 +25,11 @@ from tests.factories import (
     WorkFactory,
     editor,
 )
+from tests.utils.html import get_page
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("articles:search")
-# Pinned by measuring with 2 and with 20 results: on PostgreSQL the ranked ids of the matches (which give the
-# count too), the page of results and the prefetch of their tags and composers; SQLite counts instead.
-SEARCH_PAGE_MAX_QUERIES = 4
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the block leaves for the commit (the search index refresh), as a real commit would."""
-    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 def search_url(query: str, **params) -> str:

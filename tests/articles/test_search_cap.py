@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from articles.search import postgres
-from tests.articles.test_search_postgres import committed  # noqa: F401 (a fixture)
-from tests.articles.test_views import ago, get_page
-from tests.factories import ArticleFactory
+from tests.utils.clock import ago
+from tests.utils.factories import ArticleFactory
+from tests.utils.html import get_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("the cap applies to PostgreSQL full-text search")]
 
@@ -15,7 +15,7 @@ def summary(client) -> str:
     return get_page(client, reverse("articles:search", query={"q": "cello"})).find("p", class_="search-summary").text
 
 
-def test_the_count_says_more_when_the_cap_was_hit(client, committed, monkeypatch):  # noqa: F811
+def test_the_count_says_more_when_the_cap_was_hit(client, committed, monkeypatch):
     with committed():
         for days in range(3):
             ArticleFactory(title=f"The cello, part {days}", publish_at=ago(days=days + 1))

@@ -1,8 +1,6 @@
 """Search on PostgreSQL: ranking, websearch syntax, highlighted snippets, typo tolerance, and the stored vector
 kept current whatever changes. Skipped on any other database (CI runs the suite on PostgreSQL too)."""
 
-from functools import partial
-
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -13,10 +11,10 @@ from taggit.models import Tag
 from articles.indexing import rebuild_search_index, refresh_search_vectors
 from articles.models import Article, Composer, SearchWord, Work
 from articles.search.spelling import CLOSEST_WORDS, corrected_query
-from tests.articles.test_admin import article_data
-from tests.articles.test_search import SEARCH_PAGE_MAX_QUERIES
-from tests.articles.test_views import ago, get_page
-from tests.factories import (
+from tests.utils.admin import article_data
+from tests.utils.budgets import SEARCH_PAGE_MAX_QUERIES
+from tests.utils.clock import ago
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -25,14 +23,9 @@ from tests.factories import (
     WorkFactory,
     editor,
 )
+from tests.utils.html import get_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("PostgreSQL full-text search")]
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the block leaves for the commit (the search index refresh), as a real commit would."""
-    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 def found(query: str) -> list[str]:

@@ -1,16 +1,15 @@
 """What search engines and sharing previews read in a page's head: canonical URL, descriptions, Open Graph and
 Twitter tags, and the JSON-LD structured data, parsed as HTML and as JSON."""
 
-import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from articles.models import Work
-from tests.articles.test_views import Node, get_page, parse
-from tests.factories import (
+from tests.utils.clock import NOW
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -19,33 +18,16 @@ from tests.factories import (
     UserFactory,
     WorkFactory,
 )
+from tests.utils.html import Node, get_page, parse
+from tests.utils.seo import graph_node, json_ld, meta, structured_data
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ORIGIN = "http://testserver"
 
 
 def head(client, url: str) -> Node:
     return get_page(client, url).find("head")
-
-
-def meta(page_head: Node, **attrs: str) -> str:
-    return page_head.find("meta", **attrs).attrs["content"]
-
-
-def json_ld(page: Node) -> dict:
-    (script,) = page.find_all("script", type="application/ld+json")
-    return json.loads("".join(script.strings()))
-
-
-def graph_node(data: dict, schema_type: str) -> dict:
-    (node,) = [node for node in data["@graph"] if node["@type"] == schema_type]
-    return node
-
-
-def structured_data(client, article) -> dict:
-    return json_ld(get_page(client, article.get_absolute_url()))
 
 
 @pytest.fixture

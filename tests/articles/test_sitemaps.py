@@ -1,7 +1,7 @@
 """The sitemap, read with an XML parser, and robots.txt, read line by line."""
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.sitemaps import SITEMAPS, ArticleSitemap
-from tests.factories import ArticleFactory, ComposerFactory, TrackFactory, UserFactory, WorkFactory
+from tests.utils.clock import NOW
+from tests.utils.factories import ArticleFactory, ComposerFactory, TrackFactory, UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ORIGIN = "http://testserver"
 # Pinned by measuring with 2 and 20 articles: the index counts each section (articles, the tags of published

@@ -6,8 +6,8 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from articles.models import Article, ArticleTemplate
 from articles.seed import load_seed
-from tests.articles.test_demo import SEED_HEADINGS, SEED_TAGS
-from tests.factories import UserFactory, WorkFactory, editor
+from tests.utils.factories import UserFactory, WorkFactory, editor
+from tests.utils.seed import SEED_HEADINGS, SEED_TAGS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +23,6 @@ CHANGELIST = reverse("admin:articles_article_changelist")
 @pytest.fixture
 def built_in():
     return ArticleTemplate.objects.get(name=BUILT_IN)
-
-
-@pytest.fixture
-def signed_in_editor(client):
-    user = editor()
-    client.force_login(user)
-    return user
 
 
 class TestTheBuiltInTemplate:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from articles import validators
 from articles.models import FeaturedTrack
 from articles.validators import validate_listening_url
-from tests.factories import ArticleFactory, TrackFactory
+from tests.utils.factories import ArticleFactory, TrackFactory
 
 
 def rejection_code(validator, value) -> str:

@@ -1,7 +1,6 @@
 """Every public page, through the test client: what readers see, what they must not, and what it costs."""
 
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -12,7 +11,9 @@ from pytest_django.asserts import assertTemplateUsed
 from taggit.models import Tag
 
 from articles.models import Article, Work
-from tests.factories import (
+from tests.utils.budgets import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES
+from tests.utils.clock import NOW, ago, from_now
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -22,107 +23,12 @@ from tests.factories import (
     WorkFactory,
     editor,
 )
+from tests.utils.html import Node, get_page, parse
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 DRAFT, SCHEDULED = Article.Status.DRAFT, Article.Status.SCHEDULED
 PER_PAGE = settings.ARTICLES_PER_PAGE
-
-# Pinned by measuring: the article, its tags, composers, sections and featured tracks (with their tracks and
-# sections joined), the tracks' composers (for the structured data), the previous and the next article (one
-# query), then the comment section's counts and comments.
-ARTICLE_PAGE_QUERIES = 9
-# Pinned by measuring with 2 and with 20 articles; the lookup of the tag, composer or work comes on top of the
-# count, the page of articles and the prefetch of their tags and composers.
-LIST_PAGE_MAX_QUERIES = {"home": 4, "tag": 5, "composer": 5, "work": 6}
-
-
-# A small DOM, so that tests ask for elements rather than for substrings of the markup.
-
-VOID_ELEMENTS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs: list[tuple[str, str | None]], parent: "Node | None" = None):
-        self.tag, self.attrs, self.parent = tag, dict(attrs), parent
-        self.children: list[Node | str] = []
-
-    def __repr__(self) -> str:
-        return f"<{self.tag} {self.attrs}>"
-
-    def descendants(self):
-        for child in self.children:
-            if isinstance(child, Node):
-                yield child
-                yield from child.descendants()
-
-    def matches(self, tag: str | None, attrs: dict[str, str]) -> bool:
-        if tag and self.tag != tag:
-            return False
-        for key, value in attrs.items():
-            name = key.rstrip("_").replace("_", "-")
-            if name == "class":
-                if value not in (self.attrs.get("class") or "").split():
-                    return False
-            elif self.attrs.get(name) != value:
-                return False
-        return True
-
-    def find_all(self, tag: str | None = None, **attrs: str) -> list["Node"]:
-        return [node for node in self.descendants() if node.matches(tag, attrs)]
-
-    def find(self, tag: str | None = None, **attrs: str) -> "Node":
-        """The one element that matches; fails the test when there are none or several."""
-        found = self.find_all(tag, **attrs)
-        assert len(found) == 1, f"expected one <{tag} {attrs}>, found {len(found)}"
-        return found[0]
-
-    def strings(self):
-        for child in self.children:
-            yield from (child,) if isinstance(child, str) else child.strings()
-
-    @property
-    def text(self) -> str:
-        return " ".join("".join(self.strings()).split())
-
-
-class TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Node("#document", [])
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs, self.current)
-        self.current.children.append(node)
-        if tag not in VOID_ELEMENTS:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Node(tag, attrs, self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not self.root and node.tag != tag:
-            node = node.parent
-        if node is not self.root:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def parse(response) -> Node:
-    builder = TreeBuilder()
-    builder.feed(response.content.decode())
-    builder.close()
-    return builder.root
-
-
-def get_page(client, url: str, status: int = 200) -> Node:
-    response = client.get(url)
-    assert response.status_code == status
-    return parse(response)
 
 
 def card_titles(page: Node) -> list[str]:
@@ -135,14 +41,6 @@ def assert_not_found_page(response) -> None:
     page = parse(response)
     assert page.find("h1").text == "Page not found"
     assert page.find("meta", name="robots").attrs["content"] == "noindex"
-
-
-def ago(**delta) -> timezone.datetime:
-    return timezone.now() - timedelta(**delta)
-
-
-def from_now(**delta) -> timezone.datetime:
-    return timezone.now() + timedelta(**delta)
 
 
 def minutes(m: int, s: int = 0, *, h: int = 0) -> timedelta:

@@ -8,10 +8,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, WorkFactory
-
-from .journeys import assert_accessible
+from tests.utils.browser import assert_accessible
+from tests.utils.factories import (
+    ArticleFactory,
+    CommentFactory,
+    ComposerFactory,
+    FeaturedTrackFactory,
+    SectionFactory,
+    WorkFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

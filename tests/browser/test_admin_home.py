@@ -9,10 +9,8 @@ from django.utils import timezone
 
 from articles.models import Article, Author
 from comments.models import Comment
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, editor, moderator
-
-from .journeys import assert_accessible, log_in
+from tests.utils.browser import assert_accessible, log_in
+from tests.utils.factories import ArticleFactory, CommentFactory, editor, moderator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

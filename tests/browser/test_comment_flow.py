@@ -2,9 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from comments.models import Comment, ModerationEvent
-from tests.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, UserFactory
-
-from .journeys import log_in
+from tests.utils.browser import log_in
+from tests.utils.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

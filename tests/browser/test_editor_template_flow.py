@@ -3,9 +3,8 @@
 import pytest
 
 from articles.models import Article
-from tests.factories import ComposerFactory, TrackFactory, WorkFactory, editor
-
-from .journeys import choose_in_autocomplete, log_in
+from tests.utils.browser import choose_in_autocomplete, log_in
+from tests.utils.factories import ComposerFactory, TrackFactory, WorkFactory, editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TITLE = "Why Arrival’s Soundtrack Deserves More Recognition"

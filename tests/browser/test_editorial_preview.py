@@ -4,9 +4,8 @@ and the Preview button opening the unsaved article in a new tab."""
 import pytest
 
 from articles.models import Article
-from tests.factories import ArticleFactory, SectionFactory, editor
-
-from .journeys import log_in
+from tests.utils.browser import log_in
+from tests.utils.factories import ArticleFactory, SectionFactory, editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 from articles.models import Article
 from comments import services
 from comments.models import Comment, CommentReport, ModerationEvent
-from tests.comments.factories import CommentFactory
-from tests.factories import (
+from tests.utils.browser import assert_accessible, choose_in_autocomplete, log_in
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,
@@ -20,8 +21,6 @@ from tests.factories import (
     editor,
     moderator,
 )
-
-from .journeys import assert_accessible, choose_in_autocomplete, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -28,7 +28,7 @@ from articles.models import Article, Composer, FeaturedTrack, Section
 from comments import services
 from comments.forms import CommentForm, new_form_token
 from comments.models import Comment
-from tests.factories import (
+from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
     FeaturedTrackFactory,
@@ -36,7 +36,7 @@ from tests.factories import (
     TrackFactory,
     WorkFactory,
 )
-from tests.xss_corpus import CORPUS_DIR_VARIABLE, NAUGHTY_STRINGS, CorpusMissing, Payload, corpus_dir, load_corpus
+from tests.utils.xss_corpus import CORPUS_DIR_VARIABLE, NAUGHTY_STRINGS, CorpusMissing, Payload, corpus_dir, load_corpus
 from throttling.clients import Client
 
 FULL = os.environ.get("XSS_FULL") == "1"

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,13 +10,13 @@ from django.utils import timezone
 from articles.models import Article
 from comments.markup import render_comment
 from comments.models import Comment, ModerationEvent
-from tests.articles.test_views import get_page, parse
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import ArticleFactory, UserFactory, editor, moderator
+from tests.utils.admin import change_url
+from tests.utils.clock import NOW, ago
+from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, editor
+from tests.utils.html import get_page, parse
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
 REJECTED, SPAM = Comment.Status.REJECTED, Comment.Status.SPAM
 QUEUE = reverse("admin:comments_comment_changelist")
@@ -31,27 +30,6 @@ ACTIONS = {
 # session comes from the cache), the count (stopped at QUEUE_COUNT_LIMIT) and the page of rows; filtering by an
 # article reads its title too.
 QUEUE_QUERIES = 5
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def signed_in_moderator(client):
-    user = moderator(first_name="Mo", last_name="Derator")
-    client.force_login(user)
-    return user
-
-
-def ago(**delta) -> timezone.datetime:
-    return timezone.now() - timedelta(**delta)
-
-
-def change_url(comment: Comment) -> str:
-    return reverse("admin:comments_comment_change", args=[comment.pk])
 
 
 def queue(client, query: str = "") -> list[Comment]:

@@ -12,12 +12,10 @@ from articles.models import Track
 from comments import services
 from comments.cards import CommentList
 from comments.models import Comment
-from comments.own_comments import SESSION_KEY
 from pagecache.stamps import catalogue_changed
-from tests.articles.test_views import get_page
-from tests.comments.factories import CommentFactory
-from tests.comments.test_views import bodies, comment_item, discussion, reply_links
-from tests.factories import ArticleFactory, FeaturedTrackFactory, moderator
+from tests.utils.discussion import article_page, bodies, comment_item, discussion, reply_links
+from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, moderator
+from tests.utils.html import get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -27,45 +25,30 @@ def article():
     return ArticleFactory()
 
 
-def view(article, client=None):
-    return get_page(client or Client(), article.get_absolute_url())
-
-
-def own_client(*comments: Comment) -> Client:
-    """A browser that posted these comments."""
-    client = Client()
-    client.get("/")
-    session = client.session
-    session[SESSION_KEY] = [comment.pk for comment in comments]
-    session.save()
-    client.cookies["sessionid"] = session.session_key
-    return client
-
-
 def test_a_page_view_caches_each_card_and_the_next_view_serves_it(article):
     comment = CommentFactory(article=article, body="The *oboe* line.")
     key = CommentList([], page=1, comments_open=True).card_key(comment)
     assert cache.get(key) is None
 
-    view(article)
+    article_page(article)
 
     assert "<em>oboe</em>" in cache.get(key)
     # What the next view shows comes from the cache: a marker put there appears on the page.
     cache.set(key, cache.get(key).replace("The ", "Cached: "))
     catalogue_changed()  # the whole list is cached too: a new version makes it be put together again, from the cards
-    assert bodies(view(article)) == ["Cached: oboe line."]
+    assert bodies(article_page(article)) == ["Cached: oboe line."]
 
 
 def test_an_edited_comment_shows_its_new_text_at_once(article):
     email = "known@example.com"
     CommentFactory(article=article, author_email=email, body="Earlier.", created_at=timezone.now() - timedelta(days=1))
     comment = CommentFactory(article=article, author_email=email, body="First thought.")
-    assert bodies(view(article)) == ["Earlier.", "First thought."]
+    assert bodies(article_page(article)) == ["Earlier.", "First thought."]
 
     services.edit_comment(comment, body="Second thought.", favourite_track=None)
 
     assert comment.status == Comment.Status.APPROVED
-    page = view(article)
+    page = article_page(article)
     assert bodies(page) == ["Earlier.", "Second thought."]
     assert comment_item(page, comment).find("span", class_="comment-edited").text == "(edited)"
 
@@ -73,22 +56,22 @@ def test_an_edited_comment_shows_its_new_text_at_once(article):
 def test_a_rejected_comment_disappears_at_once(article):
     CommentFactory(article=article, body="Kept.")
     rejected = CommentFactory(article=article, body="Rejected.")
-    assert bodies(view(article)) == ["Kept.", "Rejected."]
+    assert bodies(article_page(article)) == ["Kept.", "Rejected."]
 
     services.moderate(Comment.objects.filter(pk=rejected.pk), to_status=Comment.Status.REJECTED, actor=moderator())
 
-    assert bodies(view(article)) == ["Kept."]
-    assert discussion(view(article)) == [("Kept.", [])]
+    assert bodies(article_page(article)) == ["Kept."]
+    assert discussion(article_page(article)) == [("Kept.", [])]
 
 
 def test_a_row_changed_behind_the_applications_back_is_shown_as_it_now_is(article):
     comment = CommentFactory(article=article, body="Before.")
-    view(article)
+    article_page(article)
 
     Comment.objects.filter(pk=comment.pk).update(body_html="<p>After.</p>", author_name="Renamed")
     catalogue_changed()  # what a deploy or any later change does: the page's list is cached under that version
 
-    item = comment_item(view(article), comment)
+    item = comment_item(article_page(article), comment)
     assert item.find("div", class_="comment-body").text == "After."
     assert item.find("strong", class_="comment-author").text == "Renamed"
 
@@ -96,23 +79,23 @@ def test_a_row_changed_behind_the_applications_back_is_shown_as_it_now_is(articl
 def test_a_renamed_track_shows_in_the_cards_that_picked_it(article):
     featured = FeaturedTrackFactory(article=article)
     comment = CommentFactory(article=article, favourite_track=featured)
-    view(article)
+    article_page(article)
 
     Track.objects.filter(pk=featured.track_id).update(title="Renamed theme")
     catalogue_changed()
 
-    pick = comment_item(view(article), comment).find("p", class_="comment-pick")
+    pick = comment_item(article_page(article), comment).find("p", class_="comment-pick")
     assert pick.text == "Track that stood out: Renamed theme"
 
 
 def test_closing_comments_takes_the_reply_links_off_cached_cards(article):
     comment = CommentFactory(article=article)
-    assert len(reply_links(comment_item(view(article), comment))) == 1
+    assert len(reply_links(comment_item(article_page(article), comment))) == 1
 
     article.comments_open = False
     article.save()
 
-    assert reply_links(comment_item(view(article), comment)) == []
+    assert reply_links(comment_item(article_page(article), comment)) == []
 
 
 def test_a_thread_moving_to_another_page_replies_from_that_page(article, settings):
@@ -123,18 +106,18 @@ def test_a_thread_moving_to_another_page_replies_from_that_page(article, setting
 
     Comment.objects.filter(pk=first.pk).update(status=Comment.Status.REJECTED)
 
-    (link,) = reply_links(comment_item(view(article), second))
+    (link,) = reply_links(comment_item(article_page(article), second))
     assert link.attrs["href"] == f"?comments=1&reply_to={second.pk}#comment-form"
 
 
-def test_the_poster_never_gets_a_strangers_cached_card_nor_a_stranger_the_posters(article):
+def test_the_poster_never_gets_a_strangers_cached_card_nor_a_stranger_the_posters(article, own_client):
     comment = CommentFactory(article=article)
     edit_url = reverse("comments:edit", args=[comment.pk])
     report_url = reverse("comments:report", args=[comment.pk])
 
-    stranger_first = comment_item(view(article), comment)
-    poster = comment_item(view(article, own_client(comment)), comment)
-    stranger_after = comment_item(view(article), comment)
+    stranger_first = comment_item(article_page(article), comment)
+    poster = comment_item(article_page(article, own_client(comment)), comment)
+    stranger_after = comment_item(article_page(article), comment)
 
     assert [link.attrs["href"] for link in poster.find_all("a", href=report_url)] == []
     assert len(poster.find_all("a", href=edit_url)) == 1
@@ -146,8 +129,8 @@ def test_the_poster_never_gets_a_strangers_cached_card_nor_a_stranger_the_poster
 def test_the_page_renders_the_same_without_a_cache(article, settings):
     top = CommentFactory(article=article, body="Top.")
     CommentFactory(parent=top, body="Reply.")
-    with_cache = view(article)
+    with_cache = article_page(article)
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
-    assert discussion(view(article)) == discussion(with_cache) == [("Top.", [("Reply.", [])])]
+    assert discussion(article_page(article)) == discussion(with_cache) == [("Top.", [("Reply.", [])])]

@@ -9,9 +9,9 @@ from django.urls import reverse
 from articles.demo import DEMO_ARTICLE_SLUG
 from articles.models import Article
 from comments.models import Comment, ModerationEvent
-from tests.articles.test_views import Node, get_page
-from tests.comments.test_views import card, elements
-from tests.factories import moderator
+from tests.utils.discussion import card, elements
+from tests.utils.factories import moderator
+from tests.utils.html import Node, get_page
 
 pytestmark = pytest.mark.django_db
 

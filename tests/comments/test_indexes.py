@@ -5,7 +5,7 @@ from django.db import connection
 
 from comments.models import Comment
 from comments.moderation import Submission, _known_commenter, is_recent_duplicate
-from tests.comments.factories import CommentFactory
+from tests.utils.factories import CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("query plans of PostgreSQL")]
 

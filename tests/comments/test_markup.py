@@ -3,14 +3,14 @@
 Output is read with ``html.parser`` the way a browser would read it, never searched for substrings.
 """
 
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from articles.markup import sanitize_html
 from comments.markup import COMMENT, render_comment
+from tests.utils.html import Document, parse_fragment
+from tests.utils.markup import url_scheme
 
 XSS_CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "xss"
 REL = "nofollow ugc noopener"
@@ -25,63 +25,30 @@ ALLOWED_ATTRIBUTES = {
 }
 SPOILER_TOGGLE = {"type": "checkbox", "class": "spoiler-toggle", "aria-label": "Show spoiler"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
-_C0_CONTROL_OR_SPACE = "".join(chr(code) for code in range(0x21))
-_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 
-def url_scheme(url: str) -> str | None:
-    """The scheme a browser reads: ends trimmed of controls and spaces, tabs and newlines dropped."""
-    match = _SCHEME.match(re.sub(r"[\t\n\r]", "", url.strip(_C0_CONTROL_OR_SPACE)))
-    return match[1].lower() if match else None
+def all_attrs(page: Document, tag: str) -> list[dict[str, str | None]]:
+    return [node.attrs for node in page.find_all(tag)]
 
 
-class Fragment(HTMLParser):
-    """The elements (tag, attributes) and the text of an HTML fragment, entities decoded."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.text = ""
-        self.markup_declarations: list[str] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text += data
-
-    def handle_comment(self, data):
-        self.markup_declarations.append(data)
-
-    def handle_decl(self, decl):
-        self.markup_declarations.append(decl)
-
-    def handle_pi(self, data):
-        self.markup_declarations.append(data)
-
-    @property
-    def tags(self) -> set[str]:
-        return {tag for tag, _ in self.elements}
-
-    def all(self, tag: str) -> list[dict[str, str | None]]:
-        return [attrs for name, attrs in self.elements if name == tag]
+def markup_declarations(page: Document) -> list[str]:
+    """The comments, declarations and processing instructions in the fragment."""
+    return page.comments + page.declarations + page.processing_instructions
 
 
 def assert_within_the_comment_allow_list(html: str) -> None:
-    page = Fragment(html)
+    page = parse_fragment(html)
     assert page.tags <= COMMENT.tags, f"tags {page.tags - COMMENT.tags} outside the allow-list in {html!r}"
     for tag, attrs in page.elements:
         stray = set(attrs) - ALLOWED_ATTRIBUTES.get(tag, set()) - {"lang", "title"}
         assert not stray, f"attributes {stray} on <{tag}> in {html!r}"
-    for attrs in page.all("a"):
+    for attrs in all_attrs(page, "a"):
         assert attrs.get("rel") == REL, html
         scheme = url_scheme(attrs.get("href") or "")
         assert scheme is None or scheme in SAFE_SCHEMES, f"{scheme}: link in {html!r}"
-    assert all(attrs == SPOILER_TOGGLE for attrs in page.all("input")), f"a non-spoiler input in {html!r}"
-    assert all(attrs.get("class") == "spoiler" for attrs in page.all("label")), html
-    assert not page.markup_declarations, html
+    assert all(attrs == SPOILER_TOGGLE for attrs in all_attrs(page, "input")), f"a non-spoiler input in {html!r}"
+    assert all(attrs.get("class") == "spoiler" for attrs in all_attrs(page, "label")), html
+    assert not markup_declarations(page), html
 
 
 class TestTheMarkdownSubset:
@@ -122,40 +89,40 @@ class TestTheMarkdownSubset:
         ],
     )
     def test_headings_are_shown_as_the_text_typed(self, text, shown):
-        page = Fragment(render_comment(text))
+        page = parse_fragment(render_comment(text))
 
         assert page.tags == {"p"}
-        assert page.text == shown
+        assert page.raw_text == shown
 
     def test_images_are_shown_as_text_never_loaded(self):
-        page = Fragment(render_comment("![cover](https://example.com/cover.jpg)"))
+        page = parse_fragment(render_comment("![cover](https://example.com/cover.jpg)"))
 
         assert page.tags == {"p"}
-        assert page.text == "![cover](https://example.com/cover.jpg)"
+        assert page.raw_text == "![cover](https://example.com/cover.jpg)"
 
     def test_a_reference_image_never_becomes_an_image(self):
-        page = Fragment(render_comment("![cover][1]\n\n[1]: https://example.com/cover.jpg"))
+        page = parse_fragment(render_comment("![cover][1]\n\n[1]: https://example.com/cover.jpg"))
 
         assert "img" not in page.tags
 
     def test_tables_and_rules_are_not_drawn(self):
-        page = Fragment(render_comment("| Cue | Length |\n|-----|--------|\n| Time | 4:35 |\n\n***\n\n- - -"))
+        page = parse_fragment(render_comment("| Cue | Length |\n|-----|--------|\n| Time | 4:35 |\n\n***\n\n- - -"))
 
         assert not page.tags & {"table", "thead", "tbody", "tr", "th", "td", "hr"}
-        assert "Cue | Length" in page.text
+        assert "Cue | Length" in page.raw_text
 
     def test_raw_html_is_shown_as_text(self):
         html = render_comment('Make it <b>loud</b> <div class="x">and</div> <em>soft</em>.')
-        page = Fragment(html)
+        page = parse_fragment(html)
 
         assert page.tags == {"p"}
-        assert page.text == "Make it <b>loud</b> <div class=\u201dx\u201d>and</div> <em>soft</em>."
+        assert page.raw_text == "Make it <b>loud</b> <div class=\u201dx\u201d>and</div> <em>soft</em>."
 
     def test_a_link_with_a_script_address_keeps_its_text_but_loses_its_address(self):
-        page = Fragment(render_comment("[listen](javascript:alert(1))"))
+        page = parse_fragment(render_comment("[listen](javascript:alert(1))"))
 
-        assert page.all("a") == [{"rel": REL}]
-        assert page.text == "listen"
+        assert all_attrs(page, "a") == [{"rel": REL}]
+        assert page.raw_text == "listen"
 
     def test_blank_bodies_render_nothing(self):
         assert render_comment("  \n ") == ""
@@ -165,31 +132,33 @@ class TestSpoilers:
     def test_a_spoiler_renders_as_a_label_with_a_checkbox_and_the_hidden_text(self):
         html = render_comment("In the end ||the theme returns on solo piano||, beautifully.")
 
-        assert Fragment(html).elements == [
+        assert parse_fragment(html).elements == [
             ("p", {}),
             ("label", {"class": "spoiler", "title": "Spoiler: select to show"}),
             ("input", SPOILER_TOGGLE),
             ("span", {"class": "spoiler-text"}),
         ]
-        assert Fragment(html).text == "In the end the theme returns on solo piano, beautifully."
+        assert parse_fragment(html).raw_text == "In the end the theme returns on solo piano, beautifully."
 
     def test_the_spoiler_structure_survives_the_sanitizer(self):
         html = render_comment("||The hero dies|| and ||the villain wins||")
 
         assert sanitize_html(html, COMMENT) == html
-        assert len(Fragment(html).all("input")) == 2
+        assert len(all_attrs(parse_fragment(html), "input")) == 2
 
     def test_markdown_inside_a_spoiler_still_renders(self):
-        page = Fragment(render_comment("||**the choir** comes back in [the finale](https://example.com/finale)||"))
+        page = parse_fragment(
+            render_comment("||**the choir** comes back in [the finale](https://example.com/finale)||")
+        )
 
         assert [tag for tag, _ in page.elements] == ["p", "label", "input", "span", "strong", "a"]
 
     @pytest.mark.parametrize("text", ["`||code||`", "|| spaced ||", "a ||half", "```\n||fenced||\n```"])
     def test_pipes_that_do_not_mark_a_spoiler_stay_text(self, text):
-        page = Fragment(render_comment(text))
+        page = parse_fragment(render_comment(text))
 
         assert not page.tags & {"label", "input", "span"}
-        assert "||" in page.text
+        assert "||" in page.raw_text
 
     @pytest.mark.parametrize(
         "text",
@@ -205,11 +174,11 @@ class TestSpoilers:
     )
     def test_hand_typed_spoiler_markup_never_becomes_elements(self, text):
         html = render_comment(text)
-        page = Fragment(html)
+        page = parse_fragment(html)
 
-        assert all(attrs == SPOILER_TOGGLE for attrs in page.all("input")), html
-        assert all("onclick" not in attrs for attrs in page.all("label")), html
-        assert len(page.all("label")) == (1 if text.startswith("||") else 0)
+        assert all(attrs == SPOILER_TOGGLE for attrs in all_attrs(page, "input")), html
+        assert all("onclick" not in attrs for attrs in all_attrs(page, "label")), html
+        assert len(all_attrs(page, "label")) == (1 if text.startswith("||") else 0)
         assert_within_the_comment_allow_list(html)
 
 

@@ -7,8 +7,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from comments.models import Comment, CommentReport, ModerationEvent
-from tests.comments.factories import CommentFactory
-from tests.factories import moderator
+from tests.utils.factories import CommentFactory, moderator
 
 pytestmark = pytest.mark.django_db
 

@@ -10,17 +10,15 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import signing
-from django.utils import timezone
 
 from comments.forms import FORM_TOKEN_SALT, CommentForm
 from comments.models import Comment
 from comments.moderation import Submission, decide, links_in
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory
+from tests.utils.clock import NOW
+from tests.utils.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 KNOWN_EMAIL = "regular@example.com"
 PENDING, APPROVED, SPAM = Comment.Status.PENDING, Comment.Status.APPROVED, Comment.Status.SPAM
 

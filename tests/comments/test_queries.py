@@ -3,8 +3,7 @@
 import pytest
 
 from comments.models import Comment
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, FeaturedTrackFactory
+from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory
 
 pytestmark = pytest.mark.django_db
 

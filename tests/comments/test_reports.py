@@ -7,9 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, CommentReport
-from tests.articles.test_views import get_page, parse
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory
+from tests.utils.factories import ArticleFactory, CommentFactory
+from tests.utils.html import get_page, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,9 @@ from comments import services
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
 from pagecache.slots import slot
-from tests.articles.test_views import get_page, parse
-from tests.comments.factories import CommentFactory
-from tests.comments.test_card_cache import own_client
-from tests.comments.test_views import bodies, comment_form, field_value, heading, post_url
-from tests.factories import ArticleFactory, moderator
+from tests.utils.discussion import bodies, comment_form, field_value, heading, post_url
+from tests.utils.factories import ArticleFactory, CommentFactory, moderator
+from tests.utils.html import get_page, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +152,7 @@ def test_a_new_comment_moves_the_shared_section_on(article):
     assert bodies(page) == ["A first thought.", "A second thought."]
 
 
-def test_a_reader_with_their_own_comment_gets_the_section_rendered_for_them(article):
+def test_a_reader_with_their_own_comment_gets_the_section_rendered_for_them(article, own_client):
     mine = CommentFactory(article=article, body="Mine, waiting.", status=Comment.Status.PENDING)
     shared = reader("Ana", "ana@example.com")
     assert bodies(get_page(shared, article.get_absolute_url())) == ["A first thought."]

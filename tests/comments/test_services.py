@@ -24,8 +24,7 @@ from comments.services import (
     report_comment,
     withdraw_comment,
 )
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, FeaturedTrackFactory, UserFactory, moderator
+from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, UserFactory, moderator
 from throttling.clients import Client
 
 pytestmark = pytest.mark.django_db

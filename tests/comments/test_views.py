@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core import signing
 from django.test import Client
@@ -15,20 +14,32 @@ from comments.forms import FORM_TOKEN_SALT
 from comments.markup import render_comment
 from comments.models import Comment, CommentReport
 from comments.own_comments import SESSION_KEY
-from tests.articles.test_views import Node, get_page, parse
-from tests.comments.factories import CommentFactory
-from tests.factories import (
+from tests.utils.budgets import ARTICLE_PAGE_QUERIES
+from tests.utils.clock import ago
+from tests.utils.discussion import (
+    bodies,
+    card,
+    comment_form,
+    comment_item,
+    discussion,
+    field_value,
+    heading,
+    post_url,
+    reply_links,
+)
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
     FeaturedTrackFactory,
     TrackFactory,
     UserFactory,
     WorkFactory,
     editor,
 )
+from tests.utils.html import Node, get_page, parse
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
 REJECTED, SPAM = Comment.Status.REJECTED, Comment.Status.SPAM
 TRACKS = ["Heptapod B", "First Encounter", "On the Nature of Daylight"]
@@ -38,19 +49,6 @@ POSTER = {
     "body": "The *cello* in act two!",
 }
 FORM_LABELS = ["Name", "Email", "Comment", "Which track stood out to you?"]
-
-# Pinned by measuring. The article page's own seven (the article, its tags, composers, sections, featured
-# tracks, their tracks' composers for the structured data, the previous and the next article in one), then the
-# discussion's two: its counts, and the comments shown with their picked tracks (a reader's own pending comments
-# come in the same query; the session is in the cache). The comments' cards come from the cache, not the database.
-ARTICLE_PAGE_QUERIES = 9
-
-
-@pytest.fixture
-def clock():
-    """Time stands still unless a test moves it, so ages, edit windows and rate limits are exact."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -63,72 +61,8 @@ def article(clock) -> Article:
     return article
 
 
-def ago(**delta) -> timezone.datetime:
-    return timezone.now() - timedelta(**delta)
-
-
-def post_url(article: Article) -> str:
-    return reverse("comments:post", kwargs={"slug": article.slug})
-
-
-def elements(node: Node, tag: str) -> list[Node]:
-    """The element children of a node (not deeper descendants)."""
-    return [child for child in node.children if isinstance(child, Node) and child.tag == tag]
-
-
-def card(item: Node) -> Node:
-    (article,) = elements(item, "article")
-    return article
-
-
-def tree(ol: Node) -> list[tuple[str, list]]:
-    """Comment bodies as (body, replies) pairs, read from how the lists nest."""
-    result = []
-    for item in elements(ol, "li"):
-        replies = elements(item, "ol")
-        assert all("comment-replies" in reply.attrs["class"].split() for reply in replies)
-        result.append((card(item).find("div", class_="comment-body").text, tree(replies[0]) if replies else []))
-    return result
-
-
-def discussion(page: Node) -> list[tuple[str, list]]:
-    lists = page.find_all("ol", class_="comment-list")
-    return tree(lists[0]) if lists else []
-
-
-def bodies(page: Node) -> list[str]:
-    return [body.text for body in page.find("section", id="comments").find_all("div", class_="comment-body")]
-
-
-def heading(page: Node) -> str:
-    return page.find("h2", id="comments-heading").text
-
-
 def messages_on(page: Node) -> list[str]:
     return [item.text for item in page.find_all("li", class_="message")]
-
-
-def comment_item(page: Node, comment: Comment) -> Node:
-    return page.find("li", id=f"comment-{comment.pk}")
-
-
-def reply_links(item: Node) -> list[Node]:
-    return card(item).find_all("a", class_="comment-reply")
-
-
-def comment_form(page: Node) -> Node:
-    return page.find("section", id="comment-form").find("form")
-
-
-def field_value(form: Node, name: str) -> str:
-    """What a control of the form holds, as the browser would send it."""
-    (control,) = [node for node in form.descendants() if node.attrs.get("name") == name]
-    if control.tag == "textarea":
-        return "".join(control.strings()).removeprefix("\n")  # browsers drop the newline after <textarea>
-    if control.tag == "select":
-        selected = [option for option in control.find_all("option") if "selected" in option.attrs]
-        return selected[0].attrs["value"] if selected else control.find_all("option")[0].attrs["value"]
-    return control.attrs.get("value") or ""
 
 
 def form_data(page: Node) -> dict[str, str]:

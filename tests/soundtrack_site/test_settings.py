@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.processes import ROOT, copy_project, outside_the_test_suite, run_django
+from tests.utils.processes import ROOT, copy_project, outside_the_test_suite, run_django
 
 
 def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message():

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import include, path
 
-from tests.processes import run_django
+from tests.utils.processes import run_django
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?P<level>[A-Z]+) (?P<logger>[\w.]+): (?P<message>.*)$")
 
@@ -85,7 +85,7 @@ urlpatterns = [path("broken/", server_error), path("", include("soundtrack_site.
 handler500 = "soundtrack_site.views.server_error"
 
 
-@pytest.mark.urls("tests.test_logging")
+@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_a_server_error_is_mailed_to_the_admins(settings):
     settings.ADMINS = ["Ana Lima <ana@example.org>"]
@@ -99,7 +99,7 @@ def test_a_server_error_is_mailed_to_the_admins(settings):
     assert "RuntimeError at /broken/\nSomething broke" in mail.outbox[0].body
 
 
-@pytest.mark.urls("tests.test_logging")
+@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_no_error_mail_in_development(settings):
     settings.ADMINS = ["Ana Lima <ana@example.org>"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CORPUS_DIR_VARIABLE = "XSS_CORPUS_DIR"
-DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "xss"
+DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "xss"
 NAUGHTY_STRINGS = "big-list-of-naughty-strings.json"
 
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import services
 from comments.models import Comment
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.utils.factories import ArticleFactory, CommentFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 

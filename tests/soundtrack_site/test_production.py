@@ -3,16 +3,21 @@
 import os
 import subprocess
 import sys
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, UserFactory
+from tests.utils.factories import (
+    ArticleFactory,
+    CommentFactory,
+    ComposerFactory,
+    FeaturedTrackFactory,
+    SectionFactory,
+    UserFactory,
+)
+from tests.utils.html import Node, parse
+from tests.utils.processes import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_HTTPS": "1",
@@ -60,22 +65,19 @@ def test_https_requests_get_hsts(client, settings):
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-class InlineCode(HTMLParser):
-    """Collects what a strict CSP would block: inline scripts, <style> blocks and style attributes."""
-
-    def __init__(self):
-        super().__init__()
-        self.blocked = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
+def inline_code(page: Node) -> list[str]:
+    """What a strict CSP would block: inline scripts, <style> blocks, style attributes and event handlers."""
+    blocked = []
+    for node in page.descendants():
+        tag, attributes = node.tag, node.attrs
         if tag == "script" and "src" not in attributes and attributes.get("type") != "application/ld+json":
-            self.blocked.append("inline <script>")
+            blocked.append("inline <script>")
         if tag == "style":
-            self.blocked.append("<style>")
+            blocked.append("<style>")
         if "style" in attributes:
-            self.blocked.append(f"style attribute on <{tag}>")
-        self.blocked += [f"{name} handler on <{tag}>" for name in attributes if name.startswith("on")]
+            blocked.append(f"style attribute on <{tag}>")
+        blocked += [f"{name} handler on <{tag}>" for name in attributes if name.startswith("on")]
+    return blocked
 
 
 @pytest.mark.django_db
@@ -91,9 +93,7 @@ def test_public_pages_have_no_inline_script_or_style(client):
     pages += [article.work.get_absolute_url(), "/search/?q=score", "/no-such-page/"]
 
     for url in pages:
-        parser = InlineCode()
-        parser.feed(client.get(url).content.decode())
-        assert parser.blocked == [], url
+        assert inline_code(parse(client.get(url))) == [], url
 
 
 @pytest.mark.django_db

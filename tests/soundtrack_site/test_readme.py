@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.processes import ROOT, copy_project, outside_the_test_suite
+from tests.utils.processes import ROOT, copy_project, outside_the_test_suite
 
 README = (ROOT / "README.md").read_text()
 # Every code span or line of a code block that runs manage.py, however it is written.

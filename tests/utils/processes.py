@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The site's own variables: a developer's shell may set any of them, and none may reach a test's process unasked.
 OUR_VARIABLES = ("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "SENTRY_")

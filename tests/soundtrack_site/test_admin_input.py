@@ -7,28 +7,22 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.models import ModerationEvent
-from tests.articles.test_views import parse
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import (
+from tests.utils.admin import change_url, form_data, model_admins
+from tests.utils.factories import (
     ArticleFactory,
+    CommentFactory,
+    CommentReportFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,
     TrackFactory,
-    UserFactory,
 )
+from tests.utils.html import parse
 
 pytestmark = pytest.mark.django_db
 
 NUL = "\x00"
 NOT_IDS = ["abc", "\x00", "99999999999999999999", "-1", "1.5", "²"]
-
-
-@pytest.fixture
-def superuser(client):
-    user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -48,7 +42,7 @@ def world():
 
 
 def changelists():
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         yield pytest.param(url, model_admin, id=model._meta.label)
 
@@ -67,7 +61,7 @@ def filter_parameters(client, url: str, model_admin) -> list[str]:
 
 @pytest.mark.parametrize(("url", "model_admin"), list(changelists()))
 def test_a_nul_byte_in_any_filter_or_search_of_any_changelist_is_a_bad_request(
-    client, superuser, world, url, model_admin
+    client, signed_in_superuser, world, url, model_admin
 ):
     answers = {
         name: client.get(url, {name: f"x{NUL}y"}).status_code for name in filter_parameters(client, url, model_admin)
@@ -78,7 +72,7 @@ def test_a_nul_byte_in_any_filter_or_search_of_any_changelist_is_a_bad_request(
 
 @pytest.mark.parametrize(("url", "model_admin"), list(changelists()))
 def test_values_that_are_not_ids_in_any_filter_of_any_changelist_answer_below_500(
-    client, superuser, world, url, model_admin
+    client, signed_in_superuser, world, url, model_admin
 ):
     surprises = []
     for name in filter_parameters(client, url, model_admin):
@@ -90,7 +84,7 @@ def test_values_that_are_not_ids_in_any_filter_of_any_changelist_answer_below_50
     assert surprises == []
 
 
-def test_the_nul_byte_answer_is_the_sites_own_400_page(client, superuser, world):
+def test_the_nul_byte_answer_is_the_sites_own_400_page(client, signed_in_superuser, world):
     response = client.get(reverse("admin:comments_comment_changelist"), {"q": f"brass{NUL}"})
 
     assert response.status_code == 400
@@ -99,7 +93,7 @@ def test_the_nul_byte_answer_is_the_sites_own_400_page(client, superuser, world)
 
 def autocomplete_fields():
     """(app label, model name, field name) of every autocomplete field of every admin and inline."""
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         for owner in [model_admin, *(inline(model, admin.site) for inline in model_admin.inlines)]:
             for field_name in owner.autocomplete_fields:
                 meta = owner.model._meta
@@ -108,7 +102,9 @@ def autocomplete_fields():
 
 @pytest.mark.parametrize(("app_label", "model_name", "field_name"), list(autocomplete_fields()))
 @pytest.mark.parametrize("term", [NUL, f"Work{NUL}", "%", "_", "\\"])
-def test_any_autocomplete_term_answers_below_500(client, superuser, world, app_label, model_name, field_name, term):
+def test_any_autocomplete_term_answers_below_500(
+    client, signed_in_superuser, world, app_label, model_name, field_name, term
+):
     query = {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term}
 
     response = client.get(reverse("admin:autocomplete"), query)
@@ -118,7 +114,7 @@ def test_any_autocomplete_term_answers_below_500(client, superuser, world, app_l
 
 def forms_with_autocomplete_fields():
     """The change page of each admin whose form or inlines have autocomplete fields."""
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         inlines = [inline(model, admin.site) for inline in model_admin.inlines]
         if model_admin.autocomplete_fields or any(inline.autocomplete_fields for inline in inlines):
             yield pytest.param(model, id=model._meta.label)
@@ -126,11 +122,11 @@ def forms_with_autocomplete_fields():
 
 @pytest.mark.parametrize("model", list(forms_with_autocomplete_fields()))
 @pytest.mark.parametrize("value", NOT_IDS)
-def test_a_value_that_is_not_an_id_in_any_autocomplete_field_is_a_form_error(client, superuser, world, model, value):
-    from tests.admin_form import form_data
-
+def test_a_value_that_is_not_an_id_in_any_autocomplete_field_is_a_form_error(
+    client, signed_in_superuser, world, model, value
+):
     meta = model._meta
-    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[model._default_manager.first().pk])
+    url = change_url(model._default_manager.first())
     page = client.get(url)
     names = [
         select.attrs["name"]
@@ -149,9 +145,9 @@ def test_a_value_that_is_not_an_id_in_any_autocomplete_field_is_a_form_error(cli
         assert any(refusal in error.text for error in errors for refusal in refusals), name
 
 
-def test_an_action_on_ids_that_are_not_ids_changes_nothing_and_answers_below_500(client, superuser, world):
+def test_an_action_on_ids_that_are_not_ids_changes_nothing_and_answers_below_500(client, signed_in_superuser, world):
     surprises = []
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for action in model_admin.get_actions(client.get(url).wsgi_request):
             response = client.post(url, {"action": action, "_selected_action": NOT_IDS, "post": "yes"})

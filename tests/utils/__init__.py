@@ -1,0 +1,1 @@
+"""Helpers the test modules share (they never import each other): each module is named for what it holds."""

@@ -1,0 +1,15 @@
+"""Query budgets that several test modules assert, pinned by measuring; a change to one is a change to the site."""
+
+# The article page: the article, its tags, composers, sections, featured tracks (with their tracks and sections
+# joined), the tracks' composers (for the structured data), the previous and the next article (one query), then
+# the discussion's two: its counts, and the comments shown with their picked tracks (a reader's own pending
+# comments come in the same query; the session is in the cache). The comments' cards come from the cache.
+ARTICLE_PAGE_QUERIES = 9
+
+# Pinned with 2 and with 20 articles; the lookup of the tag, composer or work comes on top of the count, the page
+# of articles and the prefetch of their tags and composers.
+LIST_PAGE_MAX_QUERIES = {"home": 4, "tag": 5, "composer": 5, "work": 6}
+
+# Pinned with 2 and with 20 results: on PostgreSQL the ranked ids of the matches (which give the count too), the
+# page of results and the prefetch of their tags and composers; SQLite counts instead.
+SEARCH_PAGE_MAX_QUERIES = 4
