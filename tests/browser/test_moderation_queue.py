@@ -86,7 +86,7 @@ def test_a_moderator_approves_a_readers_comment_with_one_click_and_the_reader_se
     expect(row.locator(".why")).to_have_text("First comment: A first comment from this email waits for review.")
     expect(row.locator("td.field-public_article_link")).to_contain_text(article.title)
     at_both_sizes(page, screenshot, "queue-pending")
-    for size in (DESKTOP, PHONE):
+    for size in (DESKTOP, {"width": 1024, "height": 768}, PHONE):
         page.set_viewport_size(size)
         assert_no_sideways_scrolling(page)
     page.set_viewport_size(DESKTOP)
