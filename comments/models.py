@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +45,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def reported(self):
-        return self.filter(report_count__gt=0)
+        return self.filter(report_count__gt=0)  # the comment_reported index
 
     def reported_since_review(self):
         """Comments a moderator approved that readers have reported since: they wait for a moderator's look."""
@@ -56,6 +56,12 @@ class CommentQuerySet(models.QuerySet):
     def queue_order(self):
         """Pending first, then approved, spam and rejected; the newest first within each (the queue index)."""
         return self.order_by(*QUEUE_ORDER)
+
+    def with_latest_event(self):
+        """Each comment with its latest moderation event (who or which rule put it where it is), all in one query:
+        read it from ``Comment.latest_event``."""
+        latest = ModerationEvent.objects.select_related("actor").order_by("-created_at", "-pk")[:1]
+        return self.prefetch_related(Prefetch("events", queryset=latest, to_attr="latest_events"))
 
     def for_article(self, article: Article):
         return self.filter(article=article)
@@ -147,6 +153,14 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "thread", "created_at"], name="comment_article_threads"),
             models.Index(fields=["status", "-created_at"], name="comment_queue"),
             models.Index(QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_queue_order"),
+            # Few comments are reported: the queue counts and lists them without reading the others.
+            models.Index(
+                QUEUE_RANK,
+                F("created_at").desc(),
+                F("id").desc(),
+                condition=Q(report_count__gt=0),
+                name="comment_reported",
+            ),
             # The known-commenter rule and the duplicate check compare emails case-insensitively.
             models.Index(Upper("author_email"), "status", name="comment_author_email_status"),
         ]
@@ -174,6 +188,11 @@ class Comment(models.Model):
         """Whether its author may still change or delete it: while it is shown or waits, for a while after posting."""
         window = timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
         return self.status in (self.Status.PENDING, self.Status.APPROVED) and timezone.now() - self.created_at <= window
+
+    @property
+    def latest_event(self) -> "ModerationEvent | None":
+        """The latest decision on it, from ``CommentQuerySet.with_latest_event()``."""
+        return self.latest_events[0] if self.latest_events else None
 
     @property
     def anchor(self) -> str:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.authors import display_name
 from articles.models import Article, FeaturedTrack
 from pagecache.stamps import discussion_changed
 from throttling.clients import UNKNOWN_CLIENT, Client, client_network
@@ -242,3 +243,51 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
         for pk, from_status in decisions
     )
     return len(decisions)
+
+
+@transaction.atomic
+def reply_as_moderator(parent: Comment, *, moderator, body: str, client: Client = UNKNOWN_CLIENT) -> Comment:
+    """A moderator's reply from the queue: published at once, under the moderator's name.
+
+    A reply to a comment that waits approves that comment first, in the same transaction: answering a comment in
+    public vouches for it, and a reply under a hidden comment would be hidden with it. Replies to spam and
+    rejected comments, and under a thread readers cannot see, are refused: the moderator decides on those first.
+    The moderation rules and rate limits are for readers; a moderator's words are approved as they are.
+    """
+    parent = Comment.objects.select_for_update(of=("self",)).select_related("article", "thread").get(pk=parent.pk)
+    if not comments_are_open(parent.article):
+        raise CommentRefused("Comments are closed on this article: no reply can be posted.", code="closed")
+    if parent.status in (Comment.Status.SPAM, Comment.Status.REJECTED):
+        was = "marked as spam" if parent.status == Comment.Status.SPAM else "rejected"
+        raise CommentRefused(f"This comment was {was}: approve it before replying to it.", code="bad_parent")
+    if parent.thread is not None and not parent.thread.is_public:
+        raise CommentRefused(
+            "The first comment of this thread is not public: decide on it before replying here.", code="bad_parent"
+        )
+    if parent.status == Comment.Status.PENDING:
+        moderate(
+            Comment.objects.filter(pk=parent.pk),
+            to_status=Comment.Status.APPROVED,
+            actor=moderator,
+            reason="Approved to reply to it.",
+        )
+    attach_to, thread, depth = _thread_position(parent)
+    now = timezone.now()
+    reply = Comment.objects.create(  # an approved comment's save() moves the page cache's discussion stamp
+        article=parent.article,
+        parent=attach_to,
+        thread=thread,
+        depth=depth,
+        author_name=display_name(moderator)[:80],
+        author_email=moderator.email,
+        user=moderator,
+        body=body,
+        body_html=render_comment(body),
+        status=Comment.Status.APPROVED,
+        reviewed_at=now,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent[:300],
+        created_at=now,
+    )
+    _record(reply, from_status="", actor=moderator, reason="A moderator's reply, posted from the queue.")
+    return reply

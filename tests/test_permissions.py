@@ -166,6 +166,7 @@ def test_bulk_publishing_is_refused_to_everyone_but_editors(client, world, role)
 # somebody decides who may open it. "staff" means: any signed-in staff member.
 STAFF = {"editor", "moderator", "superuser"}
 EDITORS = {"editor", "superuser"}
+MODERATORS = {"moderator", "superuser"}  # those with comments.change_comment
 EXTRA_ADMIN_PAGES = {
     "index": STAFF,
     "password_change": STAFF,
@@ -180,15 +181,18 @@ EXTRA_ADMIN_PAGES = {
     "articles_article_restore": EDITORS,
     "articles_author_mine": STAFF,  # every staff member's own author profile
     "taggit_tag_merge_tags": EDITORS,
+    "comments_comment_decide": MODERATORS,  # a row's Approve, Spam and Reject buttons in the queue
+    "comments_comment_reply": MODERATORS,  # a moderator's reply from the queue
     "auth_user_password_change": {"superuser"},
 }
-APP_LISTS = {"articles": EDITORS, "taggit": EDITORS, "comments": {"moderator", "superuser"}}
+APP_LISTS = {"articles": EDITORS, "taggit": EDITORS, "comments": MODERATORS}
 # Pages that only answer POST (a GET is 405 for everyone): they are checked with an empty POST.
 POST_ONLY_ADMIN_PAGES = {
     "articles_article_add_preview",
     "articles_article_markdown_preview",
     "articles_article_preview",
     "articles_article_restore",
+    "comments_comment_decide",
 }
 # The sign-in pages are open to everyone; "view on site" takes an object and has tests of its own below.
 PUBLIC_ADMIN_PAGES = {"login", "logout", "view_on_site"}

@@ -1,69 +1,25 @@
-"""The comment queue: what waits first, each comment with its article, reports and history; one decision for many."""
+"""The comment queue: what waits first, each comment as readers will see it with why it is where it is, one click
+to decide on it (``decisions.py``) and bulk actions for many."""
+
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
-from articles.markup import sanitize_html
-from articles.models import Article
-
 from .. import services
-from ..markup import COMMENT
 from ..models import QUEUE_ORDER, Comment, CommentReport, ModerationEvent
+from .decisions import DECISION_FORM, REPLY_FORM, QueueDecisionsMixin
+from .filters import ArticleFilter, ReportedFilter, StatusFilter, may_see_unpublished_articles
 from .lists import QueuePaginator, ReportedCommentFilter, address_reports_link, with_address_report_counts
-
-
-class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
-    parameter_name = "reported"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Reported"), ("again", "Reported again after approval"), ("no", "Not reported")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.reported()
-        if self.value() == "again":
-            return queryset.reported_since_review()
-        if self.value() == "no":
-            return queryset.filter(report_count=0)
-        return queryset
-
-
-def may_see_unpublished_articles(user) -> bool:
-    """Those who may see articles in the admin; a Moderators-only account learns nothing about drafts here."""
-    return user.has_perm("articles.view_article") or user.has_perm("articles.change_article")
-
-
-def articles_visible_to(user):
-    return Article.objects.all() if may_see_unpublished_articles(user) else Article.objects.published()
-
-
-class ArticleFilter(admin.SimpleListFilter):
-    """The comments on one article, chosen from the article column: listing every article with comments here
-    would read the whole comments table on each load. Only articles the user may see are named or accepted."""
-
-    title = "article"
-    parameter_name = "article__id__exact"
-
-    def lookups(self, request, model_admin):
-        value = self.value()
-        if not value:
-            return []
-        visible = articles_visible_to(request.user).only("title")
-        article = visible.filter(pk=int(value)).first() if value.isascii() and value.isdigit() else None
-        if article is None:  # Django's "incorrect filter" page then, which names nothing
-            raise IncorrectLookupParameters("No such article.")
-        return [(str(article.pk), article.title)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(article_id=int(self.value())) if self.value() else queryset
+from .rows import readers_view, when, why
+from .tabs import OPENS_ON, STATUS, queue_tabs
 
 
 class ReportInline(admin.TabularInline):
@@ -95,13 +51,40 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class QueueChangeList(ChangeList):
+    """The queue's list: the rows with why each is where it is; a page past the end shows the last page."""
+
+    def get_results(self, request):
+        self.queryset = self.queryset.with_latest_event()  # the page's rows only: bulk actions read their own
+        try:
+            super().get_results(request)
+        except IncorrectLookupParameters:
+            # A page past the end: the last comments of the last page were just decided on. Show the last page.
+            last_page = self.model_admin.get_paginator(request, self.queryset, self.list_per_page).num_pages
+            if self.page_num <= last_page:
+                raise
+            self.page_num = last_page
+            super().get_results(request)
+
+    @property
+    def chosen_article(self) -> str | None:
+        """The title of the article whose comments are listed, if one was chosen (and the user may see it)."""
+        chosen = [spec for spec in self.filter_specs if isinstance(spec, ArticleFilter) and spec.value()]
+        return chosen[0].lookup_choices[0][1] if chosen else None
+
+    @property
+    def every_article_url(self) -> str:
+        return self.get_query_string(remove=[ArticleFilter.parameter_name])
+
+
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "article_link", "status", "reports", "created_at", "ip_address"]
-    list_filter = ["status", ReportedFilter, ArticleFilter, "created_at"]
-    list_select_related = ["article"]
+class CommentAdmin(QueueDecisionsMixin, admin.ModelAdmin):
+    list_display = ["author_name", "comment_to_decide_on", "article_link", "status_and_why", "submitted"]
+    list_filter = [StatusFilter, ReportedFilter, ArticleFilter]  # shown as tabs, and the chosen article's name
+    list_select_related = ["article", "parent"]
     search_fields = ["body", "author_name", "author_email", "=ip_address"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # uncounted facets would count the whole table: the tabs count up to a limit
     paginator = QueuePaginator
     list_per_page = 50
     actions = ["approve", "reject", "mark_spam"]
@@ -123,33 +106,42 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = [f for f in fields if f != "status"]
     inlines = [ReportInline, EventInline]
 
+    class Media:
+        css = {"all": ["css/admin-moderation.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
     def get_ordering(self, request):
-        if "status__exact" in request.GET:
+        if request.GET.get(STATUS) in Comment.Status.values:
             return ["-created_at", "-pk"]  # the comment_queue index
         return list(QUEUE_ORDER)  # pending first, newest first: the comment_queue_order index
 
     def has_add_permission(self, request):
         return False  # comments come from readers
 
-    @admin.display(description="Comment")
-    def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
-
-    @admin.display(description="Reports", ordering="report_count")
-    def reports(self, comment):
-        if not comment.report_count:
-            return "0"
-        url = reverse("admin:comments_commentreport_changelist")
-        query = urlencode({ReportedCommentFilter.parameter_name: comment.pk})
-        return format_html('<a href="{}?{}">{}</a>', url, query, comment.report_count)
-
     def changelist_view(self, request, extra_context=None):
+        if not request.GET:
+            # Opened with no question: show what waits, as if asked, so that every link the page builds (tabs,
+            # sorting, paging, search, the way back from a comment) keeps it.
+            request.GET = QueryDict(urlencode(OPENS_ON))
         if ERROR_FLAG in request.GET:  # where Django sends a filter it refused
             messages.warning(request, "That filter names nothing you may see: the whole queue is shown.")
-        return super().changelist_view(request, extra_context)
+        context = {
+            "title": "Comments",
+            "queue_tabs": partial(queue_tabs, request.GET),  # counted only when the page is shown
+            "may_decide": self.has_change_permission(request),
+            "decision_form": DECISION_FORM,
+            "reply_form": REPLY_FORM,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def get_list_display(self, request):
-        return self._for_what_the_user_may_see(request, super().get_list_display(request))
+        names = self._for_what_the_user_may_see(request, super().get_list_display(request))
+        if self.has_change_permission(request):
+            return names
+        return ["comment" if name == "comment_to_decide_on" else name for name in names]  # without the buttons
 
     def get_fields(self, request, obj=None):
         return self._for_what_the_user_may_see(request, super().get_fields(request, obj))
@@ -157,11 +149,51 @@ class CommentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self._for_what_the_user_may_see(request, super().get_readonly_fields(request, obj))
 
-    def _for_what_the_user_may_see(self, request, names):
+    def article_column(self, request) -> str:
         """A moderator who may not see unpublished articles gets the article column that does not name them."""
-        if not may_see_unpublished_articles(request.user):
-            return ["public_article_link" if name == "article_link" else name for name in names]
-        return names
+        return "article_link" if may_see_unpublished_articles(request.user) else "public_article_link"
+
+    def _for_what_the_user_may_see(self, request, names):
+        return [self.article_column(request) if name == "article_link" else name for name in names]
+
+    @admin.display(description="Comment")
+    def comment(self, comment):
+        if not comment.parent_id:
+            return readers_view(comment)
+        parent_url = reverse("admin:comments_comment_change", args=[comment.parent_id])
+        return format_html(
+            '<p class="in-reply-to">In reply to <a href="{}">{}</a></p>{}',
+            parent_url,
+            comment.parent.author_name,
+            readers_view(comment),
+        )
+
+    @admin.display(description="Comment")
+    def comment_to_decide_on(self, comment):
+        return self.comment(comment) + self.decisions(comment)
+
+    @admin.display(description="Status and why", ordering="status")
+    def status_and_why(self, comment):
+        return format_html(
+            '<span class="comment-status comment-status-{}">{}</span>{}<p class="why">{}</p>',
+            comment.status,
+            comment.get_status_display(),
+            self.reports(comment),
+            why(comment.latest_event),
+        )
+
+    @admin.display(description="Submitted", ordering="created_at")
+    def submitted(self, comment):
+        return format_html('{}<span class="address">{}</span>', when(comment.created_at), comment.ip_address or "")
+
+    def reports(self, comment):
+        if not comment.report_count:
+            return ""
+        url = reverse("admin:comments_commentreport_changelist")
+        query = urlencode({ReportedCommentFilter.parameter_name: comment.pk})
+        count = comment.report_count
+        label = ngettext("%d report", "%d reports", count) % count
+        return format_html(' <a class="reports" href="{}?{}">{}</a>', url, query, label)
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, comment):
@@ -188,7 +220,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment as readers see it")
     def rendered_body(self, comment):
-        return format_html('<div class="comment-body">{}</div>', mark_safe(sanitize_html(comment.body_html, COMMENT)))
+        return readers_view(comment)
 
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
 REJECTED, SPAM = Comment.Status.REJECTED, Comment.Status.SPAM
 QUEUE = reverse("admin:comments_comment_changelist")
+EVERY_STATUS = "?status__exact=all"  # the queue opens on pending comments
 ACTIONS = {
     "approve": ("Approve selected comments", APPROVED, "approved"),
     "reject": ("Reject selected comments", REJECTED, "rejected"),
@@ -30,6 +31,9 @@ ACTIONS = {
 # session comes from the cache), the count (stopped at QUEUE_COUNT_LIMIT) and the page of rows; filtering by an
 # article reads its title too.
 QUEUE_QUERIES = 5
+# The queue page adds a count for each of its six counted tabs (each stopped at QUEUE_COUNT_LIMIT) and one query
+# for the latest moderation event of every row on the page (why each comment is where it is).
+QUEUE_PAGE_QUERIES = QUEUE_QUERIES + 6 + 1
 
 
 def queue(client, query: str = "") -> list[Comment]:
@@ -106,7 +110,7 @@ class TestModerationQueue:
         CommentFactory(body="Newer pending.", status=PENDING, created_at=ago(days=1))
         CommentFactory(body="Rejected.", status=REJECTED, created_at=ago(minutes=1))
 
-        assert bodies_in_queue(client) == [
+        assert bodies_in_queue(client, EVERY_STATUS) == [
             "Newer pending.",
             "Older pending.",
             "New approved.",
@@ -115,17 +119,19 @@ class TestModerationQueue:
             "Rejected.",
         ]
 
-    def test_the_queue_shows_each_comments_excerpt_author_article_status_reports_and_ip(
-        self, client, signed_in_moderator
-    ):
+    def test_the_queue_shows_each_comments_body_author_article_status_reports_and_ip(self, client, signed_in_moderator):
         comment = CommentFactory(author_name="Ash Patel", body="x" * 100, ip_address="203.0.113.5", report_count=2)
 
-        page = get_page(client, QUEUE)
+        page = get_page(client, QUEUE + EVERY_STATUS)
 
         row = page.find("tbody").find("tr")
-        cells = [cell.text for cell in row.find_all("td")] + [row.find("th").text]
-        assert "x" * 79 + "…" in cells
-        assert {"Ash Patel", "Approved", "2", "203.0.113.5", f"{comment.article.title} (its comments)"} <= set(cells)
+        assert row.find("th").text == "Ash Patel"
+        assert row.find("div", class_="comment-body").text == "x" * 100  # the whole comment
+        assert row.find("td", class_="field-public_article_link").text == f"{comment.article.title} (its comments)"
+        status = row.find("td", class_="field-status_and_why")
+        assert status.find("span", class_="comment-status").text == "Approved"
+        assert status.find("a", class_="reports").text == "2 reports"
+        assert row.find("td", class_="field-submitted").find("span", class_="address").text == "203.0.113.5"
         assert row.find("a", href=comment.article.get_absolute_url()).text == comment.article.title
 
     @pytest.mark.parametrize(
@@ -149,18 +155,19 @@ class TestModerationQueue:
         first, second = CommentFactory(body="On the first."), CommentFactory(body="On the second.")
         ArticleFactory(title="An article nobody commented on")
 
-        rows = get_page(client, QUEUE).find("tbody")
+        rows = get_page(client, QUEUE + EVERY_STATUS).find("tbody")
         link = rows.find("a", href=f"{QUEUE}?article__id__exact={second.article.pk}")
         assert link.text == "its comments"
         assert bodies_in_queue(client, f"?article__id__exact={second.article.pk}") == ["On the second."]
-        filters = get_page(client, f"{QUEUE}?article__id__exact={second.article.pk}").find(id="changelist-filter")
-        assert second.article.title in filters.text
-        assert first.article.title not in filters.text and "An article nobody commented on" not in filters.text
+        named = get_page(client, f"{QUEUE}?article__id__exact={second.article.pk}").find("p", class_="queue-article")
+        assert second.article.title in named.text
+        assert first.article.title not in named.text and "An article nobody commented on" not in named.text
 
-    def test_the_queue_lists_no_articles_in_the_sidebar_until_one_is_chosen(self, client, signed_in_moderator):
-        comment = CommentFactory()
+    def test_the_queue_names_no_article_until_one_is_chosen(self, client, signed_in_moderator):
+        CommentFactory()
 
-        assert comment.article.title not in get_page(client, QUEUE).find(id="changelist-filter").text
+        page = get_page(client, QUEUE + EVERY_STATUS)
+        assert page.find_all("p", class_="queue-article") == [] and page.find_all(id="changelist-filter") == []
 
     def test_a_long_queue_says_how_many_up_to_a_limit(self, client, signed_in_moderator, monkeypatch):
         monkeypatch.setattr("comments.models.QUEUE_COUNT_LIMIT", 3)
@@ -216,10 +223,12 @@ class TestModerationQueue:
         ModerationEvent.objects.all().delete()
 
         response = client.post(
-            QUEUE, {"action": action, "_selected_action": [c.pk for c in chosen], "index": 0}, follow=True
+            QUEUE + EVERY_STATUS,
+            {"action": action, "_selected_action": [c.pk for c in chosen], "index": 0},
+            follow=True,
         )
 
-        assert response.redirect_chain[-1][0].endswith(QUEUE)
+        assert response.redirect_chain[-1][0].endswith(QUEUE + EVERY_STATUS)
         assert [str(m) for m in response.context["messages"]] == [f"3 comments {verb}."]
         assert set(Comment.objects.filter(pk__in=[c.pk for c in chosen]).values_list("status", flat=True)) == {
             to_status
@@ -273,9 +282,11 @@ class TestReportsInTheQueue:
     def test_a_comments_report_count_leads_to_its_reports_and_each_says_how_often_its_address_reported(
         self, client, signed_in_moderator, reported
     ):
-        row = next(r for r in get_page(client, QUEUE).find("tbody").find_all("tr") if reported.body in r.text)
-        link = row.find("td", class_="field-reports").find("a")
-        assert link.text == "2"
+        row = next(
+            r for r in get_page(client, QUEUE + "?reported=yes").find("tbody").find_all("tr") if reported.body in r.text
+        )
+        link = row.find("a", class_="reports")
+        assert link.text == "2 reports"
 
         assert self.reports_page(client, link.attrs["href"]) == {
             "from 203.0.113.7": "2 reports",
@@ -485,14 +496,17 @@ class TestQueueQueryCount:
         self, client, signed_in_moderator, size, django_assert_num_queries
     ):
         articles = many_comments(size)
+        CommentReportFactory(comment=CommentFactory(article=articles[0], reviewed_at=ago(days=1)))  # reported again
 
         for query, extra_queries in (
             ("", 0),
             ("?status__exact=pending", 0),
+            (EVERY_STATUS, 0),
+            ("?reported=again", 0),
             (f"?article__id__exact={articles[0].pk}", 1),
             ("?reported=yes&q=score", 0),
         ):
-            with django_assert_num_queries(QUEUE_QUERIES + extra_queries):
+            with django_assert_num_queries(QUEUE_PAGE_QUERIES + extra_queries):
                 response = client.get(QUEUE + query)
             assert response.status_code == 200
             assert len(response.context["cl"].result_list) == min(50, response.context["cl"].result_count)
