@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.authors import display_name
+from articles.authors import public_name
 from articles.models import Article, FeaturedTrack
 from pagecache.stamps import discussion_changed
 from throttling.clients import UNKNOWN_CLIENT, Client, client_network
@@ -246,6 +246,11 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
 
 
 @transaction.atomic
+def moderator_reply_name(moderator) -> str:
+    """The name a moderator's reply is signed with: their public name, else their role (never the login name)."""
+    return public_name(moderator) or "Moderator"
+
+
 def reply_as_moderator(parent: Comment, *, moderator, body: str, client: Client = UNKNOWN_CLIENT) -> Comment:
     """A moderator's reply from the queue: published at once, under the moderator's name.
 
@@ -278,7 +283,7 @@ def reply_as_moderator(parent: Comment, *, moderator, body: str, client: Client 
         parent=attach_to,
         thread=thread,
         depth=depth,
-        author_name=display_name(moderator)[:80],
+        author_name=moderator_reply_name(moderator)[:80],
         author_email=moderator.email,
         user=moderator,
         body=body,

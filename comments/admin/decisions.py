@@ -20,7 +20,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from articles.authors import display_name
 from throttling.clients import client_of
 
 from .. import services
@@ -177,6 +176,6 @@ class QueueDecisionsMixin:
             else None,
             "form": form,
             "back": back,
-            "posting_as": display_name(request.user),
+            "posting_as": services.moderator_reply_name(request.user),
         }
         return TemplateResponse(request, "admin/comments/comment/reply.html", context)

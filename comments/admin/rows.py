@@ -6,7 +6,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.authors import display_name
+from articles.authors import admin_name
 from articles.markup import sanitize_html
 from articles.templatetags.soundtrack import iso_datetime
 
@@ -47,7 +47,7 @@ def why(event: ModerationEvent | None) -> str:
     if event is None:
         return "No decision recorded."
     if event.actor:
-        who = f"{DECIDED_BY[event.to_status]} {display_name(event.actor)}"
+        who = f"{DECIDED_BY[event.to_status]} {admin_name(event.actor)}"
     elif event.rule:
         who = RULE_NAMES.get(event.rule, event.rule)
     else:  # a person decided whose account is gone

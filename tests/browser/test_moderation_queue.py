@@ -7,10 +7,16 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment, ModerationEvent
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, moderator
-
-from .journeys import PASSWORD, assert_accessible, log_in
+from tests.utils.browser import PASSWORD, assert_accessible, log_in
+from tests.utils.factories import (
+    ArticleFactory,
+    CommentFactory,
+    CommentReportFactory,
+    FeaturedTrackFactory,
+    SectionFactory,
+    TrackFactory,
+    moderator,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

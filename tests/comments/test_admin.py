@@ -14,12 +14,12 @@ from tests.utils.admin import change_url
 from tests.utils.clock import NOW, ago
 from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, editor
 from tests.utils.html import get_page, parse
+from tests.utils.moderation import QUEUE, bodies_in_queue, queue
 
 pytestmark = pytest.mark.django_db
 
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
 REJECTED, SPAM = Comment.Status.REJECTED, Comment.Status.SPAM
-QUEUE = reverse("admin:comments_comment_changelist")
 EVERY_STATUS = "?status__exact=all"  # the queue opens on pending comments
 ACTIONS = {
     "approve": ("Approve selected comments", APPROVED, "approved"),
@@ -34,16 +34,6 @@ QUEUE_QUERIES = 5
 # The queue page adds a count for each of its six counted tabs (each stopped at QUEUE_COUNT_LIMIT) and one query
 # for the latest moderation event of every row on the page (why each comment is where it is).
 QUEUE_PAGE_QUERIES = QUEUE_QUERIES + 6 + 1
-
-
-def queue(client, query: str = "") -> list[Comment]:
-    response = client.get(QUEUE + query)
-    assert response.status_code == 200
-    return list(response.context["cl"].result_list)
-
-
-def bodies_in_queue(client, query: str = "") -> list[str]:
-    return [comment.body for comment in queue(client, query)]
 
 
 def form_data(page, form_id: str) -> dict[str, str]:

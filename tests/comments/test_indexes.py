@@ -5,18 +5,10 @@ from django.db import connection
 
 from comments.models import Comment
 from comments.moderation import Submission, _known_commenter, is_recent_duplicate
+from tests.utils.database import plan
 from tests.utils.factories import CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("query plans of PostgreSQL")]
-
-
-def plan(queryset) -> str:
-    """The plan of a query, with sequential scans off: a table this small would otherwise be read whole."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_the_known_commenter_rule_finds_an_email_in_any_case_through_an_index():

@@ -5,14 +5,13 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.articles.test_views import get_page
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.comments.test_admin import ago, bodies_in_queue
-from tests.factories import ArticleFactory, UserFactory, moderator
+from tests.utils.clock import ago
+from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, moderator
+from tests.utils.html import get_page
+from tests.utils.moderation import QUEUE, bodies_in_queue
 
 pytestmark = pytest.mark.django_db
 
-QUEUE = reverse("admin:comments_comment_changelist")
 PENDING, APPROVED = Comment.Status.PENDING, Comment.Status.APPROVED
 SPAM, REJECTED = Comment.Status.SPAM, Comment.Status.REJECTED
 

@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, ModerationEvent
-from tests.articles.test_views import get_page, parse
-from tests.comments.factories import CommentFactory, CommentReportFactory
-from tests.factories import ArticleFactory, UserFactory, editor, moderator
+from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, editor, moderator
+from tests.utils.html import get_page, parse
+from tests.utils.moderation import QUEUE
 
 pytestmark = pytest.mark.django_db
 
-QUEUE = reverse("admin:comments_comment_changelist")
 PENDING, APPROVED = Comment.Status.PENDING, Comment.Status.APPROVED
 SPAM, REJECTED = Comment.Status.SPAM, Comment.Status.REJECTED
 NOW = timezone.datetime(2026, 6, 1, 12, 0, tzinfo=timezone.UTC)

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from comments.models import Comment
-from tests.comments.factories import CommentFactory
-from tests.comments.test_indexes import plan
+from tests.utils.database import plan
+from tests.utils.factories import CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("query plans of PostgreSQL")]
 
