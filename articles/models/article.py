@@ -16,7 +16,8 @@ from taggit.managers import TaggableManager
 
 from .. import images, validators
 from ..authors import display_name
-from ..markup import render_markdown
+from ..listening import service_name
+from ..markup import NOTE, render_markdown
 from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
 from .base import MAX_POSITION, PositionedModel, SluggedModel, word_count
 from .catalogue import Composer, Track, Work
@@ -276,9 +277,14 @@ class FeaturedTrack(PositionedModel):
         self.render_html()
         super().save(*args, **kwargs)
 
+    @property
+    def listening_service(self) -> str:
+        """The service the listening link opens ("Spotify"); empty without a link."""
+        return service_name(self.listening_url) if self.listening_url else ""
+
     def render_html(self) -> None:
-        """Render the note's Markdown, with ids under the track's position."""
-        self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
+        """Render the note's Markdown (spoilers allowed), with ids under the track's position."""
+        self.note_html = render_markdown(self.note, NOTE, id_prefix=f"track-{self.position}-")
 
     def clean(self):
         errors = {}
