@@ -40,9 +40,15 @@ def csrf_for_signed_in_users(view):
 
 @method_decorator(csrf_for_signed_in_users, name="dispatch")
 class PostCommentView(ArticleDetailView):
-    """POST a comment; on any problem, the article page comes back with the form as the reader filled it."""
+    """POST a comment; on any problem, the article page comes back with the form as the reader filled it.
 
-    http_method_names = ["post"]
+    That page's address is this view's: opened again (a reload, a bookmark, a shared link), it leads to the article.
+    """
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request, *args, **kwargs):
+        return redirect("articles:article", slug=kwargs["slug"])
 
     def post(self, request, *args, **kwargs):
         self.object = article = self.get_object()

@@ -535,16 +535,17 @@ class TestPostingAComment:
         comment = Comment.objects.latest("pk")
         assert (comment.parent, comment.depth, comment.body) == (None, 0, POSTER["body"])
 
-    def test_a_form_posted_faster_than_a_person_could_is_held_as_spam_and_shown_to_nobody(self, client, article):
+    def test_a_form_posted_at_once_comes_back_with_its_words_to_post_again(self, client, article):
         data = form_data(get_page(client, article.get_absolute_url())) | POSTER
 
-        response = client.post(post_url(article), data, follow=True)
+        response = client.post(post_url(article), data)
 
-        comment = Comment.objects.get()
-        assert (comment.status, comment.events.get().rule) == (SPAM, "too_fast")
-        page = parse(response)
-        assert messages_on(page) == ["Your comment was held by our spam filter; a moderator may release it."]
-        assert bodies(page) == []
+        assert response.status_code == 400
+        assert not Comment.objects.exists()
+        again = form_data(parse(response))
+        assert {name: again[name] for name in POSTER} == POSTER
+        assert client.post(post_url(article), again).status_code == 302  # at once: the form was shown again
+        assert Comment.objects.get().status == PENDING
 
     def test_without_a_minimum_time_an_immediate_post_is_taken(self, client, article, settings):
         settings.COMMENTS_MIN_SECONDS_TO_POST = 0
@@ -643,8 +644,12 @@ class TestPostingAComment:
         assert client.post(post_url(article), data).status_code == 404
         assert not Comment.objects.exists()
 
-    def test_the_post_address_takes_only_posts(self, client, article):
-        assert client.get(post_url(article)).status_code == 405
+    def test_the_post_address_opened_leads_to_the_article(self, client, article):
+        # After a refused post the address bar shows it; opened again, it should not be a dead end.
+        response = client.get(post_url(article))
+
+        assert (response.status_code, response["Location"]) == (302, article.get_absolute_url())
+        assert client.put(post_url(article)).status_code == 405
 
 
 class TestOwnPendingComments:
