@@ -153,14 +153,30 @@ class CommentEditForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = comment.article
-        set_track_choices(self, comment.article)
+        if comment.parent_id:  # a reply answers a comment: it is not asked which track stood out (it keeps its pick)
+            del self.fields["favourite_track"]
+        else:
+            set_track_choices(self, comment.article)
 
     clean_body = CommentForm.clean_body
     clean_favourite_track = CommentForm.clean_favourite_track
 
 
 class ReportForm(forms.ModelForm):
+    # A choice the reader makes: nothing is picked for them (the model's default is for rows made elsewhere).
+    reason = forms.ChoiceField(
+        label="What is wrong with it?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with the comment."},
+    )
+
     class Meta:
         model = CommentReport
         fields = ["reason", "note"]
-        labels = {"reason": "What is wrong with it?", "note": "Anything moderators should know (optional)"}
+        labels = {"note": "Anything moderators should know (optional)"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -376,8 +376,8 @@ class TestReadingTheDiscussion:
         page = get_page(client, report.attrs["href"])
         assert page.find("blockquote", class_="comment-body").text == "Pirate copies here."
         form = page.find("main").find("form")
-        reasons = form.find("select", name="reason").find_all("option")
-        assert [option.text for option in reasons] == [label for _, label in CommentReport.Reason.choices]
+        reasons = [form.find("label", for_=radio.attrs["id"]) for radio in form.find_all("input", name="reason")]
+        assert [label.text for label in reasons] == [label for _, label in CommentReport.Reason.choices]
         assert form.find("button").text == "Report this comment"
         response = client.post(report.attrs["href"], {"reason": "spoiler", "note": ""}, follow=True)
         assert messages_on(parse(response)) == ["Thank you: the moderators will look at this comment."]
