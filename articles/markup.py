@@ -4,14 +4,17 @@ Raw HTML typed into Markdown is escaped, never interpreted, and the sanitizer ru
 so a gap in one layer is caught by the other.
 """
 
-from dataclasses import dataclass, field
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field, replace
 from functools import cache, reduce
 
 import markdown
 import nh3
+from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify
+from markdown.inlinepatterns import InlineProcessor
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -71,6 +74,51 @@ ARTICLE = MarkupPolicy(
     link_rel="noopener",
     extensions=("tables", "fenced_code", "smarty", "sane_lists", "footnotes", "toc"),
 )
+
+
+SPOILER_PATTERN = r"\|\|(?=\S)(.+?)(?<=\S)\|\|"
+
+
+class SpoilerProcessor(InlineProcessor):
+    """``||text||`` becomes a label that hides the text until the reader ticks it: no script, so strict CSP is fine."""
+
+    def handleMatch(self, match, data):  # noqa: N802 (Python-Markdown's name)
+        label = etree.Element("label", {"class": "spoiler", "title": "Spoiler: select to show"})
+        etree.SubElement(label, "input", {"type": "checkbox", "class": "spoiler-toggle", "aria-label": "Show spoiler"})
+        text = etree.SubElement(label, "span", {"class": "spoiler-text"})
+        text.text = match.group(1)
+        return label, match.start(0), match.end(0)
+
+
+class SpoilerExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802
+        md.inlinePatterns.register(SpoilerProcessor(SPOILER_PATTERN, md), "spoiler", 175)
+
+
+def with_spoilers(policy: MarkupPolicy, *, name: str) -> MarkupPolicy:
+    """The policy plus ``||spoilers||``: the extension, and exactly the tags, classes and attributes it makes."""
+    return replace(
+        policy,
+        name=name,
+        tags=policy.tags | SPOILER_TAGS,
+        attributes=policy.attributes | SPOILER_ATTRIBUTES,
+        classes=policy.classes | SPOILER_CLASSES,
+        attribute_values=policy.attribute_values | {"input": {"type": frozenset({"checkbox"})}},
+        forced_attributes=policy.forced_attributes | {"input": {"type": "checkbox"}},  # no type: a text box
+        extensions=(*policy.extensions, lambda _prefix: SpoilerExtension()),
+    )
+
+
+SPOILER_TAGS = frozenset({"label", "input", "span"})
+SPOILER_ATTRIBUTES = {"label": frozenset({"title"}), "input": frozenset({"aria-label"})}
+SPOILER_CLASSES = {
+    "label": frozenset({"spoiler"}),
+    "input": frozenset({"spoiler-toggle"}),
+    "span": frozenset({"spoiler-text"}),
+}
+
+# A featured track's note: an article's Markdown, and spoilers (a note often tells what happens in the scene).
+NOTE = with_spoilers(ARTICLE, name="note")
 
 
 class _PrefixedFootnotes(FootnoteExtension):

@@ -3,7 +3,7 @@
 What the public may see is said once, here: ``published_q()`` filters it and ``is_published()`` checks one
 article's values (``Article.is_public``), both from ``PUBLIC_STATUSES``. The order of lists, newest first, is
 ``NEWEST_FIRST`` (the model's default ordering too). Searching is the search package's (``articles.search``);
-this module imports no model.
+this module imports no model. The catalogue's querysets (works, composers) follow the articles'.
 """
 
 from datetime import datetime
@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .search.query import search_articles
+from .search.query import name_matches, search_articles
 
 
 class ArticleStatus(models.TextChoices):
@@ -91,3 +91,21 @@ class ArticleQuerySet(models.QuerySet):
         if self.known_count is not None:
             return self.known_count
         return super().count()
+
+
+class WorkQuerySet(models.QuerySet):
+    def matching(self, query: str):
+        """Works whose title the query's words name ("glass" finds The Glass Orchard): search lists them."""
+        return name_matches(self, "title", query)
+
+
+class ComposerQuerySet(models.QuerySet):
+    def matching(self, query: str):
+        """Composers whose name the query's words name ("zimmer" finds Hans Zimmer): search lists them."""
+        return name_matches(self, "name", query)
+
+    def credited_on(self, work):
+        """The composers of a work's soundtrack: those credited on its tracks or on its published articles."""
+        on_tracks = work.tracks.values("composers")
+        on_articles = work.articles.published().values("composers")
+        return self.filter(Q(pk__in=on_tracks) | Q(pk__in=on_articles))

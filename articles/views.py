@@ -10,6 +10,8 @@ from .models import Article, Author, Composer, Work
 from .pages import article_parts
 from .search import postgres
 
+NAMES_SHOWN = 10  # composers, and works, listed above the search results
+
 
 class ArticleListMixin:
     """A read page whose main content is a paginated list of published articles."""
@@ -118,7 +120,8 @@ class WorkView(ArticleListMixin, ListView):
         return self.get_articles().filter(work=self.work)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(work=self.work, **kwargs)
+        composers = Composer.objects.credited_on(self.work).only("name", "slug")
+        return super().get_context_data(work=self.work, composers=composers, **kwargs)
 
     def get_canonical_path(self) -> str:
         return self.work.get_absolute_url()
@@ -149,5 +152,20 @@ class SearchView(ArticleListMixin, ListView):
         # Only the newest matches are shown past the cap, so the count is a lower bound there.
         context["capped"] = context["paginator"].count >= postgres.SEARCH_MAX_RESULTS
         shown = context["page_obj"].object_list
-        context["correction"] = getattr(shown[0], "search_correction", "") if shown else ""
+        context["correction"] = correction = getattr(shown[0], "search_correction", "") if shown else ""
+        # Phrases in quotes are full text's; the other tips hold on every database.
+        context["phrases_searched"] = postgres.is_indexed(self.get_articles().db)
+        if self.form.query and context["page_obj"].number == 1:
+            context["composers"], context["works"] = self.names_found(self.form.query, correction)
         return context
+
+    def names_found(self, query: str, correction: str) -> tuple[list[Composer], list[Work]]:
+        """The composers and works the query names (or its correction does), for the first page of results."""
+        composers, works = Composer.objects.matching(query), Work.objects.matching(query)
+        if correction:
+            composers |= Composer.objects.matching(correction)
+            works |= Work.objects.matching(correction)
+        return (
+            list(composers.only("name", "slug")[:NAMES_SHOWN]),
+            list(works.only("title", "year", "kind", "slug")[:NAMES_SHOWN]),
+        )

@@ -8,7 +8,7 @@ own comments (edit and delete links, no report link, a pending notice) are rende
 
 from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +19,7 @@ from .models import Comment
 from .threads import Node
 
 CARD_TEMPLATE = "comments/card.html"
+CONFIRMATION_TEMPLATE = "comments/confirmation.html"
 CARD_TIMEOUT = 7 * 24 * 60 * 60
 
 
@@ -31,8 +32,10 @@ def _walk(nodes: list[Node]):
 class CommentList:
     """The nested ``<ol>`` of comments: one ``<li>`` per comment, its replies in an ``<ol>`` inside it."""
 
-    def __init__(self, roots: list[Node], *, page: int, comments_open: bool):
+    def __init__(self, roots: list[Node], *, page: int, comments_open: bool, confirmation: tuple | None = None):
+        """``confirmation``: (a comment's pk, the messages that thank its writer), shown at the top of its item."""
         self.roots = roots
+        self.confirmation = confirmation
         self.context = {"page": page, "comments_open": comments_open, "max_depth": settings.COMMENTS_MAX_DEPTH}
         self.time_zone = timezone.get_current_timezone_name()  # the card shows local times
         self.template = get_template(CARD_TEMPLATE)
@@ -84,10 +87,12 @@ class CommentList:
 
     def _item(self, node: Node) -> SafeString:
         comment = node.comment
+        confirmed_id, confirmation = self.confirmation or (None, [])
         return format_html(
-            '<li class="{}" id="{}">{}{}</li>',
+            '<li class="{}" id="{}">{}{}{}</li>',
             "comment" if comment.is_public else "comment comment-pending",
             comment.anchor,
+            render_to_string(CONFIRMATION_TEMPLATE, {"messages": confirmation}) if comment.pk == confirmed_id else "",
             self._cards[comment.pk],
             format_html('<ol class="comment-replies">{}</ol>', self._items(node.replies)) if node.replies else "",
         )

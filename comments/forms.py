@@ -16,13 +16,19 @@ from .models import Comment, CommentReport
 FORM_TOKEN_SALT = "comments.form-token"
 TOKEN_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
 TOKEN_EXPIRED = "This form was opened too long ago to be posted. Your text is kept below: please post it again."
+TOO_FAST = (
+    "That was quick: we could not yet tell you from a robot, so your comment is not posted yet. "
+    "Everything you wrote is kept below: press “Post comment” again to send it."
+)
 PARENT_GONE = "The comment you are replying to is not available."
 
 
-def new_form_token() -> str:
+def new_form_token(*, shown_again: bool = False) -> str:
     """The comment form's token: a signed note of when the form was rendered, and an id that makes a retried post
-    idempotent."""
-    return signing.dumps({"t": time.time(), "id": uuid.uuid4().hex}, salt=FORM_TOKEN_SALT, compress=True)
+    idempotent. ``shown_again``: the form comes back to a reader after a refused post, and may be posted at once
+    (the minimum time to post is for a form's first post)."""
+    note = {"t": time.time(), "id": uuid.uuid4().hex} | ({"again": 1} if shown_again else {})
+    return signing.dumps(note, salt=FORM_TOKEN_SALT, compress=True)
 
 
 def featured_tracks(article) -> list[FeaturedTrack]:
@@ -95,10 +101,15 @@ class CommentForm(forms.Form):
             data = signing.loads(self.cleaned_data["form_token"], salt=FORM_TOKEN_SALT)
             self.form_age = timedelta(seconds=time.time() - float(data["t"]))
             self.form_id = str(data["id"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+            shown_again = bool(data.get("again"))
+        except (signing.BadSignature, AttributeError, KeyError, TypeError, ValueError, OverflowError):
             raise forms.ValidationError(TOKEN_REFUSED, code="bad_form_token") from None
         if self.form_age > timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE_SECONDS):
             raise forms.ValidationError(TOKEN_EXPIRED, code="expired_form_token")
+        # Robots post the moment a page loads; so do people who paste or let the browser fill the form in. Such a
+        # post is not spam: the reader gets the form back, words kept, and a token they may post at once.
+        if not shown_again and self.form_age < timedelta(seconds=settings.COMMENTS_MIN_SECONDS_TO_POST):
+            raise forms.ValidationError(TOO_FAST, code="too_fast")
         return self.cleaned_data["form_token"]
 
     def clean_favourite_track(self):
@@ -127,7 +138,7 @@ class CommentForm(forms.Form):
         if self.has_error("form_token") or self.has_error("parent"):
             self.data = self.data.copy()
             if self.has_error("form_token"):
-                self.data[self.add_prefix("form_token")] = new_form_token()
+                self.data[self.add_prefix("form_token")] = new_form_token(shown_again=True)
             if self.has_error("parent"):
                 self.data[self.add_prefix("parent")] = ""
         return super().clean()
@@ -142,14 +153,30 @@ class CommentEditForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = comment.article
-        set_track_choices(self, comment.article)
+        if comment.parent_id:  # a reply answers a comment: it is not asked which track stood out (it keeps its pick)
+            del self.fields["favourite_track"]
+        else:
+            set_track_choices(self, comment.article)
 
     clean_body = CommentForm.clean_body
     clean_favourite_track = CommentForm.clean_favourite_track
 
 
 class ReportForm(forms.ModelForm):
+    # A choice the reader makes: nothing is picked for them (the model's default is for rows made elsewhere).
+    reason = forms.ChoiceField(
+        label="What is wrong with it?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with the comment."},
+    )
+
     class Meta:
         model = CommentReport
         fields = ["reason", "note"]
-        labels = {"reason": "What is wrong with it?", "note": "Anything moderators should know (optional)"}
+        labels = {"note": "Anything moderators should know (optional)"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

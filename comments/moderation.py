@@ -2,6 +2,10 @@
 
 Each rule reads its threshold or list from settings, so moderators can tune them without a deploy.
 Spam rules run first, then the rules that hold a comment for review, then the known-commenter rule.
+
+What people do too is never spam: a post that comes sooner than ``COMMENTS_MIN_SECONDS_TO_POST`` after its form
+was shown (a paste, the browser's autofill) goes back to its writer to post again (comments/forms.py), and no
+rule here sees it.
 """
 
 import re
@@ -63,11 +67,10 @@ def _spam(submission: Submission) -> Decision | None:
     spam = Comment.Status.SPAM
     if submission.honeypot:
         return Decision(spam, "honeypot", "The hidden field that only robots fill in was filled in.")
-    if submission.form_age is not None:
-        if submission.form_age < timedelta(seconds=settings.COMMENTS_MIN_SECONDS_TO_POST):
-            return Decision(spam, "too_fast", f"Posted {submission.form_age.total_seconds():.1f}s after the form.")
-        if submission.form_age > timedelta(seconds=settings.COMMENTS_MAX_FORM_AGE_SECONDS):
-            return Decision(spam, "form_expired", "Posted from a form rendered more than a day earlier.")
+    if submission.form_age is not None and submission.form_age > timedelta(
+        seconds=settings.COMMENTS_MAX_FORM_AGE_SECONDS
+    ):  # the form refuses such a post first; this catches any other caller
+        return Decision(spam, "form_expired", "Posted from a form rendered more than a day earlier.")
     text = f"{submission.author_name}\n{submission.body}"
     if term := _matching_term(text, settings.COMMENTS_BLOCK_TERMS):
         return Decision(spam, "block_list", f"Contains the blocked term “{term}”.")

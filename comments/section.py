@@ -9,6 +9,8 @@ reader's own comments are always rendered fresh.
 """
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.middleware.csrf import get_token
@@ -33,10 +35,32 @@ from .threads import load_threads, parse_comment_id, requested_page
 SECTION_TEMPLATE = "comments/section.html"
 SECTION_TIMEOUT = 24 * 60 * 60  # its stamps move on every change it shows; this only lets unread ones go
 FORM_TOKEN_SLOT = "form_token"  # filled per view (settings.PAGECACHE_PER_VIEW_SLOTS)
+CONFIRMATION_TAG = "comment-confirmation"  # a message the section shows beside the comment it is about
+
+
+def confirm_posting(request, comment: Comment) -> None:
+    """Thank the reader for a comment just posted: the next article page shows it beside the comment (or at the
+    form, for a comment it does not show), not at the top of the page."""
+    if comment.is_public:
+        messages.success(request, "Thank you: your comment is published.", extra_tags=CONFIRMATION_TAG)
+    elif comment.status == Comment.Status.PENDING:
+        text = "Thank you: your comment is awaiting moderation. Only you can see it now."
+        messages.info(request, text, extra_tags=CONFIRMATION_TAG)
+    else:
+        text = "Your comment was held by our spam filter; a moderator may release it."
+        messages.warning(request, text, extra_tags=CONFIRMATION_TAG)
+
+
+def is_confirmation(message: Message) -> bool:
+    return CONFIRMATION_TAG in message.extra_tags.split()
+
+
+def confirmations(request) -> list[Message]:
+    return [message for message in messages.get_messages(request) if is_confirmation(message)]
 
 
 def render_comment_section(request, article: Article, *, form: CommentForm | None = None) -> SafeString:
-    if form is not None or settings.DEBUG or own_comment_ids(request):
+    if form is not None or settings.DEBUG or own_comment_ids(request) or confirmations(request):
         context = section_context(request, article, form=form, form_initial={"form_token": slot(FORM_TOKEN_SLOT)})
         return render_to_string(SECTION_TEMPLATE, context, request=request)
 
@@ -68,6 +92,9 @@ def section_context(
     # for readers without any).
     own_ids = own_comment_ids(request)
     nodes, roots = load_threads(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
+    # The thanks for a comment just posted (the reader's newest) go beside it, or at the form if it is not shown.
+    confirmation = confirmations(request)
+    confirmed_id = own_ids[-1] if confirmation and own_ids and own_ids[-1] in nodes else None
 
     reply_to = None
     reply_id = parse_comment_id(
@@ -85,13 +112,16 @@ def section_context(
     return {
         "article": article,
         "counts": counts,
-        "comment_list": CommentList(roots, page=page, comments_open=is_open).render(),
+        "comment_list": CommentList(
+            roots, page=page, comments_open=is_open, confirmation=(confirmed_id, confirmation) if confirmed_id else None
+        ).render(),
         "page": page,
         "pages": pages,
         "picked": picked,
         "favourites": [(f, counts.favourite_tracks.get(f.pk, 0)) for f in article.featured_tracks.all()],
         "form": form,
         "reply_to": reply_to,
+        "confirmation": [] if confirmed_id else confirmation,
         "comments_open": is_open,
         "edit_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
     }

@@ -34,6 +34,18 @@ def requested_page(request) -> int:
         return 1
 
 
+def page_of(comment: Comment) -> int:
+    """The page of threads (``?comments=N``) that shows a comment: its thread's page. A reader's own new thread
+    that waits for moderation comes after the public ones, on the last page."""
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    top = comment.thread or comment
+    threads = Comment.objects.approved().filter(article_id=comment.article_id, parent__isnull=True)
+    if not top.is_public:
+        return max(1, -(-threads.count() // per_page))
+    earlier = threads.filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk))
+    return earlier.count() // per_page + 1
+
+
 def load_threads(article, approved, *, page: int, pages: int, picked, own_ids: list[int]):
     """The comments a page shows, as a tree (or a flat list for one picked track): (nodes by pk, roots).
 

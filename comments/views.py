@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -16,6 +17,8 @@ from . import services
 from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
 from .own_comments import own_comment_ids, remember_own_comment
+from .section import confirm_posting
+from .threads import page_of
 
 REFUSAL_STATUS = {"rate_limited": 429, "closed": 403, "unavailable": 503}
 
@@ -40,9 +43,15 @@ def csrf_for_signed_in_users(view):
 
 @method_decorator(csrf_for_signed_in_users, name="dispatch")
 class PostCommentView(ArticleDetailView):
-    """POST a comment; on any problem, the article page comes back with the form as the reader filled it."""
+    """POST a comment; on any problem, the article page comes back with the form as the reader filled it.
 
-    http_method_names = ["post"]
+    That page's address is this view's: opened again (a reload, a bookmark, a shared link), it leads to the article.
+    """
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request, *args, **kwargs):
+        return redirect("articles:article", slug=kwargs["slug"])
 
     def post(self, request, *args, **kwargs):
         self.object = article = self.get_object()
@@ -71,15 +80,20 @@ class PostCommentView(ArticleDetailView):
                 status = REFUSAL_STATUS.get(refused.code, 400)
             else:
                 remember_own_comment(request, comment)
-                if comment.is_public:
-                    messages.success(request, "Thank you: your comment is published.")
-                elif comment.status == Comment.Status.PENDING:
-                    messages.info(request, "Thank you: your comment is awaiting moderation. Only you can see it now.")
-                else:
-                    messages.warning(request, "Your comment was held by our spam filter; a moderator may release it.")
-                return redirect(f"{article.get_absolute_url()}#{comment.anchor}")
+                confirm_posting(request, comment)
+                return redirect(_where_shown(comment))
         context = self.get_context_data(object=article, comment_form=form)
         return self.render_to_response(context, status=status)
+
+
+def _where_shown(comment: Comment) -> str:
+    """The article's page of threads that shows the comment, at the comment; at the form for one it does not show
+    (held as spam)."""
+    if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+        return reverse("articles:article", kwargs={"slug": comment.article.slug}, fragment="comment-form")
+    page = page_of(comment)
+    query = {"comments": page} if page > 1 else None
+    return reverse("articles:article", kwargs={"slug": comment.article.slug}, query=query, fragment=comment.anchor)
 
 
 def _own_comment(request, pk: int) -> Comment:
@@ -105,9 +119,8 @@ def edit_comment(request, pk):
     form = CommentEditForm(request.POST or None, comment=comment)
     if form.is_valid():
         try:
-            services.edit_comment(
-                comment, body=form.cleaned_data["body"], favourite_track=form.cleaned_data["favourite_track"]
-            )
+            favourite_track = form.cleaned_data.get("favourite_track", comment.favourite_track)
+            services.edit_comment(comment, body=form.cleaned_data["body"], favourite_track=favourite_track)
         except services.CommentRefused as refused:
             form.add_error(None, refused.message)
         else:

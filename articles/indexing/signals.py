@@ -5,10 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from taggit.models import Tag
 
 from ..models import Article, Composer, FeaturedTrack, Section, Track, Work
-from ..search.postgres import is_indexed
 from .store import refresh_on_commit
-
-# Each receiver asks the database only where the index is kept.
 
 
 def article_saved(sender, instance, using, **kwargs):
@@ -21,18 +18,18 @@ def article_part_changed(sender, instance, using, **kwargs):
 
 
 def track_saved(sender, instance, using, created=False, **kwargs):
-    if not created and is_indexed(using):
+    if not created:
         refresh_on_commit(instance.featurings.using(using).values_list("article_id", flat=True), using=using)
 
 
 def work_saved(sender, instance, using, created=False, **kwargs):
-    if not created and is_indexed(using):
+    if not created:
         refresh_on_commit(instance.articles.using(using).values_list("pk", flat=True), using=using)
 
 
 def composer_saved_or_deleted(sender, instance, using, created=False, **kwargs):
     """Saved (renamed), or about to be deleted: its articles lose the name, without an m2m_changed signal."""
-    if not created and is_indexed(using):
+    if not created:
         refresh_on_commit(instance.articles.using(using).values_list("pk", flat=True), using=using)
 
 
@@ -41,21 +38,18 @@ def composers_changed(sender, instance, action, reverse, pk_set, using, **kwargs
         refresh_on_commit([instance.pk], using=using)
     elif reverse and action in ("post_add", "post_remove"):
         refresh_on_commit(pk_set, using=using)
-    elif reverse and action == "pre_clear" and is_indexed(using):
+    elif reverse and action == "pre_clear":
         refresh_on_commit(instance.articles.using(using).values_list("pk", flat=True), using=using)
 
 
 def tag_saved(sender, instance, using, created=False, **kwargs):
-    if not created and is_indexed(using):
+    if not created:
         refresh_on_commit(Article.objects.using(using).filter(tags=instance).values_list("pk", flat=True), using=using)
 
 
 def tagging_changed(sender, instance, using, **kwargs):
     """A tag was put on or taken off an object (taggit saves and deletes these rows one by one)."""
-    if (
-        is_indexed(using)
-        and instance.content_type_id == ContentType.objects.db_manager(using).get_for_model(Article).pk
-    ):
+    if instance.content_type_id == ContentType.objects.db_manager(using).get_for_model(Article).pk:
         refresh_on_commit([instance.object_id], using=using)
 
 

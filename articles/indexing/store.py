@@ -1,4 +1,5 @@
-"""The search index: each article's stored search text and weighted vector (PostgreSQL), kept current.
+"""The search index: each article's stored search text and weighted vector (PostgreSQL), and the lexicon of words
+misspellings are corrected to (every database), kept current.
 
 The receivers in signals.py note which articles a change touches; the refresh runs once per article when the
 transaction commits, however many rows of it were saved. Searching itself is ``Article.objects.search()``.
@@ -63,9 +64,9 @@ def indexable_articles(using: str = DEFAULT_DB_ALIAS):
 
 
 def refresh_search_vectors(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Recompute the stored search text and vector of these articles; return how many were refreshed."""
-    if not is_indexed(using):
-        return 0
+    """Recompute the stored search text and vector of these articles (PostgreSQL) and add their words to the
+    lexicon (every database); return how many were refreshed."""
+    full_text = is_indexed(using)
     refreshed = 0
     # Each row is locked from its read to its write: when edits race, the refresh that reads last writes last.
     articles = indexable_articles(using).filter(pk__in=set(article_ids)).order_by("pk").select_for_update(of=["self"])
@@ -73,13 +74,16 @@ def refresh_search_vectors(article_ids: Iterable[int], *, using: str = DEFAULT_D
         texts = []
         for article in articles:
             document = SearchDocument.of(article)
+            texts += [document.title, document.names, document.text]
+            if not full_text:  # elsewhere only the lexicon is kept
+                refreshed += 1
+                continue
             # update(), not save(): no signals, and updated_at stays the editor's last change.
             refreshed += (
                 Article.objects.using(using)
                 .filter(pk=article.pk)
                 .update(search_document=document.text, search_vector=document.vector())
             )
-            texts += [document.title, document.names, document.text]
         record_words(texts, using=using)
     return refreshed
 
@@ -107,8 +111,6 @@ class PendingSearchRefresh:
 
 def refresh_on_commit(article_ids: Iterable[int | None], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Refresh these articles when the current transaction commits (at once outside one), each once."""
-    if not is_indexed(using):
-        return
     article_ids = {pk for pk in article_ids if pk is not None}
     if not article_ids:
         return
@@ -128,8 +130,7 @@ def rebuild_search_index(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = 200
     """Refresh every article, a batch per transaction; return how many were refreshed. The spelling lexicon is
     made again from scratch (words no article has any more leave it)."""
     refreshed = 0
-    if is_indexed(using):
-        SearchWord.objects.using(using).all().delete()
+    SearchWord.objects.using(using).all().delete()
     article_ids = list(Article.objects.using(using).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(article_ids), batch_size):
         with transaction.atomic(using=using):

@@ -17,7 +17,8 @@ from taggit.managers import TaggableManager
 from .. import images, validators
 from ..authors import author_profile, public_name
 from ..fields import MultilineTextField
-from ..markup import render_markdown
+from ..listening import service_name
+from ..markup import NOTE, render_markdown
 from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
 from .author import Author
 from .base import MAX_POSITION, PositionedModel, SluggedModel, word_count
@@ -293,9 +294,14 @@ class FeaturedTrack(PositionedModel):
         self.render_html()
         super().save(*args, **kwargs)
 
+    @property
+    def listening_service(self) -> str:
+        """The service the listening link opens ("Spotify"); empty without a link."""
+        return service_name(self.listening_url) if self.listening_url else ""
+
     def render_html(self) -> None:
-        """Render the note's Markdown, with ids under the track's position."""
-        self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
+        """Render the note's Markdown (spoilers allowed), with ids under the track's position."""
+        self.note_html = render_markdown(self.note, NOTE, id_prefix=f"track-{self.position}-")
 
     def clean(self):
         errors = {}

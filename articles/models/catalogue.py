@@ -10,6 +10,7 @@ from django.urls import reverse
 from .. import images, validators
 from ..fields import MultilineTextField
 from ..markup import render_markdown
+from ..querysets import ComposerQuerySet, WorkQuerySet
 from .base import SluggedModel
 
 
@@ -29,6 +30,8 @@ class Work(SluggedModel):
     wikidata_id = models.CharField("Wikidata item", max_length=20, blank=True, validators=[validators.wikidata_id])
     imdb_id = models.CharField("IMDb title", max_length=12, blank=True, validators=[validators.imdb_title_id])
     igdb_slug = models.CharField("IGDB slug", max_length=100, blank=True, validators=[validators.igdb_slug])
+
+    objects = WorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "year"]
@@ -80,6 +83,8 @@ class Composer(SluggedModel):
         "photo alt text", max_length=300, blank=True, help_text="What the photo shows. Required with a photo."
     )
     photo_renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = ComposerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

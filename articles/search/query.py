@@ -1,7 +1,8 @@
-"""A reader's query, run: full text over the stored vector on PostgreSQL, a plain word search elsewhere.
+"""A reader's query, run: full text over the stored vector on PostgreSQL, a plain word search elsewhere; and the
+works and composers whose names match it, on either.
 
-``ArticleQuerySet.search()`` calls ``search_articles()``. Nothing here imports the models: the queryset searched
-brings them.
+``ArticleQuerySet.search()`` calls ``search_articles()``, the catalogue's ``matching()`` calls ``name_matches()``.
+Nothing here imports the models: the queryset searched brings them.
 """
 
 from functools import reduce
@@ -98,9 +99,9 @@ def ranked_matches(articles, query: str) -> list[int]:
     return [pk for pk, _rank in sorted(newest, key=lambda match: -match[1])]
 
 
-def substring_search(articles, query: str):
-    """A plain search for other databases (SQLite), in the same syntax: every word somewhere in the article,
-    "or" between alternatives, -word nowhere; quotes are ignored. Title matches first, then the newest."""
+def query_words(query: str) -> tuple[list[list[str]], list[str]]:
+    """A query's words in websearch syntax, read plainly: (the alternatives "or" separates, each a list of words
+    that must all match; the -words that must not). Quotes are dropped."""
     alternatives: list[list[str]] = [[]]
     excluded = []
     for token in query.split():
@@ -111,7 +112,22 @@ def substring_search(articles, query: str):
             excluded.append(word[1:])
         elif word:
             alternatives[-1].append(word)
-    alternatives = [words for words in alternatives if words]
+    return [words for words in alternatives if words], excluded
+
+
+def substring_search(articles, query: str):
+    """A plain search for other databases (SQLite), in the same syntax: every word somewhere in the article,
+    "or" between alternatives, -word nowhere; quotes are ignored. Title matches first, then the newest. When
+    nothing matches, the matches of the corrected query, as full text does (``search_correction``)."""
+    results = substring_matches(articles, query).annotate(search_correction=Value(""))
+    results.known_count = results.count()  # counted once: the page's paginator asks again
+    if not results.known_count and (correction := corrected_query(query, using=articles.db)):
+        results = substring_matches(articles, correction).annotate(search_correction=Value(correction))
+    return results
+
+
+def substring_matches(articles, query: str):
+    alternatives, excluded = query_words(query)
     if not alternatives:
         return articles.none()
     model = articles.model
@@ -132,3 +148,20 @@ def mentioning(model, word: str) -> Q:
     for field in SUBSTRING_SEARCH_RELATED_FIELDS:
         condition |= Q(pk__in=model._default_manager.filter(**{f"{field}__icontains": word}).values("pk"))
     return condition
+
+
+def name_matches(queryset, field: str, query: str):
+    """The rows whose ``field`` (a composer's name, a work's title) has a word starting with each word of the query,
+    in the same syntax (or, -word), on any database: "zimmer" finds Hans Zimmer, "glass" The Glass Orchard."""
+    alternatives, excluded = query_words(query)
+    if not alternatives:
+        return queryset.none()
+
+    def named(word: str) -> Q:
+        starts = Q(**{f"{field}__istartswith": word})
+        return reduce(or_, (Q(**{f"{field}__icontains": f"{space}{word}"}) for space in " -"), starts)
+
+    matches = queryset.filter(reduce(or_, (Q(*map(named, words)) for words in alternatives)))
+    for word in excluded:
+        matches = matches.exclude(named(word))
+    return matches

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
-from articles.markup import ARTICLE, sanitize_html
+from articles.markup import ARTICLE, NOTE, sanitize_html
 from articles.search import snippets
 
 register = template.Library()
@@ -13,6 +13,12 @@ register = template.Library()
 def article_html(html: str) -> str:
     """Stored article HTML, sanitized again on the way out: the database is not trusted to hold safe HTML."""
     return mark_safe(sanitize_html(html, ARTICLE))  # noqa: S308 (sanitized just now)
+
+
+@register.filter
+def note_html(html: str) -> str:
+    """A featured track's stored note, sanitized again on the way out (its policy also allows spoilers)."""
+    return mark_safe(sanitize_html(html, NOTE))  # noqa: S308 (sanitized just now)
 
 
 @register.filter

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from articles.markup import sanitize_html
 from comments.markup import COMMENT
 from comments.models import Comment, count_for_queue, queue_count_label
-from comments.section import render_comment_section
+from comments.section import is_confirmation, render_comment_section
 
 register = template.Library()
 
@@ -14,6 +14,12 @@ register = template.Library()
 def comment_section(context, article):
     """The discussion under an article: threads, the favourite-tracks tally and the form."""
     return render_comment_section(context["request"], article, form=context.get("comment_form"))
+
+
+@register.filter
+def without_comment_confirmations(messages) -> list:
+    """The messages for the top of an article's page: the thanks for a comment are shown beside it instead."""
+    return [message for message in messages if not is_confirmation(message)]
 
 
 @register.filter

@@ -26,19 +26,11 @@ from tests.utils.factories import (
     editor,
 )
 from tests.utils.html import get_page
+from tests.utils.search import result_titles, search_url
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("articles:search")
-
-
-def search_url(query: str, **params) -> str:
-    return reverse("articles:search", query={"q": query, **params})
-
-
-def result_titles(client, query: str, **params) -> list[str]:
-    page = get_page(client, search_url(query, **params))
-    return [result.find("h2").text for result in page.find_all("li", class_="search-result")]
 
 
 @pytest.fixture

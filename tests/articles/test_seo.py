@@ -277,7 +277,9 @@ class TestStructuredData:
         response = client.get(article.get_absolute_url())
 
         page = parse(response)
-        assert [script.attrs.get("type") for script in page.find_all("script")] == ["application/ld+json"]
+        scripts = page.find_all("script")
+        assert [script.attrs.get("type") for script in scripts if "src" not in script.attrs] == ["application/ld+json"]
+        assert [script.attrs["src"] for script in scripts if "src" in script.attrs] == ["/static/js/comment-form.js"]
         posting = graph_node(json_ld(page), "BlogPosting")
         assert posting["headline"] == f"Title {hostile}"
         assert posting["description"] == f"Description {hostile}"

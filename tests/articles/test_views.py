@@ -234,7 +234,7 @@ class TestArticlePage:
         assert lament.find("p", class_="featured-track-section").find("a").attrs["href"] == "#section-1"
         link = lament.find("a", class_="listen-link")
         assert link.attrs["href"] == "https://www.youtube.com/watch?v=keepers-lament"
-        assert link.text == "Listen to “The Keeper's Lament”"
+        assert link.text == "Listen on YouTube: “The Keeper's Lament”"
         assert "external" in link.attrs["rel"].split()
 
         assert harvest.find("h3").text == "Harvest of Light 3:23"

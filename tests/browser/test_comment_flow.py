@@ -33,7 +33,7 @@ def test_a_reader_posts_a_moderator_approves_and_the_comment_appears(
     reader.get_by_role("button", name="Post comment").click()
     reader.wait_for_url(f"**{article.get_absolute_url()}#comment-*")
     assert "awaiting moderation" in reader.locator(".messages").inner_text()
-    assert reader.locator(".comment-pending").get_by_text("Awaiting moderation").is_visible()
+    assert reader.locator(".comment-pending .comment-status").get_by_text("Awaiting moderation").is_visible()
     screenshot(reader, "comment-1-reader-awaiting-moderation")
 
     stranger = new_page()

@@ -122,7 +122,7 @@ def test_a_reader_reads_comments_replies_reports_and_opens_a_spoiler(
 
     ada_card.get_by_role("link", name="Reply").click()
     expect(page.locator("#comment-form")).to_contain_text("Reply to Ada")
-    # The browser keeps nothing typed between pages: the name and email are filled again.
+    # Typed again, over the name and email this browser remembered.
     page.get_by_label("Name").fill("Cara")
     page.get_by_label("Email").fill("cara@example.com")
     page.get_by_label("Comment", exact=True).fill("It got me too, Ada.")
@@ -132,7 +132,7 @@ def test_a_reader_reads_comments_replies_reports_and_opens_a_spoiler(
 
     # "Report" opens a small form in the comment or leads to a page of its own: either way its words are the same.
     page.locator(f"#{ben.anchor}").get_by_text(re.compile(r"^Report\b")).filter(visible=True).first.click()
-    page.get_by_label("What is wrong with it?").filter(visible=True).select_option(label="Spam or advertising")
+    page.get_by_role("group", name="What is wrong with it?").get_by_role("radio", name="Spam or advertising").check()
     assert_accessible(page)
     screenshot(page, "journey-reader-4-report-form")
     page.get_by_role("button", name="Report this comment").filter(visible=True).click()

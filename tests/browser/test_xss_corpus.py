@@ -90,7 +90,8 @@ DOM_CHECK = """(shows) => {
         found.push(`script or data URL: ${show(el)}`);
       }
     }
-    if (el.localName === "script" && el.type !== "application/ld+json") found.push(`script: ${show(el)}`);
+    const ownScript = el instanceof HTMLScriptElement && el.src.startsWith(`${location.origin}/static/js/`);
+    if (el.localName === "script" && el.type !== "application/ld+json" && !ownScript) found.push(`script: ${show(el)}`);
     if (dangerous.has(el.localName) || (el.localName === "meta" && el.httpEquiv)) found.push(`element: ${show(el)}`);
   }
   for (const data of document.querySelectorAll('script[type="application/ld+json"]')) {

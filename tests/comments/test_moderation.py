@@ -264,20 +264,9 @@ class TestHoneypot:
 
 
 class TestFormTiming:
-    def test_a_post_faster_than_the_minimum_is_spam(self, known_commenter):
-        decision = decide(submission(form_age=timedelta(seconds=2.9)))
-
-        assert (decision.status, decision.rule) == (SPAM, "too_fast")
-        assert decision.reason == "Posted 2.9s after the form."
-
-    def test_a_post_exactly_at_the_minimum_is_fine(self, known_commenter):
-        assert decided(form_age=timedelta(seconds=3)) == (APPROVED, "known_commenter")
-
-    def test_the_minimum_follows_the_setting(self, known_commenter, settings):
-        settings.COMMENTS_MIN_SECONDS_TO_POST = 10
-
-        assert decided(form_age=timedelta(seconds=9)) == (SPAM, "too_fast")
-        assert decided(form_age=timedelta(seconds=10)) == (APPROVED, "known_commenter")
+    def test_a_fast_post_is_no_rules_business(self, known_commenter):
+        # The form sends it back to its writer to post again (tests/comments/test_reader_comfort.py).
+        assert decided(form_age=timedelta(seconds=0.5)) == (APPROVED, "known_commenter")
 
     def test_a_post_from_a_form_older_than_a_day_is_spam(self, known_commenter):
         assert decided(form_age=timedelta(days=1, seconds=1)) == (SPAM, "form_expired")
@@ -307,14 +296,14 @@ class TestSignedFormStamp:
     def test_the_form_age_is_the_time_between_rendering_and_posting(self, article):
         with time_machine.travel(NOW, tick=False):
             rendered = CommentForm(article=article)
-        with time_machine.travel(NOW + timedelta(seconds=2), tick=False):
+        with time_machine.travel(NOW + timedelta(seconds=5), tick=False):
             posted = CommentForm(self.post_data(rendered), article=article)
             assert posted.is_valid(), posted.errors
 
-        assert posted.form_age == timedelta(seconds=2)
-        assert decided(form_age=posted.form_age) == (SPAM, "too_fast")
+        assert posted.form_age == timedelta(seconds=5)
 
-    def test_each_rendered_form_has_its_own_submission_token(self, article):
+    def test_each_rendered_form_has_its_own_submission_token(self, article, settings):
+        settings.COMMENTS_MIN_SECONDS_TO_POST = 0
         first = CommentForm(self.post_data(CommentForm(article=article)), article=article)
         second = CommentForm(self.post_data(CommentForm(article=article)), article=article)
 

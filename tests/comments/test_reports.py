@@ -117,5 +117,5 @@ def test_an_address_over_the_report_limit_is_told_to_wait_and_keeps_its_note(set
     page = parse(response)
     refusal = page.find("ul", class_="errorlist").text
     assert refusal.startswith("You have sent many reports recently: at most 1 every 60 minutes.")
-    assert page.find("input", name="note").attrs["value"] == "Spoils the ending of the film."
+    assert page.find("textarea", name="note").text == "Spoils the ending of the film."
     assert not second.reports.exists()

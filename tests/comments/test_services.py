@@ -208,7 +208,7 @@ class TestEventsOfNewComments:
             ({"email": KNOWN_EMAIL}, APPROVED, "known_commenter"),
             ({"email": KNOWN_EMAIL, "body": THREE_LINKS}, PENDING, "too_many_links"),
             ({"email": KNOWN_EMAIL, "honeypot": "filled"}, SPAM, "honeypot"),
-            ({"email": KNOWN_EMAIL, "form_age": timedelta(seconds=1)}, SPAM, "too_fast"),
+            ({"email": KNOWN_EMAIL, "form_age": timedelta(days=2)}, SPAM, "form_expired"),
             ({"body": "cheap viagra"}, SPAM, "block_list"),
             ({"body": "https://files.example/suite.flac"}, SPAM, "file_link"),
         ],

@@ -7,9 +7,11 @@
 ARTICLE_PAGE_QUERIES = 9
 
 # Pinned with 2 and with 20 articles; the lookup of the tag, composer or work comes on top of the count, the page
-# of articles and the prefetch of their tags and composers.
-LIST_PAGE_MAX_QUERIES = {"home": 4, "tag": 5, "composer": 5, "work": 6}
+# of articles and the prefetch of their tags and composers (a work's page also lists its tracks, and the composers
+# credited on them or on its articles).
+LIST_PAGE_MAX_QUERIES = {"home": 4, "tag": 5, "composer": 5, "work": 7}
 
 # Pinned with 2 and with 20 results: on PostgreSQL the ranked ids of the matches (which give the count too), the
-# page of results and the prefetch of their tags and composers; SQLite counts instead.
-SEARCH_PAGE_MAX_QUERIES = 4
+# page of results and the prefetch of their tags and composers; SQLite counts instead. Then the composers and the
+# works the query names, one query each.
+SEARCH_PAGE_MAX_QUERIES = 6

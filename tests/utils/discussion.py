@@ -5,7 +5,16 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.models import Comment
+from tests.utils.clock import ago
+from tests.utils.factories import CommentFactory
 from tests.utils.html import Document, Node, get_page
+
+TRACKS = ["Heptapod B", "First Encounter", "On the Nature of Daylight"]
+POSTER = {
+    "author_name": "Mara Lindqvist",
+    "author_email": "mara@example.com",
+    "body": "The *cello* in act two!",
+}
 
 
 def article_page(article: Article, client: Client | None = None) -> Document:
@@ -71,3 +80,30 @@ def field_value(form: Node, name: str) -> str:
         selected = [option for option in control.find_all("option") if "selected" in option.attrs]
         return selected[0].attrs["value"] if selected else control.find_all("option")[0].attrs["value"]
     return control.attrs.get("value") or ""
+
+
+def messages_on(page: Node) -> list[str]:
+    return [item.text for item in page.find_all("li", class_="message")]
+
+
+def comment_form_data(page: Node) -> dict[str, str]:
+    """Everything the comment form on a page would post if the reader changed nothing."""
+    form = comment_form(page)
+    names = [node.attrs["name"] for node in form.descendants() if node.tag in {"input", "textarea", "select"}]
+    return {name: field_value(form, name) for name in names if name != "csrfmiddlewaretoken"}
+
+
+def form_alert(page: Node) -> str:
+    return comment_form(page).find("div", class_="form-errors").text
+
+
+def post_comment(client, clock, article: Article, *, page: str = "", follow: bool = False, **fields):
+    """Open the article page (with ``page`` as its query string), fill in the form, wait a little, post it."""
+    data = comment_form_data(get_page(client, article.get_absolute_url() + page)) | POSTER | fields
+    clock.shift(5)  # a person takes a few seconds to write; only robots post at once
+    return client.post(post_url(article), data, follow=follow)
+
+
+def known_commenter(article: Article, email: str = POSTER["author_email"]) -> Comment:
+    """An earlier approved comment, so that the next one from this email is published at once."""
+    return CommentFactory(article=article, author_email=email, body="An earlier word.", created_at=ago(days=2))

@@ -1,0 +1,139 @@
+/* The comment form, where scripts run: "Reply" opens the one form right under the comment it answers (and
+   "Cancel the reply" puts it back), and this browser remembers the reader's name and email for their next
+   comment, in localStorage: nothing of it reaches the server but the form itself. Without this script, "Reply"
+   loads the page with the form at the foot of the discussion, quoting the comment it answers. */
+(function () {
+  "use strict";
+
+  var section = document.getElementById("comment-form");
+  var form = section && section.querySelector("form");
+  if (!form) {
+    return;
+  }
+
+  /* Replying where the reader is. */
+
+  var heading = document.getElementById("comment-form-heading");
+  var intro = section.querySelector(".comment-form-intro");
+  var context = section.querySelector(".reply-context");
+  var trackField = form.querySelector(".field-track");
+  var cancelButton = form.querySelector("[data-cancel-reply]");
+  var home = document.createElement("div"); // marks where the form lives when it answers nobody
+  home.hidden = true;
+  section.parentNode.insertBefore(home, section);
+  var opener = null;
+
+  function authorOf(item) {
+    var author = item.querySelector(":scope > .comment-card .comment-author");
+    return author ? author.textContent.trim() : "";
+  }
+
+  function showAsReply(isReply, item) {
+    heading.textContent = isReply
+      ? heading.dataset.replyHeading.replace("{name}", authorOf(item))
+      : heading.dataset.newHeading;
+    intro.hidden = isReply;
+    if (context) {
+      context.hidden = true; // the page-load version of a reply: under the comment it is not needed
+    }
+    if (trackField) {
+      trackField.hidden = isReply; // a reply answers a comment: no "which track stood out?"
+      if (isReply) {
+        trackField.querySelector("select").value = "";
+      }
+    }
+    cancelButton.hidden = !isReply;
+    section.classList.toggle("comment-form-replying", isReply);
+  }
+
+  function replyTo(item, link, moveFocus) {
+    var card = item.querySelector(":scope > .comment-card");
+    card.parentNode.insertBefore(section, card.nextSibling);
+    form.elements.parent.value = item.id.replace("comment-", "");
+    showAsReply(true, item);
+    opener = link;
+    if (moveFocus) {
+      form.elements.body.focus();
+    }
+  }
+
+  function cancelReply() {
+    home.parentNode.insertBefore(section, home.nextSibling);
+    form.elements.parent.value = "";
+    showAsReply(false);
+    if (opener && document.body.contains(opener)) {
+      opener.focus();
+    }
+    opener = null;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.comment-reply");
+    var item = link && link.closest("li.comment");
+    if (!item || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) {
+      return; // a new tab or window still gets the page with the form quoting the comment
+    }
+    event.preventDefault();
+    replyTo(item, link, true);
+  });
+  cancelButton.addEventListener("click", cancelReply);
+
+  // A page loaded as a reply (the Reply link opened in a new tab, a reply refused by the server): the form goes
+  // under the comment it answers, when that comment is on this page.
+  var answered = form.elements.parent.value && document.getElementById("comment-" + form.elements.parent.value);
+  if (answered && answered.matches("li.comment")) {
+    replyTo(answered, answered.querySelector(":scope > .comment-card .comment-reply"), false);
+    section.scrollIntoView({ block: "start" });
+  }
+
+  /* Remembering the reader's name and email in this browser. */
+
+  var KEY = "soundtrack.commenter";
+  var template = document.getElementById("comment-memory-template");
+  if (!template) {
+    return; // signed in: the account gives the name and email
+  }
+
+  function recall() {
+    try {
+      return JSON.parse(window.localStorage.getItem(KEY) || "{}") || {};
+    } catch (error) {
+      return null; // storage refused (a private window, a full disk) or a stored value not ours
+    }
+  }
+
+  function keep(value) {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(value));
+    } catch (error) {
+      // Nothing is remembered; the form works as without this script.
+    }
+  }
+
+  var memory = recall();
+  if (memory === null) {
+    return;
+  }
+  var name = form.elements.author_name;
+  var email = form.elements.author_email;
+  if (memory.name && !name.value) {
+    name.value = memory.name;
+  }
+  if (memory.email && !email.value) {
+    email.value = memory.email;
+  }
+
+  var controls = template.content.firstElementChild.cloneNode(true);
+  form.querySelector(".form-note").before(controls);
+  var toggle = controls.querySelector("input[type=checkbox]");
+  toggle.checked = memory.remember !== false;
+  toggle.addEventListener("change", function () {
+    // Unticked: forgotten at once, and not remembered again until ticked.
+    keep(toggle.checked ? { name: name.value, email: email.value } : { remember: false });
+  });
+  form.addEventListener("submit", function () {
+    if (toggle.checked) {
+      keep({ name: name.value.trim(), email: email.value.trim() });
+    }
+  });
+})();
