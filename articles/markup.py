@@ -4,7 +4,7 @@ Raw HTML typed into Markdown is escaped, never interpreted, and the sanitizer ru
 so a gap in one layer is caught by the other.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, reduce
 
 import markdown
@@ -70,6 +70,14 @@ ARTICLE = MarkupPolicy(
     },
     link_rel="noopener",
     extensions=("tables", "fenced_code", "smarty", "sane_lists", "footnotes", "toc"),
+)
+
+# An editor's preview: an article's text with the placeholders left highlighted (articles/highlights.py).
+PREVIEW = replace(
+    ARTICLE,
+    name="article-preview",
+    tags=ARTICLE.tags | {"mark"},
+    classes={**ARTICLE.classes, "mark": frozenset({"placeholder", "placeholder-continued"})},
 )
 
 

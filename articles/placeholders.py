@@ -48,7 +48,7 @@ class Placeholder:
 
 def find_placeholders(text: str) -> list[str]:
     """The placeholders of a Markdown text, in order, each occurrence."""
-    return [text[start:end] for start, end in _placeholder_spans(text)]
+    return [text[start:end] for start, end in placeholder_spans(text)]
 
 
 def fill_placeholders(text: str, fills: Fills) -> str:
@@ -59,7 +59,7 @@ def fill_placeholders(text: str, fills: Fills) -> str:
     """
     answers = {_key(placeholder): answer for placeholder, answer in fills.items()}
     pieces, last = [], 0
-    for start, end in _placeholder_spans(text):
+    for start, end in placeholder_spans(text):
         answer = answers.get(_key(text[start:end]))
         if isinstance(answer, deque):
             answer = answer.popleft() if answer else None
@@ -195,7 +195,7 @@ def _key(placeholder: str) -> str:
     return " ".join(placeholder.replace("’", "'").casefold().split())
 
 
-def _placeholder_spans(text: str) -> list[tuple[int, int]]:
+def placeholder_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each placeholder in ``text``."""
     masked = _mask(text, _FENCED_CODE, _INLINE_CODE, _ESCAPE, _FOOTNOTE_LABEL)
     labels = {_key(match["label"]) for match in _REFERENCE_DEFINITION.finditer(masked)}

@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 
 from .. import images, validators
 from ..authors import display_name
+from ..highlights import render_highlighting_placeholders
 from ..markup import render_markdown
 from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
 from .base import MAX_POSITION, PositionedModel, SluggedModel, word_count
@@ -143,9 +144,11 @@ class Article(SluggedModel):
                 next_one = article
         return previous, next_one
 
-    def render_html(self) -> None:
-        """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too)."""
-        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
+    def render_html(self, *, highlight_placeholders: bool = False) -> None:
+        """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too, with
+        the placeholders left highlighted)."""
+        render = render_highlighting_placeholders if highlight_placeholders else render_markdown
+        self.standfirst_html = render(self.standfirst, id_prefix="intro-")
 
     def numbered_sections(self) -> list[tuple[int | None, "Section", list["FeaturedTrack"]]]:
         """Each section with its number (a conclusion has none) and the featured tracks it discusses."""
@@ -218,9 +221,10 @@ class Section(PositionedModel):
         self.render_html()
         super().save(*args, **kwargs)
 
-    def render_html(self) -> None:
+    def render_html(self, *, highlight_placeholders: bool = False) -> None:
         """Render the body's Markdown (with ids under the section's anchor) and count its words."""
-        self.body_html = render_markdown(self.body, id_prefix=f"{self.anchor}-")
+        render = render_highlighting_placeholders if highlight_placeholders else render_markdown
+        self.body_html = render(self.body, id_prefix=f"{self.anchor}-")
         self.word_count = word_count(self.heading) + word_count(self.body)
 
     @property
@@ -276,9 +280,10 @@ class FeaturedTrack(PositionedModel):
         self.render_html()
         super().save(*args, **kwargs)
 
-    def render_html(self) -> None:
+    def render_html(self, *, highlight_placeholders: bool = False) -> None:
         """Render the note's Markdown, with ids under the track's position."""
-        self.note_html = render_markdown(self.note, id_prefix=f"track-{self.position}-")
+        render = render_highlighting_placeholders if highlight_placeholders else render_markdown
+        self.note_html = render(self.note, id_prefix=f"track-{self.position}-")
 
     def clean(self):
         errors = {}
