@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 
 from ..models import MAX_POSITION, Article, ArticleTemplateSection, Composer, FeaturedTrack, Section, Track
 from ..placeholders import ArticleText, structured_fills
@@ -143,3 +144,10 @@ class TrackInline(ValidatedAutocompleteAdminMixin, admin.TabularInline):
     extra = 1
     fields = ["position", "title", "duration", "composers"]
     autocomplete_fields = ["composers"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and not formfield.widget.is_hidden:
+            # A table's inputs have no <label> of their own: each is named after its column.
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield
