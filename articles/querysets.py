@@ -1,4 +1,4 @@
-"""The QuerySets of the articles app: one method per question the site asks of its articles.
+"""The QuerySets of the articles app: one method per question the site asks of its articles (and composers).
 
 What the public may see is said once, here: ``published_q()`` filters it and ``is_published()`` checks one
 article's values (``Article.is_public``), both from ``PUBLIC_STATUSES``. The order of lists, newest first, is
@@ -60,6 +60,10 @@ class ArticleQuerySet(models.QuerySet):
         """By publish time, the earliest first (then by id)."""
         return self.order_by(*OLDEST_FIRST)
 
+    def titled(self, title: str):
+        """Articles with this title, whatever its case (a new article's title is checked against them)."""
+        return self.filter(title__iexact=title)
+
     def without_search_text(self):
         """The search document and vector (the whole article's text, twice) are only read by the database."""
         return self.defer("search_document", "search_vector")
@@ -85,3 +89,9 @@ class ArticleQuerySet(models.QuerySet):
         if self.known_count is not None:
             return self.known_count
         return super().count()
+
+
+class ComposerQuerySet(models.QuerySet):
+    def of_work(self, work):
+        """The composers of the work's soundtrack: those credited on any of its tracks."""
+        return self.filter(tracks__work=work).distinct()

@@ -4,14 +4,14 @@ starting an article from a template."""
 from datetime import datetime
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import capfirst
 
 from ..models import Article, ArticleTemplate, Work
 from ..revisions import Edit, last_edit
-from .widgets import MarkdownTextarea
+from .widgets import MarkdownTextarea, ValidatedAutocompleteSelect
 
 
 def edit_token(updated_at: datetime) -> str:
@@ -89,14 +89,37 @@ class CompareForm(forms.Form):
 
 
 class ArticleFromTemplateForm(forms.Form):
-    """The admin's "New article from template": which template, and the work the article is about."""
+    """The admin's "New article from template": which template, and the work the article is about (a new one may be
+    added from here, in the admin's popup). An article with the title the draft would get is named before another
+    is made; ``create_anyway`` goes on all the same."""
 
     template = forms.ModelChoiceField(queryset=ArticleTemplate.objects.all(), empty_label=None)
+    create_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, admin_site, **kwargs):
+    def __init__(self, *args, admin_site, can_add_work: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        work = Article._meta.get_field("work")
         self.fields["work"] = forms.ModelChoiceField(
             queryset=Work.objects.all(),
-            widget=AutocompleteSelect(Article._meta.get_field("work"), admin_site),
-            help_text="The film, TV show or game the article is about: its title replaces [title].",
+            widget=RelatedFieldWidgetWrapper(
+                ValidatedAutocompleteSelect(work, admin_site),
+                work.remote_field,
+                admin_site,
+                can_add_related=can_add_work,
+            ),
+            help_text="The film, TV show or game the article is about: its title replaces [title], and the composers "
+            "of its tracks become the article's. Not listed yet? Add it with the + button.",
         )
+        self.same_title: list[Article] = []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        template, work = cleaned_data.get("template"), cleaned_data.get("work")
+        if template and work and not cleaned_data.get("create_anyway"):
+            title = template.article_title(work)
+            self.same_title = list(Article.objects.titled(title).order_by("-updated_at")[:5])
+            if self.same_title:
+                raise ValidationError(
+                    "An article titled “%(title)s” already exists.", code="same_title", params={"title": title}
+                )
+        return cleaned_data

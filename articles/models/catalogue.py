@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from .. import images, validators
 from ..markup import render_markdown
+from ..querysets import ComposerQuerySet
 from .base import SluggedModel
 
 
@@ -79,6 +80,8 @@ class Composer(SluggedModel):
         "photo alt text", max_length=300, blank=True, help_text="What the photo shows. Required with a photo."
     )
     photo_renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = ComposerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
