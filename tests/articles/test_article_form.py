@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from articles.models import Article, ArticleTemplate
 from tests.admin_form import form_data
+from tests.articles.test_admin import article_data
 from tests.articles.test_views import parse
 from tests.factories import ArticleFactory, FeaturedTrackFactory, SectionFactory, TrackFactory, WorkFactory, editor
 
@@ -111,6 +112,16 @@ class TestTheActions:
         finished.refresh_from_db()
         assert (finished.status, finished.publish_at) == (Article.Status.SCHEDULED, NOW + timedelta(days=2, hours=-2.5))
         assertContains(response, f"“{finished.title}” is scheduled for 3 June 2026, 09:30.")
+
+    def test_publish_on_the_add_form_creates_the_article_published(self, signed_in):
+        data = article_data(WorkFactory(), _publish="Publish")
+
+        with time_machine.travel(NOW, tick=False):
+            response = signed_in.post(reverse("admin:articles_article_add"), data)
+
+        article = Article.objects.get()
+        assertRedirects(response, change_url(article), fetch_redirect_response=False)
+        assert (article.status, article.publish_at) == (Article.Status.PUBLISHED, NOW)
 
     def test_publish_does_not_save_over_a_change_saved_since_the_form_was_opened(self, signed_in, finished):
         data = submitted(signed_in, finished, _publish="Publish")
