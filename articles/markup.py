@@ -121,6 +121,19 @@ SPOILER_CLASSES = {
 NOTE = with_spoilers(ARTICLE, name="note")
 
 
+def with_placeholder_marks(policy: MarkupPolicy) -> MarkupPolicy:
+    """An editor's preview of a text of this policy: the placeholders left highlighted (articles/highlights.py)."""
+    return replace(
+        policy,
+        name=f"{policy.name}-preview",
+        tags=policy.tags | {"mark"},
+        classes={**policy.classes, "mark": frozenset({"placeholder", "placeholder-continued"})},
+    )
+
+
+PREVIEW = with_placeholder_marks(ARTICLE)
+
+
 class _PrefixedFootnotes(FootnoteExtension):
     """Footnote ids carry the fragment's prefix, so two sections on one page never share an id."""
 

@@ -10,6 +10,7 @@ from pagecache.fragments import fragment_key
 from pagecache.stamps import fragment_stamps
 
 from .models import Article, FeaturedTrack, Section
+from .placeholders import Placeholder, placeholders_left
 from .structured_data import article_graph, json_ld_script
 
 ARTICLE_PARTS = ("meta", "body", "neighbours")
@@ -42,6 +43,8 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     if isinstance(article, Article):
         prefetch_related_objects([article], *ARTICLE_PREFETCHES)
     context = {"article": article, "is_preview": is_preview, "canonical_url": canonical_url}
+    if is_preview:
+        context["placeholders_left"] = highlight_placeholders(article)
     if cover := article.cover_image:
         context["share_image_url"] = request.build_absolute_uri(cover.src)
     if not is_preview:
@@ -54,3 +57,12 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     if key:
         cache.set(key, parts, ARTICLE_PARTS_TIMEOUT)
     return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (rendered from templates)
+
+
+def highlight_placeholders(article) -> list[Placeholder]:
+    """For a preview: the placeholders left, highlighted in the article's HTML (rendered again, never saved)."""
+    if left := placeholders_left(article):
+        article.render_html(highlight_placeholders=True)
+        for part in (*article.sections.all(), *article.featured_tracks.all()):
+            part.render_html(highlight_placeholders=True)
+    return left

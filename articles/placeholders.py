@@ -38,9 +38,27 @@ _NOT_PLACEHOLDERS = {"sic"}
 
 
 @dataclass(frozen=True)
+class Place:
+    """Which field holds a piece of an article's text: the article's own ``field``, or that field of its
+    ``row``-th section or featured track (from 0, in reading order) when ``rows`` names which."""
+
+    field: str
+    rows: str = ""  # "sections" or "featured_tracks"
+    row: int = 0
+
+    def __str__(self) -> str:
+        if self.rows == "sections":
+            return f"Section {self.row + 1}: {self.field}"
+        if self.rows == "featured_tracks":
+            return f"Featured track {self.row + 1}: {self.field}"
+        return "SEO description" if self.field == "seo_description" else self.field
+
+
+@dataclass(frozen=True)
 class Placeholder:
     text: str
     where: str
+    place: Place | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.text} ({self.where})"
@@ -48,7 +66,7 @@ class Placeholder:
 
 def find_placeholders(text: str) -> list[str]:
     """The placeholders of a Markdown text, in order, each occurrence."""
-    return [text[start:end] for start, end in _placeholder_spans(text)]
+    return [text[start:end] for start, end in placeholder_spans(text)]
 
 
 def fill_placeholders(text: str, fills: Fills) -> str:
@@ -59,7 +77,7 @@ def fill_placeholders(text: str, fills: Fills) -> str:
     """
     answers = {_key(placeholder): answer for placeholder, answer in fills.items()}
     pieces, last = [], 0
-    for start, end in _placeholder_spans(text):
+    for start, end in placeholder_spans(text):
         answer = answers.get(_key(text[start:end]))
         if isinstance(answer, deque):
             answer = answer.popleft() if answer else None
@@ -110,16 +128,16 @@ class ArticleText:
             seo_description=article.seo_description,
         )
 
-    def fields(self) -> Iterator[tuple[str, str]]:
+    def fields(self) -> Iterator[tuple[Place, str]]:
         """Each piece of text with where it stands."""
-        yield "title", self.title
-        yield "standfirst", self.standfirst
-        for number, (heading, body) in enumerate(self.sections, start=1):
-            yield f"Section {number}: heading", heading
-            yield f"Section {number}: body", body
-        for number, note in enumerate(self.notes, start=1):
-            yield f"Featured track {number}: note", note
-        yield "SEO description", self.seo_description
+        yield Place("title"), self.title
+        yield Place("standfirst"), self.standfirst
+        for row, (heading, body) in enumerate(self.sections):
+            yield Place("heading", "sections", row), heading
+            yield Place("body", "sections", row), body
+        for row, note in enumerate(self.notes):
+            yield Place("note", "featured_tracks", row), note
+        yield Place("seo_description"), self.seo_description
 
     def tracks_not_named(self, titles: Sequence[str]) -> list[str]:
         """The track titles that the text does not name yet in quotes (“…” or "…"), as a filled placeholder does."""
@@ -128,7 +146,9 @@ class ArticleText:
 
     def placeholders(self) -> list[Placeholder]:
         """Each placeholder left, once per place it stands in."""
-        found = [Placeholder(text, where) for where, value in self.fields() for text in find_placeholders(value)]
+        found = [
+            Placeholder(text, str(place), place) for place, value in self.fields() for text in find_placeholders(value)
+        ]
         return list(dict.fromkeys(found))
 
     def filled(self, fills: Fills) -> "ArticleText":
@@ -195,7 +215,7 @@ def _key(placeholder: str) -> str:
     return " ".join(placeholder.replace("’", "'").casefold().split())
 
 
-def _placeholder_spans(text: str) -> list[tuple[int, int]]:
+def placeholder_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each placeholder in ``text``."""
     masked = _mask(text, _FENCED_CODE, _INLINE_CODE, _ESCAPE, _FOOTNOTE_LABEL)
     labels = {_key(match["label"]) for match in _REFERENCE_DEFINITION.finditer(masked)}

@@ -1,4 +1,4 @@
-"""The QuerySets of the articles app: one method per question the site asks of its articles.
+"""The QuerySets of the articles app: one method per question the site asks of its articles (and composers).
 
 What the public may see is said once, here: ``published_q()`` filters it and ``is_published()`` checks one
 article's values (``Article.is_public``), both from ``PUBLIC_STATUSES``. The order of lists, newest first, is
@@ -66,6 +66,10 @@ class ArticleQuerySet(models.QuerySet):
         """By publish time, the earliest first (then by id)."""
         return self.order_by(*OLDEST_FIRST)
 
+    def titled(self, title: str):
+        """Articles with this title, whatever its case (a new article's title is checked against them)."""
+        return self.filter(title__iexact=title)
+
     def without_search_text(self):
         """The search document and vector (the whole article's text, twice) are only read by the database."""
         return self.defer("search_document", "search_vector")
@@ -103,6 +107,10 @@ class ComposerQuerySet(models.QuerySet):
     def matching(self, query: str):
         """Composers whose name the query's words name ("zimmer" finds Hans Zimmer): search lists them."""
         return name_matches(self, "name", query)
+
+    def on_tracks_of(self, work):
+        """The composers credited on any of the work's tracks (a new draft about the work names them)."""
+        return self.filter(tracks__work=work).distinct()
 
     def credited_on(self, work):
         """The composers of a work's soundtrack: those credited on its tracks or on its published articles."""

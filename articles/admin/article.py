@@ -1,6 +1,13 @@
 """The article admin: the list, the change form with its inlines, and the bulk publish and unpublish actions."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.forms.utils import ErrorList
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import ngettext
 
 from .. import publishing
@@ -9,7 +16,9 @@ from ..placeholders import fill_article_placeholders, placeholders_left
 from .columns import ArticleColumnsMixin
 from .django_internals import LinkedFormsetsMixin
 from .editorial import EditorialAdminMixin
-from .inlines import FeaturedTrackInline, SectionInline
+from .forms import PUBLISH
+from .inlines import PLACEHOLDERS_LEFT, FeaturedTrackInline, SectionInline
+from .placeholders import placeholders_with_fields
 from .widgets import IMAGE_FIELD_OVERRIDES, ValidatedAutocompleteAdminMixin
 
 
@@ -38,6 +47,7 @@ class ArticleAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["work", "composers"]
     inlines = [SectionInline, FeaturedTrackInline]
+    save_on_top = True
     actions = ["publish", "unpublish"]
     readonly_fields = ["author", "created_at", "updated_at"]
     fieldsets = [
@@ -66,14 +76,49 @@ class ArticleAdmin(
             by_model[Section].composer_ids = tuple(request.POST.getlist("composers"))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        sections = next(
-            (inline.formset for inline in context["inline_admin_formsets"] if inline.formset.model is Section), None
-        )
-        refused = getattr(sections, "placeholders_refused", None)
-        context["placeholders_refused"] = bool(refused)
-        # On a POST the article's fields hold what was submitted, its sections what is saved: list only all-saved.
-        context["placeholders_left"] = refused or (placeholders_left(obj) if obj and request.method == "GET" else [])
+        form = context["adminform"].form
+        formsets = {inline.formset.model: inline.formset for inline in context["inline_admin_formsets"]}
+        refused = getattr(formsets.get(Section), "placeholders_refused", None)
+        if refused:
+            left, rows = refused, formsets[Section].forms_in_order
+            # Said once, by the list of placeholders above the fields, not again by the errors' count.
+            errors = context["errors"].data
+            context["errors"] = ErrorList([e for e in errors if getattr(e, "code", "") != PLACEHOLDERS_LEFT])
+        elif obj and request.method == "GET":
+            # On a POST the article's fields hold what was submitted, its sections what is saved: list only all-saved.
+            left = placeholders_left(obj)
+            rows = {name: formsets[model].forms for name, model in INLINE_ROWS.items() if model in formsets}
+        else:
+            left, rows = [], {}
+        context["placeholders_left"] = placeholders_with_fields(left, form, rows)
+        # What the refused save would have done to the article: "published" or "scheduled".
+        context["placeholders_refused"] = form.instance.get_status_display().lower() if refused else ""
+        context["publish_label"] = publish_label(form.initial, is_popup=context["is_popup"])
+        context["show_save_and_add_another"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if PUBLISH in request.POST and IS_POPUP_VAR not in request.POST:
+            return self.published_response(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if PUBLISH in request.POST and IS_POPUP_VAR not in request.POST:
+            return self.published_response(request, obj)
+        return super().response_change(request, obj)
+
+    def published_response(self, request, article):
+        """After the form's Publish (or Schedule) button: say so, and stay on the article."""
+        if article.is_public:
+            message = format_html(
+                '“{}” is published: <a href="{}">view it on the site</a>.', article, article.get_absolute_url()
+            )
+        else:
+            message = format_html(
+                "“{}” is scheduled for {}.", article, date_format(localtime(article.publish_at), "j F Y, H:i")
+            )
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
 
     @admin.action(description="Publish selected articles now", permissions=["change"])
     def publish(self, request, queryset):
@@ -92,6 +137,17 @@ class ArticleAdmin(
         self.message_user(
             request, ngettext("%d article unpublished.", "%d articles unpublished.", count) % count, messages.SUCCESS
         )
+
+
+INLINE_ROWS = {"sections": Section, "featured_tracks": FeaturedTrack}
+
+
+def publish_label(initial: dict, *, is_popup: bool) -> str:
+    """The change form's Publish button, for a draft: "Schedule" when its publish time is still to come."""
+    if is_popup or initial.get("status", Article.Status.DRAFT) != Article.Status.DRAFT:
+        return ""
+    publish_at = initial.get("publish_at")
+    return "Schedule" if publish_at and publish_at > timezone.now() else "Publish"
 
 
 def refused_publishing_message(refused: dict[Article, list]) -> str:

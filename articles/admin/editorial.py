@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.decorators import method_decorator
+from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 from reversion.errors import RevertError
 
 from ..markup import render_markdown
-from ..models import Article, ArticleTemplate
+from ..models import Article, ArticleTemplate, Work
 from ..pages import article_parts
 from ..preview import ArticlePreview
 from ..revisions import Snapshot, keep_revision, last_edit, recording, restore, restored_message, versions_of
@@ -83,7 +84,10 @@ class EditorialAdminMixin:
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = ArticleFromTemplateForm(
-            request.POST or None, initial={"template": request.GET.get("template")}, admin_site=self.admin_site
+            request.POST or None,
+            initial={"template": request.GET.get("template")},
+            admin_site=self.admin_site,
+            can_add_work=self.admin_site.get_model_admin(Work).has_add_permission(request),
         )
         if form.is_valid():
             template = form.cleaned_data["template"]
@@ -91,12 +95,7 @@ class EditorialAdminMixin:
                 article = template.create_article(work=form.cleaned_data["work"], author=request.user)
                 self.log_addition(request, article, [{"added": {}}])
                 keep_revision([article], by=request.user, comment=f"Created from the template “{template}”.")
-            self.message_user(
-                request,
-                f"The draft “{article}” was created from the template “{template}”. Replace the placeholders "
-                "listed below: choosing the composers and featured tracks fills some of them when you save.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, created_from_template_message(article, template), messages.SUCCESS)
             return redirect("admin:articles_article_change", article.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -182,3 +181,12 @@ class EditorialAdminMixin:
         self.log_change(request, article, message)
         self.message_user(request, f"{message} It is kept as a new revision.", messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)
+
+
+def created_from_template_message(article: Article, template: ArticleTemplate) -> str:
+    composers = get_text_list([composer.name for composer in article.composers.all()], "and")
+    credited = f" The composers of the work’s tracks are credited: {composers}." if composers else ""
+    return (
+        f"The draft “{article}” was created from the template “{template}”.{credited} Replace the placeholders "
+        "listed below: choosing the composers and featured tracks fills some of them when you save."
+    )

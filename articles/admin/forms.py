@@ -4,14 +4,17 @@ starting an article from a template."""
 from datetime import datetime
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AdminTextareaWidget, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from ..models import Article, ArticleTemplate, Work
 from ..revisions import Edit, last_edit
-from .widgets import MarkdownTextarea
+from .widgets import MarkdownTextarea, ValidatedAutocompleteSelect
+
+PUBLISH = "_publish"  # the name of the change form's Publish (or Schedule) button
 
 
 def edit_token(updated_at: datetime) -> str:
@@ -23,13 +26,18 @@ class ArticleAdminForm(forms.ModelForm):
     """Refuses to save over a change someone else saved after this form was shown (the edit conflict).
 
     The form carries its edit token, the article's ``updated_at`` as it was when shown; a form that carries none
-    (a script's post) is not checked.
+    (a script's post) is not checked. Its Publish button (named ``PUBLISH``) publishes the article as it saves it,
+    or schedules it when its publish time is still to come.
     """
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
-        widgets = {"standfirst": MarkdownTextarea}
+        widgets = {
+            "standfirst": MarkdownTextarea,
+            # Shown whole: 160 characters do not fit a one-line input.
+            "seo_description": AdminTextareaWidget(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +46,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if PUBLISH in self.data:
+            publish_at = cleaned_data.get("publish_at")
+            later = publish_at is not None and publish_at > timezone.now()
+            cleaned_data["status"] = Article.Status.SCHEDULED if later else Article.Status.PUBLISHED
         shown = cleaned_data.get("edit_token")
         if self.instance.pk and shown:
             current = Article.objects.filter(pk=self.instance.pk)
@@ -89,14 +101,37 @@ class CompareForm(forms.Form):
 
 
 class ArticleFromTemplateForm(forms.Form):
-    """The admin's "New article from template": which template, and the work the article is about."""
+    """The admin's "New article from template": which template, and the work the article is about (a new one may be
+    added from here, in the admin's popup). An article with the title the draft would get is named before another
+    is made; ``create_anyway`` goes on all the same."""
 
     template = forms.ModelChoiceField(queryset=ArticleTemplate.objects.all(), empty_label=None)
+    create_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, admin_site, **kwargs):
+    def __init__(self, *args, admin_site, can_add_work: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        work = Article._meta.get_field("work")
         self.fields["work"] = forms.ModelChoiceField(
             queryset=Work.objects.all(),
-            widget=AutocompleteSelect(Article._meta.get_field("work"), admin_site),
-            help_text="The film, TV show or game the article is about: its title replaces [title].",
+            widget=RelatedFieldWidgetWrapper(
+                ValidatedAutocompleteSelect(work, admin_site),
+                work.remote_field,
+                admin_site,
+                can_add_related=can_add_work,
+            ),
+            help_text="The film, TV show or game the article is about: its title replaces [title], and the composers "
+            "of its tracks become the article's. Not listed yet? Add it with the + button.",
         )
+        self.same_title: list[Article] = []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        template, work = cleaned_data.get("template"), cleaned_data.get("work")
+        if template and work and not cleaned_data.get("create_anyway"):
+            title = template.article_title(work)
+            self.same_title = list(Article.objects.titled(title).order_by("-updated_at")[:5])
+            if self.same_title:
+                raise ValidationError(
+                    "An article titled “%(title)s” already exists.", code="same_title", params={"title": title}
+                )
+        return cleaned_data

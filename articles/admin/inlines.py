@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 
 from ..models import MAX_POSITION, Article, ArticleTemplateSection, Composer, FeaturedTrack, Section, Track
 from ..placeholders import ArticleText, structured_fills
@@ -13,6 +14,7 @@ from .django_internals import add_model_errors, marked_for_deletion, validation_
 from .widgets import MARKDOWN_TEXTAREAS, ValidatedAutocompleteAdminMixin
 
 POSITION_SHIFT = MAX_POSITION + 1
+PLACEHOLDERS_LEFT = "placeholders_left"  # the code of the error that refuses to publish them
 
 
 class PositionedInlineForm(forms.ModelForm):
@@ -40,17 +42,20 @@ class PositionedInlineFormSet(BaseInlineFormSet):
             moving = [
                 form.instance.pk
                 for form in self.initial_forms
-                if "position" in form.changed_data and not marked_for_deletion(self, form)
+                if "position" in form.changed_data or marked_for_deletion(self, form)
             ]
-            # Park the moving rows out of the way first, so no intermediate state repeats a position.
+            # Park the moving rows, and those about to go, out of the way first: rows are saved and deleted in the
+            # form's order, and no state in between may repeat a position.
             self.model.objects.filter(pk__in=moving).update(position=F("position") + POSITION_SHIFT)
         return super().save(commit)
 
 
-def submitted_rows(formset) -> list[dict]:
-    """The cleaned rows a valid formset saves, in the order of their positions (rows without one go last)."""
-    rows = [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-    return sorted(rows, key=lambda row: (row.get("position") is None, row.get("position") or 0))
+def submitted_forms(formset) -> list[forms.BaseForm]:
+    """The forms of the rows a valid formset saves, in the order of their positions (rows without one go last)."""
+    kept = [form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+    return sorted(
+        kept, key=lambda form: (form.cleaned_data.get("position") is None, form.cleaned_data.get("position") or 0)
+    )
 
 
 def database_ids(values) -> list[int]:
@@ -81,13 +86,19 @@ class ArticleSectionFormSet(PositionedInlineFormSet):
             raise ValidationError(
                 "An article with placeholders left cannot be published or scheduled. Replace them, or save the "
                 "article as a draft: %(placeholders)s.",
-                code="placeholders_left",
+                code=PLACEHOLDERS_LEFT,
                 params={"placeholders": "; ".join(map(str, left))},
             )
 
     def submitted_text(self) -> ArticleText:
         """The article's text as it would be saved, placeholders its work, composers and tracks answer filled."""
-        article, sections, tracks = self.instance, submitted_rows(self), submitted_rows(self.featured_tracks_formset)
+        # The forms in reading order, as the placeholders' places count them (ArticleAdmin links to their fields).
+        self.forms_in_order = {
+            "sections": submitted_forms(self),
+            "featured_tracks": submitted_forms(self.featured_tracks_formset),
+        }
+        article = self.instance
+        sections, tracks = ([form.cleaned_data for form in kept] for kept in self.forms_in_order.values())
         text = ArticleText(
             title=article.title,
             standfirst=article.standfirst,
@@ -104,8 +115,12 @@ class ArticleSectionFormSet(PositionedInlineFormSet):
         return text.filled(fills)
 
 
+COLLAPSIBLE_ROWS = "admin/articles/article/edit_inline/collapsible_stacked.html"
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    template = COLLAPSIBLE_ROWS
     formfield_overrides = MARKDOWN_TEXTAREAS
     form = PositionedInlineForm
     formset = ArticleSectionFormSet
@@ -115,6 +130,7 @@ class SectionInline(admin.StackedInline):
 
 class FeaturedTrackInline(ValidatedAutocompleteAdminMixin, admin.StackedInline):
     model = FeaturedTrack
+    template = COLLAPSIBLE_ROWS
     formfield_overrides = MARKDOWN_TEXTAREAS
     form = PositionedInlineForm
     formset = PositionedInlineFormSet
@@ -143,3 +159,10 @@ class TrackInline(ValidatedAutocompleteAdminMixin, admin.TabularInline):
     extra = 1
     fields = ["position", "title", "duration", "composers"]
     autocomplete_fields = ["composers"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and not formfield.widget.is_hidden:
+            # A table's inputs have no <label> of their own: each is named after its column.
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield

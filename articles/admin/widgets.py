@@ -9,7 +9,7 @@ from django.contrib.admin.widgets import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import ModelMultipleChoiceField
+from django.forms import Media, ModelMultipleChoiceField
 from django.urls import reverse
 
 from .django_internals import ValuesCheckedFirstMixin
@@ -30,9 +30,17 @@ class MarkdownTextarea(AdminTextareaWidget):
 
 MARKDOWN_TEXTAREAS = {models.TextField: {"widget": MarkdownTextarea}}
 
+
+class LabelledFileWidget(AdminFileWidget):
+    """The admin's file picker, labelled by the field's own <label> rather than a fieldset's legend, which leaves the
+    file input itself without a name (the "clear" checkbox keeps its label)."""
+
+    use_fieldset = False
+
+
 # The file picker offers only the types the site accepts (the content is checked on upload all the same).
 IMAGE_FIELD_OVERRIDES = {
-    models.ImageField: {"widget": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+    models.ImageField: {"widget": LabelledFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}
 }
 
 
@@ -71,12 +79,24 @@ class ValidatedChoicesMixin:
         return super().optgroups(name, [v for v in value if is_key(target, v)], attr)
 
 
-class ValidatedAutocompleteSelect(ValidatedChoicesMixin, AutocompleteSelect):
+class LabelledSearchMixin:
+    """select2's own boxes get the field's name (static/js/autocomplete-labels.js, run after the admin's scripts)."""
+
+    @property
+    def media(self):
+        after = ["admin/js/jquery.init.js", "admin/js/autocomplete.js", "js/autocomplete-labels.js"]
+        return super().media + Media(js=after)
+
+
+class ValidatedAutocompleteSelect(LabelledSearchMixin, ValidatedChoicesMixin, AutocompleteSelect):
     pass
 
 
-class ValidatedAutocompleteSelectMultiple(ValidatedChoicesMixin, AutocompleteSelectMultiple):
-    pass
+class ValidatedAutocompleteSelectMultiple(LabelledSearchMixin, ValidatedChoicesMixin, AutocompleteSelectMultiple):
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        # Each choice has its own remove button; select2's "clear all" would sit in its list of choices as a stray
+        # element that assistive technologies read as a broken list.
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
 
 
 class ValidatedAutocompleteAdminMixin:

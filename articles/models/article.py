@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from .. import images, validators
 from ..authors import author_profile, public_name
 from ..fields import MultilineTextField
+from ..highlights import render_highlighting_placeholders
 from ..listening import service_name
 from ..markup import NOTE, render_markdown
 from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
@@ -155,9 +156,11 @@ class Article(SluggedModel):
                 next_one = article
         return previous, next_one
 
-    def render_html(self) -> None:
-        """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too)."""
-        self.standfirst_html = render_markdown(self.standfirst, id_prefix="intro-")
+    def render_html(self, *, highlight_placeholders: bool = False) -> None:
+        """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too, with
+        the placeholders left highlighted)."""
+        render = render_highlighting_placeholders if highlight_placeholders else render_markdown
+        self.standfirst_html = render(self.standfirst, id_prefix="intro-")
 
     def numbered_sections(self) -> list[tuple[int | None, "Section", list["FeaturedTrack"]]]:
         """Each section with its number (a conclusion has none) and the featured tracks it discusses."""
@@ -236,9 +239,10 @@ class Section(PositionedModel):
         self.render_html()
         super().save(*args, **kwargs)
 
-    def render_html(self) -> None:
+    def render_html(self, *, highlight_placeholders: bool = False) -> None:
         """Render the body's Markdown (with ids under the section's anchor) and count its words."""
-        self.body_html = render_markdown(self.body, id_prefix=f"{self.anchor}-")
+        render = render_highlighting_placeholders if highlight_placeholders else render_markdown
+        self.body_html = render(self.body, id_prefix=f"{self.anchor}-")
         self.word_count = word_count(self.heading) + word_count(self.body)
 
     @property
@@ -299,9 +303,10 @@ class FeaturedTrack(PositionedModel):
         """The service the listening link opens ("Spotify"); empty without a link."""
         return service_name(self.listening_url) if self.listening_url else ""
 
-    def render_html(self) -> None:
+    def render_html(self, *, highlight_placeholders: bool = False) -> None:
         """Render the note's Markdown (spoilers allowed), with ids under the track's position."""
-        self.note_html = render_markdown(self.note, NOTE, id_prefix=f"track-{self.position}-")
+        render = render_highlighting_placeholders if highlight_placeholders else render_markdown
+        self.note_html = render(self.note, NOTE, id_prefix=f"track-{self.position}-")
 
     def clean(self):
         errors = {}

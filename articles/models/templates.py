@@ -1,5 +1,7 @@
 """Article templates: the skeleton of an article with [placeholders], turned into a draft about a work."""
 
+from dataclasses import replace
+
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.utils.text import Truncator
@@ -9,7 +11,7 @@ from ..fields import MultilineTextField
 from ..placeholders import ArticleText, structured_fills
 from .article import Article, Section
 from .base import MAX_POSITION, PositionedModel
-from .catalogue import Work
+from .catalogue import Composer, Work
 
 
 class ArticleTemplate(models.Model):
@@ -41,29 +43,35 @@ class ArticleTemplate(models.Model):
     def tag_names(self) -> list[str]:
         return parse_tags(self.suggested_tags)
 
+    def article_title(self, work: Work) -> str:
+        """The title a new article about ``work`` starts with."""
+        return self._draft_text(work, composers=Composer.objects.on_tracks_of(work), sections=[]).title
+
     @transaction.atomic
     def create_article(self, *, work: Work, author=None) -> "Article":
-        """A draft with this template's title, standfirst, sections and tags, the work's title filled in."""
+        """A draft with this template's title, standfirst, sections and tags, about ``work``: its composers are those
+        of the work's tracks, and the work's title and the composers' names fill their placeholders."""
         sections = list(self.sections.all())
-        text = ArticleText(
-            title=self.title or self.name,
-            standfirst=self.standfirst,
-            sections=[(section.heading, section.body) for section in sections],
-        ).filled(structured_fills(work_title=work.title))
-        max_title_length = Article._meta.get_field("title").max_length
+        composers = list(Composer.objects.on_tracks_of(work))
+        text = self._draft_text(work, composers=composers, sections=sections)
         article = Article.objects.create(
-            title=Truncator(text.title).chars(max_title_length),
-            standfirst=text.standfirst,
-            work=work,
-            author=author,
-            status=Article.Status.DRAFT,
+            title=text.title, standfirst=text.standfirst, work=work, author=author, status=Article.Status.DRAFT
         )
         for position, (section, (heading, body)) in enumerate(zip(sections, text.sections, strict=True), start=1):
             Section.objects.create(
                 article=article, position=position, heading=heading, numbered=section.numbered, body=body
             )
+        article.composers.set(composers)
         article.tags.add(*self.tag_names())
         return article
+
+    def _draft_text(self, work: Work, *, composers, sections) -> ArticleText:
+        text = ArticleText(
+            title=self.title or self.name,
+            standfirst=self.standfirst,
+            sections=[(section.heading, section.body) for section in sections],
+        ).filled(structured_fills(work_title=work.title, composer_names=[composer.name for composer in composers]))
+        return replace(text, title=Truncator(text.title).chars(Article._meta.get_field("title").max_length))
 
 
 class ArticleTemplateSection(PositionedModel):

@@ -3,22 +3,31 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
-from articles.markup import ARTICLE, NOTE, sanitize_html
+from articles.highlights import highlight_placeholders_in_text
+from articles.markup import ARTICLE, NOTE, PREVIEW, sanitize_html, with_placeholder_marks
 from articles.search import snippets
 
 register = template.Library()
 
 
 @register.filter
-def article_html(html: str) -> str:
-    """Stored article HTML, sanitized again on the way out: the database is not trusted to hold safe HTML."""
-    return mark_safe(sanitize_html(html, ARTICLE))  # noqa: S308 (sanitized just now)
+def article_html(html: str, is_preview: bool = False) -> str:
+    """Stored article HTML, sanitized again on the way out: the database is not trusted to hold safe HTML. A preview
+    keeps the highlighted placeholders (articles/highlights.py)."""
+    return mark_safe(sanitize_html(html, PREVIEW if is_preview else ARTICLE))  # noqa: S308 (sanitized just now)
 
 
 @register.filter
-def note_html(html: str) -> str:
-    """A featured track's stored note, sanitized again on the way out (its policy also allows spoilers)."""
-    return mark_safe(sanitize_html(html, NOTE))  # noqa: S308 (sanitized just now)
+def placeholders_highlighted(text: str, is_preview: bool = False) -> str:
+    """Plain text, with its placeholders highlighted in a preview."""
+    return highlight_placeholders_in_text(text) if is_preview else text
+
+
+@register.filter
+def note_html(html: str, is_preview: bool = False) -> str:
+    """A featured track's stored note, sanitized again on the way out (its policy also allows spoilers); a preview
+    keeps the highlighted placeholders."""
+    return mark_safe(sanitize_html(html, with_placeholder_marks(NOTE) if is_preview else NOTE))  # noqa: S308
 
 
 @register.filter

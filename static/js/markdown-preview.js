@@ -20,6 +20,7 @@
 
     var box = document.createElement("div");
     box.className = "markdown-preview";
+    box.setAttribute("role", "group"); // named below, which a plain div may not be
     box.setAttribute("aria-live", "polite");
     box.setAttribute("aria-label", "Preview of " + (textarea.labels.length ? textarea.labels[0].textContent : "the text"));
     var wrapper = document.createElement("div");

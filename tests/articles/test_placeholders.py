@@ -270,6 +270,14 @@ def change_data(article, *, featured_tracks=(), **fields) -> dict:
     return data
 
 
+def listed(text: str, where: str, field: str) -> str:
+    """A placeholder as the change form lists it, leading to the field that holds it."""
+    return (
+        f'<li><a href="#id_{field}" data-placeholder="{text}"><code>{text}</code> '
+        f'<span class="placeholder-where">in {where}</span></a></li>'
+    )
+
+
 @pytest.mark.django_db
 class TestTheChangeForm:
     @pytest.fixture
@@ -299,8 +307,11 @@ class TestTheChangeForm:
         )
         assertContains(
             response,
-            "<li><code>[reason: under-marketing, niche audience, overshadowed by visuals]</code> "
-            '<span class="placeholder-where">in Section 3: body</span></li>',
+            listed(
+                "[reason: under-marketing, niche audience, overshadowed by visuals]",
+                "Section 3: body",
+                "sections-2-body",
+            ),
             html=True,
         )
         assertContains(response, 'href="/static/css/admin-placeholders.css"')
@@ -342,15 +353,21 @@ class TestTheChangeForm:
         response = client.post(change_url(draft), data)
 
         assert response.status_code == 200
-        error = (
-            "An article with placeholders left cannot be published or scheduled. Replace them, or save the article "
-            "as a draft: [specific track] (Section 1: body); [another track] (Section 1: body); "
-            "[specific track] (Section 2: body); [specific track] (Section 5: body); "
-            "[another track] (Section 5: body); [composer’s name] (Section 6: body)."
-        )
-        assertContains(response, f'<ul class="errorlist nonform"><li>{error}</li></ul>', html=True)
         assertContains(response, '<section class="placeholders-left placeholders-refused"')
-        assertContains(response, "Not published: replace these placeholders first")
+        assertContains(
+            response, '<h2 id="placeholders-left-heading">Not published: 6 placeholders left</h2>', html=True
+        )
+        for text, where, field in [
+            ("[specific track]", "Section 1: body", "sections-0-body"),
+            ("[another track]", "Section 1: body", "sections-0-body"),
+            ("[specific track]", "Section 2: body", "sections-1-body"),
+            ("[specific track]", "Section 5: body", "sections-4-body"),
+            ("[another track]", "Section 5: body", "sections-4-body"),
+            ("[composer’s name]", "Section 6: body", "sections-5-body"),
+        ]:
+            assertContains(response, listed(text, where, field), html=True)
+        assertContains(response, "cannot be published or scheduled", count=1)  # said once
+        assertNotContains(response, "errorlist nonform")
         assertContains(response, "something the editor wrote")  # the editor's text is kept
         draft.refresh_from_db()
         assert draft.status == Article.Status.DRAFT and draft.publish_at is None
@@ -362,7 +379,8 @@ class TestTheChangeForm:
 
         response = client.post(change_url(article), data)
 
-        assertContains(response, "as a draft: [working title] (title); [x] (SEO description).")
+        assertContains(response, listed("[working title]", "title", "title"), html=True)
+        assertContains(response, listed("[x]", "SEO description", "seo_description"), html=True)
         article.refresh_from_db()
         assert article.status == Article.Status.DRAFT
 
@@ -377,8 +395,8 @@ class TestTheChangeForm:
 
         response = client.post(change_url(draft), data)
 
-        assertContains(response, "cannot be published or scheduled")
-        assertContains(response, "[genre/style] (Section 2: body)")
+        assertContains(response, "Not scheduled: 13 placeholders left")
+        assertContains(response, listed("[genre/style]", "Section 2: body", "sections-1-body"), html=True)
         draft.refresh_from_db()
         assert draft.status == Article.Status.DRAFT
 
@@ -390,7 +408,7 @@ class TestTheChangeForm:
 
         response = client.post(change_url(article), data)
 
-        assertContains(response, "[specific track] (Section 1: body)")
+        assertContains(response, listed("[specific track]", "Section 1: body", "sections-0-body"), html=True)
         assert article.sections.get().body == "Finished."
 
     def test_publishing_succeeds_when_the_same_save_answers_the_last_placeholders(
@@ -426,7 +444,7 @@ class TestTheChangeForm:
 
         response = client.post(ADD, data)
 
-        assertContains(response, "as a draft: [specific track] (Section 1: body).")
+        assertContains(response, listed("[specific track]", "Section 1: body", "sections-0-body"), html=True)
         assert not Article.objects.exists() and not Section.objects.exists()
 
     def test_a_draft_with_placeholders_saves(self, client, signed_in_editor, draft):

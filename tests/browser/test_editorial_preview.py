@@ -26,6 +26,7 @@ def test_typing_markdown_shows_its_rendering_beside_the_textarea_and_preview_ope
     page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     log_in(page, f"{live_server.url}/admin/articles/article/{article.pk}/change/", "ada")
 
+    page.locator("#sections-0 summary").click()  # the section opens from its folded summary
     body = page.locator("textarea[name='sections-0-body']")
     preview = page.locator(".markdown-preview-pair", has=body).locator(".markdown-preview")
     assert preview.locator("em").inner_text() == "without"  # rendered on load
@@ -39,7 +40,7 @@ def test_typing_markdown_shows_its_rendering_beside_the_textarea_and_preview_ope
 
     page.get_by_label("Title:").fill("Why Arrival's score deserves much more")
     with page.expect_popup() as popup:
-        page.get_by_role("button", name="Preview", exact=True).click()
+        page.get_by_role("button", name="Preview", exact=True).first.click()
     tab = popup.value
     tab.wait_for_load_state()
     assert "Preview of unsaved changes." in tab.locator(".preview-banner").inner_text()

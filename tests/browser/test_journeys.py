@@ -61,7 +61,7 @@ def test_an_editor_writes_previews_and_publishes_an_article(live_server, new_pag
     screenshot(page, "journey-editor-1-article-written")
 
     with page.expect_popup() as popup:
-        page.get_by_role("button", name="Preview", exact=True).click()
+        page.get_by_role("button", name="Preview", exact=True).first.click()
     preview = popup.value
     preview.wait_for_load_state()
     expect(preview.locator(".preview-banner")).to_contain_text("Preview of unsaved changes.")
@@ -73,7 +73,7 @@ def test_an_editor_writes_previews_and_publishes_an_article(live_server, new_pag
     assert not Article.objects.exists()  # previewing saves nothing
 
     page.get_by_label("Status:").select_option(label="Published")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     screenshot(page, "journey-editor-3-published")
 

@@ -54,7 +54,7 @@ def open_page(browser, size):
 
 
 @pytest.fixture
-def clock():
+def running_clock():
     """The server's clock runs, and a test moves it on where a person would take their time."""
     with time_machine.travel(timezone.now(), tick=True) as traveller:
         yield traveller
@@ -80,7 +80,7 @@ def article():
 
 
 def test_a_reader_replies_under_the_comment_and_is_thanked_beside_the_reply(
-    live_server, open_page, screenshot, article, size, clock
+    live_server, open_page, screenshot, article, size, running_clock
 ):
     ada = Comment.objects.get(author_name="Ada")
     page = open_page()
@@ -101,7 +101,7 @@ def test_a_reader_replies_under_the_comment_and_is_thanked_beside_the_reply(
     form.get_by_label("Name").fill("Cara")
     form.get_by_label("Email").fill(KNOWN_EMAIL)
     form.get_by_label("Comment", exact=True).fill("It resolves in the *finale*, doesn't it?")
-    clock.shift(20)  # a person takes their time
+    running_clock.shift(20)  # a person takes their time
     form.get_by_role("button", name="Post comment").click()
 
     page.wait_for_url("**#comment-*")
