@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, ArticleTemplate
-from tests.utils.browser import assert_accessible, choose_in_autocomplete, log_in
+from tests.utils.browser import SCREENSHOTS, assert_accessible, choose_in_autocomplete, log_in
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -19,8 +19,6 @@ from tests.utils.factories import (
     WorkFactory,
     editor,
 )
-
-from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,13 +42,13 @@ def accessible(page) -> None:
 def at_both_sizes(page, name: str, *, bottom: bool = False) -> None:
     """Check the screen with axe-core and take its screenshot at 1280×900 and at 390×844 (what a screen shows, from
     the top of the page or scrolled to its bottom), then go back to the desktop's size."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
         page.evaluate("window.scrollTo(0, %s)" % ("document.documentElement.scrollHeight" if bottom else "0"))
         accessible(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], "the page scrolls sideways"
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{size['width']}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{size['width']}.png"))
     page.set_viewport_size(DESKTOP)
 
 
@@ -265,7 +263,7 @@ def test_the_preview_of_a_draft_marks_the_placeholders_left(live_server, new_pag
         preview.set_viewport_size(size)
         marks.first.scroll_into_view_if_needed()
         accessible(preview)
-        preview.screenshot(path=str(ARTIFACTS / f"article-preview-placeholders-marked-{size['width']}.png"))
+        preview.screenshot(path=str(SCREENSHOTS / f"article-preview-placeholders-marked-{size['width']}.png"))
 
 
 def test_a_new_work_is_added_without_leaving_new_article_from_template_and_credits_its_composers(

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+# Where browser tests keep their screenshots (git-ignored), for people to look at.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"  # every UserFactory user's
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
