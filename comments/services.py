@@ -245,12 +245,12 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
     return len(decisions)
 
 
-@transaction.atomic
 def moderator_reply_name(moderator) -> str:
     """The name a moderator's reply is signed with: their public name, else their role (never the login name)."""
     return public_name(moderator) or "Moderator"
 
 
+@transaction.atomic
 def reply_as_moderator(parent: Comment, *, moderator, body: str, client: Client = UNKNOWN_CLIENT) -> Comment:
     """A moderator's reply from the queue: published at once, under the moderator's name.
 
