@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, ModerationEvent
+from comments.services import reply_as_moderator
 from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, editor, moderator
 from tests.utils.html import get_page, parse
 from tests.utils.moderation import QUEUE
@@ -252,16 +253,15 @@ class TestTheModeratorsReply:
         assert Comment.objects.get(parent=waiting).is_public
 
     @pytest.mark.django_db(transaction=True)
-    def test_the_reply_locks_its_comment_in_a_transaction_of_its_own(self, client, mo):
+    def test_the_reply_locks_its_comment_in_a_transaction_of_its_own(self):
         """Outside a test's wrapping transaction, as in production: PostgreSQL refuses a row lock taken outside
         one, so a reply that did not open its own would fail there."""
         waiting = CommentFactory(author_name="Ada", status=PENDING)
-        client.force_login(mo)
 
-        response = client.post(reply_url(waiting), {"body": "Welcome, and thank you."})
+        reply = reply_as_moderator(waiting, moderator=UserFactory(is_staff=True), body="Welcome, and thank you.")
 
-        assert response.status_code == 302
-        assert Comment.objects.get(parent=waiting).is_public
+        waiting.refresh_from_db()
+        assert waiting.status == APPROVED and reply.parent == waiting and reply.is_public
 
     @pytest.mark.parametrize(("status", "refusal"), [(SPAM, "marked as spam"), (REJECTED, "rejected")])
     def test_a_reply_to_spam_or_a_rejected_comment_is_refused_and_keeps_the_text(self, client, mo, status, refusal):
