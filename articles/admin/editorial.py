@@ -22,7 +22,8 @@ from ..markup import render_markdown
 from ..models import Article, ArticleTemplate, Work
 from ..pages import article_parts
 from ..preview import ArticlePreview
-from ..revisions import Snapshot, keep_revision, last_edit, recording, restore, restored_message, versions_of
+from ..revisions import keep_revision, last_edit, recording, restore, restored_message, versions_of
+from ..revisions.changes import Snapshot
 from .django_internals import create_formsets
 from .forms import ArticleAdminForm, ArticleFromTemplateForm, CompareForm
 

@@ -10,7 +10,8 @@ from reversion.models import Version
 
 from articles.demo import load_demo_content
 from articles.models import Article, ArticleTemplate, Section
-from articles.revisions import parts_of, restore, versions_of
+from articles.revisions import restore, versions_of
+from articles.revisions.changes import parts_of
 from tests.utils.admin import form_data
 from tests.utils.factories import ArticleFactory, SectionFactory, WorkFactory, editor
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from articles.demo import load_demo_content
 from articles.models import Article, ArticleTemplate, Composer, FeaturedTrack, Section
-from articles.revisions import Snapshot, keep_revision, parts_of, restore, versions_of
+from articles.revisions import keep_revision, restore, versions_of
+from articles.revisions.changes import Snapshot, parts_of
 from tests.utils.admin import form_data
 from tests.utils.factories import ArticleFactory, ComposerFactory, FeaturedTrackFactory, SectionFactory, editor
 

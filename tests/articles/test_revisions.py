@@ -5,7 +5,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article
-from articles.revisions import last_edit, text_diff, versions_of
+from articles.revisions import last_edit, versions_of
+from articles.revisions.changes import text_diff
 from tests.utils.admin import change_url, form_data
 from tests.utils.factories import (
     ArticleFactory,
