@@ -24,7 +24,7 @@ class Bench:
         self.server: AppServer | None = None
         self.reference: AppServer | None = None  # the bare Django app (bench/reference/)
         self.reference_port = free_port()
-        self.bare_sizes: dict[int, int] = {}  # the bare page measured for each size class (scenarios.measure_bare)
+        self.bare_sizes: list[int] = []  # the sizes of the bare pages measured so far (scenarios.measure_bare)
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-"))
         self.run_id = secrets.token_hex(4)
         self.cookies: dict[str, str] = {}  # session cookie by username (pages.sign_in)

@@ -44,7 +44,7 @@ def machine(redis_url: str, server: AppServer | None, reference: AppServer | Non
 
 REFERENCES = (
     "References, measured in this run: **× bare app**, a bare Django app (bench/reference/: startproject's settings "
-    "and middleware, one view, no query) serving a static page of the page's size (to two significant figures) "
+    "and middleware, one view, no query) serving a static page of the page's size (within 5%) "
     "under the same gunicorn.conf.py; **× ceiling**, the site's own static page of the article's size through its "
     "whole stack."
 )

@@ -52,24 +52,25 @@ def measure_pages(bench: Bench) -> None:
         log(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, {info}")
 
 
-def size_class(size: int) -> int:
-    """``size`` to two significant figures: pages within a few per cent of each other share one bare page."""
-    return int(float(f"{size:.2g}"))
+# A page is read against a bare page already measured within this fraction of its size (their throughputs differ
+# by less than the noise); else the bare app is measured at the page's own size.
+SAME_SIZE = 0.05
 
 
 def measure_bare(bench: Bench, size: int) -> int:
-    """The bare Django app serving a page of ``size`` bytes under the same load (once for each size class, at the
-    size of the first page of the class); the size of the bare page the page is read against."""
-    if size_class(size) in bench.bare_sizes:
-        return bench.bare_sizes[size_class(size)]
+    """The bare Django app serving a page of ``size`` bytes under the same load, unless a bare page of about that
+    size was already measured; the size of the bare page the page is read against."""
+    for measured in bench.bare_sizes:
+        if abs(size - measured) <= SAME_SIZE * measured:
+            return measured
     base, path = bench.reference.base, f"/?bytes={size}"
     status, _headers, body = bench.reference_fetch(path)
     bench.wrk(path, base=base, duration=1)
-    log(f"Bare Django app, {size:,} bytes: {bench.connections} connections, {bench.duration}s…")
-    figures = bench.wrk(path, base=base)
     label = f"Bare Django app, {size:,} bytes"
+    log(f"{label}: {bench.connections} connections, {bench.duration}s…")
+    figures = bench.wrk(path, base=base)
     bench.results["bare"][str(size)] = {"label": label, "path": path, "status": status, "bytes": len(body), **figures}
-    bench.bare_sizes[size_class(size)] = size
+    bench.bare_sizes.append(size)
     log(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms")
     return size
 

@@ -9,7 +9,10 @@ import django
 import pytest
 
 from bench.common import ROOT, STATE, free_port
+from bench.harness import Bench
 from bench.reference import settings as reference_settings
+from bench.run import parse_options
+from bench.scenarios import measure_bare
 from bench.servers import fetch, reference_server
 
 STARTPROJECT_SETTINGS = Path(django.__file__).parent / "conf" / "project_template" / "project_name" / "settings.py-tpl"
@@ -56,3 +59,16 @@ def test_the_bare_app_runs_the_worker_class_and_count_of_the_sites_gunicorn_conf
 
     assert len(bare_app.worker_rss()) == site_conf["workers"]
     assert f"Using worker: {site_conf['worker_class']}" in (STATE / "reference.log").read_text()
+
+
+def test_a_page_is_read_against_a_bare_page_within_five_per_cent_of_its_size_measured_under_load(bare_app):
+    bench = Bench(parse_options(["--quick", "--duration", "1", "--connections", "2"]))
+    bench.reference = bare_app
+
+    read_against = [measure_bare(bench, size) for size in (10_000, 10_400, 9_600, 11_000)]
+
+    assert read_against == [10_000, 10_000, 10_000, 11_000]
+    assert list(bench.results["bare"]) == ["10000", "11000"]
+    for size, figures in bench.results["bare"].items():
+        assert (figures["status"], figures["bytes"], figures["errors"]) == (200, int(size), 0)
+        assert figures["requests"] > 0
