@@ -11,6 +11,9 @@ from .wrk import MIX_LUA, POST_LUA, lua_string
 
 POST_CLIENTS = 16
 MEMORY_REQUESTS = 100_000  # a fiftieth in a quick run
+# A page is read against a bare page already measured within this fraction of its size (their throughputs differ
+# by less than the noise); else the bare app is measured at the page's own size.
+SAME_SIZE = 0.05
 # The pages of the latency targets (targets.py reads p50 or p95 of each), one client at a time.
 SINGLE_CLIENT = ("article_signed_in", "hot_signed_in", "search_word", "search_phrase", "search_misspelt", "moderation")
 # Mostly what readers ask for most (cached pages), with uncached list pages and searches among them.
@@ -50,11 +53,6 @@ def measure_pages(bench: Bench) -> None:
             **figures,
         }
         log(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, {info}")
-
-
-# A page is read against a bare page already measured within this fraction of its size (their throughputs differ
-# by less than the noise); else the bare app is measured at the page's own size.
-SAME_SIZE = 0.05
 
 
 def measure_bare(bench: Bench, size: int) -> int:
