@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from . import wrk
+from .common import free_port
 from .pages import Page
 from .servers import AppServer, fetch
 
@@ -19,8 +20,11 @@ class Bench:
         self.connections = options.connections
         self.port = options.port
         self.base = f"http://127.0.0.1:{self.port}"
-        self.results: dict = {"pages": {}, "single_client": {}, "targets": []}
+        self.results: dict = {"pages": {}, "bare": {}, "single_client": {}, "targets": []}
         self.server: AppServer | None = None
+        self.reference: AppServer | None = None  # the bare Django app (bench/reference/)
+        self.reference_port = free_port()
+        self.bare_sizes: list[int] = []  # the sizes of the bare pages measured so far (scenarios.measure_bare)
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-"))
         self.run_id = secrets.token_hex(4)
         self.cookies: dict[str, str] = {}  # session cookie by username (pages.sign_in)
@@ -30,8 +34,13 @@ class Bench:
     def cookie(self, user: str | None) -> str | None:
         return self.cookies[user] if user else None
 
-    def fetch(self, path: str, user: str | None = None, *, data: bytes | None = None) -> tuple[int, dict, bytes]:
-        return fetch(self.base + path, cookie=self.cookie(user), data=data)
+    def fetch(
+        self, path: str, user: str | None = None, *, data: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict, bytes]:
+        return fetch(self.base + path, cookie=self.cookie(user), data=data, headers=headers)
+
+    def reference_fetch(self, path: str) -> tuple[int, dict, bytes]:
+        return fetch(self.reference.base + path)
 
     def wrk(
         self,
@@ -42,10 +51,12 @@ class Bench:
         threads: int = 2,
         duration: int | None = None,
         lua_extra: str = "",
+        base: str | None = None,
     ) -> dict:
-        """wrk on ``path`` with the run's connections and seconds unless told otherwise; the figures."""
+        """wrk on ``path`` (of the site, or of ``base``) with the run's connections and seconds unless told
+        otherwise; the figures."""
         return wrk.load(
-            self.base + path,
+            (base or self.base) + path,
             folder=self.tmp,
             connections=connections or self.connections,
             duration=duration or self.duration,

@@ -12,7 +12,7 @@ from .servers import AppServer
 RESULTS = ROOT / "bench" / "results"
 
 
-def machine(redis_url: str, server: AppServer | None) -> dict:
+def machine(redis_url: str, server: AppServer | None, reference: AppServer | None = None) -> dict:
     """The hardware and the versions of everything under test."""
     from django import get_version
     from django.db import connection
@@ -37,31 +37,38 @@ def machine(redis_url: str, server: AppServer | None) -> dict:
         "redis": redis.Redis.from_url(redis_url).info("server")["redis_version"],
         "gunicorn": gunicorn,
         "workers": len(server.worker_rss()) if server else None,
+        "reference_workers": len(reference.worker_rss()) if reference else None,
         "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0],
     }
 
 
+REFERENCES = (
+    "References, measured in this run: **× bare app**, a bare Django app (bench/reference/: startproject's settings "
+    "and middleware, one view, no query) serving a static page of the page's size (within 5%) "
+    "under the same gunicorn.conf.py; **× ceiling**, the site's own static page of the article's size through its "
+    "whole stack."
+)
+
+
 def markdown(results: dict, *, quick: bool, duration: int, connections: int) -> str:
+    """The figures as Markdown; a run from before the bare app (no "bare" figures) as it was written then."""
     machine = results["machine"]
+    with_bare = "bare" in results
+    workers = f"{machine['workers']} sync workers"
+    if with_bare:
+        workers += f"; the bare app {machine.get('reference_workers')}"
     lines = [
         f"Run {results['started']} · scale {'quick' if quick else 'full'} {results['scale']} · "
         f"{duration}s per page, {connections} connections (wrk -t2)",
         "",
         f"Machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory_gb']} GB; Python "
         f"{machine['python']}, Django {machine['django']}, PostgreSQL {machine['postgresql']}, Redis "
-        f"{machine['redis']}, {machine['gunicorn']} ({machine['workers']} sync workers)",
+        f"{machine['redis']}, {machine['gunicorn']} ({workers})",
         "",
-        "| page | req/s | × ceiling | p50 ms | p99 ms | errors | SQL queries | bytes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for figures in results["pages"].values():
-        queries = figures.get("queries")
-        if "queries_cached" in figures:
-            queries = f"{figures['queries_cached']} cached / {queries} miss"
-        lines.append(
-            f"| {figures['label']} | {figures['rps']:.0f} | {figures['ratio']:.2f} | {figures['p50_ms']:.1f} | "
-            f"{figures['p99_ms']:.1f} | {figures['errors']} | {queries} | {figures.get('bytes', '')} |"
-        )
+    if with_bare:
+        lines += [REFERENCES, "", *bare_table(results["bare"]), ""]
+    lines += page_table(results["pages"], with_bare=with_bare)
     lines += ["", "| one client | p50 ms | p95 ms | p99 ms | req/s |", "| --- | ---: | ---: | ---: | ---: |"]
     for key, figures in results["single_client"].items():
         lines.append(
@@ -72,6 +79,40 @@ def markdown(results: dict, *, quick: bool, duration: int, connections: int) -> 
     for target in results["targets"]:
         lines.append(f"| {target['target']} | {target['measured']} | {'yes' if target['met'] else '**no**'} |")
     return "\n".join(lines) + "\n"
+
+
+def bare_table(bare: dict) -> list[str]:
+    lines = [
+        "| bare Django app | req/s | p50 ms | p99 ms | errors | bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for figures in bare.values():
+        lines.append(
+            f"| {figures['label']} | {figures['rps']:.0f} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} | "
+            f"{figures['errors']} | {figures['bytes']} |"
+        )
+    return lines
+
+
+def page_table(pages: dict, *, with_bare: bool) -> list[str]:
+    """Every page's figures; with the bare app, its ratio first, then the ceiling's."""
+    bare_column = " × bare app |" if with_bare else ""
+    lines = [
+        f"| page | req/s |{bare_column} × ceiling | p50 ms | p99 ms | errors | SQL queries | bytes |",
+        "| --- | ---: |" + (" ---: |" if with_bare else "") + " ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for figures in pages.values():
+        queries = figures.get("queries")
+        if "queries_cached" in figures:
+            queries = f"{figures['queries_cached']} cached / {queries} miss"
+        bare_ratio = figures.get("bare_ratio")
+        bare_cell = (f" {bare_ratio:.2f} |" if bare_ratio is not None else " |") if with_bare else ""
+        lines.append(
+            f"| {figures['label']} | {figures['rps']:.0f} |{bare_cell} {figures['ratio']:.2f} | "
+            f"{figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} | {figures['errors']} | {queries} | "
+            f"{figures.get('bytes', '')} |"
+        )
+    return lines
 
 
 def write(results: dict, text: str, *, quick: bool, partial: bool) -> Path:

@@ -1,6 +1,7 @@
-"""What the bench measures: every page under wrk, one client for the latency targets, worker memory over a mix of
-pages, and comment POSTs."""
+"""What the bench measures: every page under wrk beside the bare Django app serving a page of its size, one client
+for the latency targets, the article's weight, worker memory over a mix of pages, and comment POSTs."""
 
+import gzip
 import time
 import urllib.parse
 
@@ -9,7 +10,10 @@ from .harness import Bench
 from .wrk import MIX_LUA, POST_LUA, lua_string
 
 POST_CLIENTS = 16
-MEMORY_REQUESTS = 20_000
+MEMORY_REQUESTS = 100_000  # a fiftieth in a quick run
+# A page is read against a bare page already measured within this fraction of its size (their throughputs differ
+# by less than the noise); else the bare app is measured at the page's own size.
+SAME_SIZE = 0.05
 # The pages of the latency targets (targets.py reads p50 or p95 of each), one client at a time.
 SINGLE_CLIENT = ("article_signed_in", "hot_signed_in", "search_word", "search_phrase", "search_misspelt", "moderation")
 # Mostly what readers ask for most (cached pages), with uncached list pages and searches among them.
@@ -36,11 +40,54 @@ def measure_pages(bench: Bench) -> None:
     pages = [("ceiling", "Ceiling (static page, same size and stack)", ceiling_path, None), *bench.pages]
     for key, label, path, user in pages:
         info = probe(bench, key, path, user)
+        bare_bytes = measure_bare(bench, info["bytes"])
         bench.wrk(path, user=user, duration=1)  # warm every worker
         log(f"{label}: {bench.connections} connections, {bench.duration}s…")
         figures = bench.wrk(path, user=user)
-        bench.results["pages"][key] = {"label": label, "path": path, "user": user, **info, **figures}
+        bench.results["pages"][key] = {
+            "label": label,
+            "path": path,
+            "user": user,
+            **info,
+            "bare_bytes": bare_bytes,
+            **figures,
+        }
         log(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, {info}")
+
+
+def measure_bare(bench: Bench, size: int) -> int:
+    """The bare Django app serving a page of ``size`` bytes under the same load, unless a bare page of about that
+    size was already measured; the size of the bare page the page is read against."""
+    for measured in bench.bare_sizes:
+        if abs(size - measured) <= SAME_SIZE * measured:
+            return measured
+    base, path = bench.reference.base, f"/?bytes={size}"
+    status, _headers, body = bench.reference_fetch(path)
+    bench.wrk(path, base=base, duration=1)
+    label = f"Bare Django app, {size:,} bytes"
+    log(f"{label}: {bench.connections} connections, {bench.duration}s…")
+    figures = bench.wrk(path, base=base)
+    bench.results["bare"][str(size)] = {"label": label, "path": path, "status": status, "bytes": len(body), **figures}
+    bench.bare_sizes.append(size)
+    log(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms")
+    return size
+
+
+def measure_page_weight(bench: Bench) -> None:
+    """The 200-comment article as an anonymous reader's browser gets it: its HTML, and its body on the wire when
+    the browser accepts compression (None when the site sends it uncompressed)."""
+    path = bench.results["paths"]["article"]
+    _status, _headers, html = bench.fetch(path)
+    _status, headers, sent = bench.fetch(path, headers={"Accept-Encoding": "gzip, br"})
+    encoding = headers.get("Content-Encoding")
+    bench.results["page_weight"] = {
+        "path": path,
+        "html_bytes": len(html),
+        "encoding": encoding,
+        "wire_bytes": len(sent) if encoding else None,
+        "gzip_bytes": len(gzip.compress(html, compresslevel=6)),  # what gzip at its usual level would send
+    }
+    log(f"Page weight of {path}: {bench.results['page_weight']}")
 
 
 def measure_single_client(bench: Bench) -> None:
@@ -58,7 +105,7 @@ def measure_memory(bench: Bench) -> None:
     lua = MIX_LUA.replace("{paths}", ", ".join(f"{{{lua_string(p)}, {lua_string(c)}}}" for p, c in paths))
     before = bench.server.worker_rss()
     done = 0
-    wanted = MEMORY_REQUESTS // 10 if bench.quick else MEMORY_REQUESTS
+    wanted = MEMORY_REQUESTS // 50 if bench.quick else MEMORY_REQUESTS
     log(f"Memory: {len(before)} workers, {sum(before.values()) // 1024} MB; {wanted:,} mixed requests…")
     while done < wanted:
         done += bench.wrk("/", lua_extra=lua, duration=5)["requests"]

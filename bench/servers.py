@@ -45,9 +45,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(url: str, *, cookie: str | None = None, data: bytes | None = None) -> tuple[int, dict, bytes]:
-    """One request (a POST when there is ``data``), redirects not followed: status, headers and body."""
-    request = urllib.request.Request(url, data=data)
+def fetch(
+    url: str, *, cookie: str | None = None, data: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict, bytes]:
+    """One request (a POST when there is ``data``), redirects not followed: status, headers and the body as sent."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})
     if cookie:
         request.add_header("Cookie", cookie)
     try:
@@ -57,36 +59,54 @@ def fetch(url: str, *, cookie: str | None = None, data: bytes | None = None) -> 
         return error.code, dict(error.headers), error.read()
 
 
-class AppServer:
-    """gunicorn started from this process's environment (set up by ``database.setup_django``)."""
+REFERENCE_APP = "bench.reference.wsgi:application"
 
-    def __init__(self, base: str):
+
+class AppServer:
+    """gunicorn with the repository's gunicorn.conf.py: the site (its environment set up by
+    ``database.setup_django``), or with ``arguments`` another WSGI app under the same server settings."""
+
+    def __init__(
+        self,
+        base: str,
+        *,
+        arguments: tuple[str, ...] = (),
+        environment: dict[str, str] | None = None,
+        name: str = "gunicorn",
+        ready_path: str = "/healthz",
+    ):
         self.base = base
+        self.arguments = arguments
+        self.environment = environment
+        self.name = name
+        self.ready_path = ready_path
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "AppServer":
         from django.db import connections
 
         connections.close_all()
-        log("Starting gunicorn (gunicorn.conf.py)…")
-        self.log_file = open(STATE / "gunicorn.log", "w")  # noqa: SIM115 (kept open while the server runs)
+        log(f"Starting {self.name} (gunicorn.conf.py)…")
+        log_path = STATE / f"{self.name}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_file = open(log_path, "w")  # noqa: SIM115 (kept open while the server runs)
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
+            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", *self.arguments],
             cwd=ROOT,
-            env={**os.environ},
+            env=self.environment if self.environment is not None else {**os.environ},
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
         )
         for _ in range(100):
             time.sleep(0.2)
             try:
-                if fetch(self.base + "/healthz")[0] == 200:
+                if fetch(self.base + self.ready_path)[0] == 200:
                     return self
             except OSError:
                 pass
             if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {STATE / 'gunicorn.log'}")
-        raise SystemExit("gunicorn did not answer /healthz in 20 s")
+                raise SystemExit(f"{self.name} exited; see {log_path}")
+        raise SystemExit(f"{self.name} did not answer {self.ready_path} in 20 s")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -95,6 +115,8 @@ class AppServer:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.process:
+            self.log_file.close()
 
     def worker_rss(self) -> dict[int, int]:
         """Resident memory (kB) of each gunicorn worker: the children of the master process."""
@@ -107,3 +129,23 @@ class AppServer:
             if fields.get("PPid", "").strip() == str(self.process.pid):
                 rss[int(fields["Pid"])] = int(fields["VmRSS"].split()[0])
         return rss
+
+
+def reference_server(port: int, **environment: str) -> AppServer:
+    """The bare Django app (bench/reference/) on ``port``, under the site's gunicorn.conf.py: the same worker class,
+    count, keep-alive and timeouts, and no access log, as the site has in the bench."""
+    return AppServer(
+        f"http://127.0.0.1:{port}",
+        # The app in place of the site's; no control socket, which the site's master already holds at its default path.
+        arguments=("--no-control-socket", REFERENCE_APP),
+        environment={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.reference.settings",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "GUNICORN_ACCESS_LOG": "",
+            **environment,
+        },
+        name="reference",
+        ready_path="/?bytes=1000",
+    )
