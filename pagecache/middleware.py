@@ -6,18 +6,23 @@ it shows (pagecache/edge.py) for the edge in front to purge it by.
 """
 
 import hashlib
+import re
 import time
+from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
 
 from . import edge
 from .slots import slot
 from .stamps import pages_stamp
+from .views import signed_element
 
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 
@@ -113,7 +118,7 @@ class PerViewSlotsMiddleware:
         for name, make in self.makers.items():
             if (mark := slot(name).encode()) in content:
                 if edge_includes:
-                    content = content.replace(mark, f'<esi:include src="{reverse("slot", args=[name])}"/>'.encode())
+                    content = _with_includes(content, name, mark)
                 else:
                     content = content.replace(mark, make().encode())
         if content is not response.content:
@@ -122,3 +127,21 @@ class PerViewSlotsMiddleware:
             if edge_includes:
                 response["Surrogate-Control"] = 'content="ESI/1.0"'
         return response
+
+
+def _with_includes(content: bytes, name: str, mark: bytes) -> bytes:
+    return re.sub(rb"<[^<>]*" + mark + rb"[^<>]*>|" + mark, lambda found: _include(name, found), content)
+
+
+def _include(name: str, found: re.Match) -> bytes:
+    """An ESI include of the slot ``name`` found: of its value alone, or of the whole element whose attribute
+    holds it (an edge does not look for includes inside a tag)."""
+    url = reverse("slot", args=[name])
+    if (element := found.group().decode()) != slot(name):
+        url += "?" + urlencode({"element": _signed_element(element)})
+    return f'<esi:include src="{escape(url)}"/>'.encode()
+
+
+@lru_cache(maxsize=64)  # the same few elements on every page
+def _signed_element(element: str) -> str:
+    return signed_element(element)
