@@ -58,7 +58,7 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     }
     parts["structured_data"] = "" if is_preview else str(json_ld_script(article_graph(request, article)))
     neighbours = (context.get("previous_article"), context.get("next_article"))
-    keys = shown_on_article_page(article, neighbours=neighbours, featured_tracks=article.featured_tracks.all())
+    keys = shown_on_article_page(article, neighbours=neighbours)
     parts[SURROGATE_KEYS] = " ".join(sorted(keys))
     if key:
         cache.set(key, parts, ARTICLE_PARTS_TIMEOUT)

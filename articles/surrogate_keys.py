@@ -2,7 +2,7 @@
 
 Pages carry a key for each row they show: ``article-<pk>``, ``work-<pk>``, ``composer-<pk>``, ``tag-<pk>``; an
 article's page also carries ``comments-<pk>`` (its comment section) and its neighbours' ``article-<pk>`` (their
-titles link there), and its featured tracks' works. Pages that list articles carry ``lists`` too.
+titles link there). Pages that list articles carry ``lists`` too.
 
 A change to one of those rows purges its key; a change to what a list holds (an article's own fields, its tags or
 composers) purges ``lists`` as well. Changes with no precise mapping purge ``catalogue``, every page: an article made
@@ -30,13 +30,13 @@ def shown_on_cards(articles: Iterable) -> set[str]:
     return keys
 
 
-def shown_on_article_page(article, *, neighbours, featured_tracks) -> set[str]:
-    """The keys of an article's page: the article's card's, its comments, its neighbours, its tracks' works."""
+def shown_on_article_page(article, *, neighbours) -> set[str]:
+    """The keys of an article's page: its card's (its featured tracks are its work's), its comments, its
+    neighbours."""
     return (
         shown_on_cards([article])
         | discussion_keys([article.pk])
         | {surrogate_key("article", neighbour.pk) for neighbour in neighbours if neighbour is not None}
-        | {surrogate_key("work", featured.track.work_id) for featured in featured_tracks}
     )
 
 
