@@ -14,7 +14,9 @@ INSTALL = "Varnish is needed: apt-get install varnish varnish-modules (Debian's 
 
 
 def varnishd() -> str:
-    if found := shutil.which("varnishd") or shutil.which("/usr/sbin/varnishd"):
+    """The varnishd binary, once the xkey module the VCL imports is there too."""
+    found = shutil.which("varnishd") or shutil.which("/usr/sbin/varnishd")
+    if found and list(Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so")):
         return found
     raise ToolMissing(INSTALL)
 
