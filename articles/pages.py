@@ -6,16 +6,19 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from pagecache.edge import add_surrogate_keys
 from pagecache.fragments import fragment_key
 from pagecache.stamps import fragment_stamps
 
 from .models import Article, FeaturedTrack, Section
 from .placeholders import Placeholder, placeholders_left
 from .structured_data import article_graph, json_ld_script
+from .surrogate_keys import shown_on_article_page
 
 ARTICLE_PARTS = ("meta", "body", "neighbours")
 PARTS_TEMPLATES = tuple(f"articles/includes/article_{name}.html" for name in ARTICLE_PARTS)
 ARTICLE_PARTS_TIMEOUT = 24 * 60 * 60
+SURROGATE_KEYS = "surrogate_keys"  # kept with the parts: what they show, for the page's own keys
 ARTICLE_PREFETCHES = (
     "tags",
     "composers",
@@ -38,7 +41,7 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
         shown = (article.pk, article.updated_at.timestamp(), catalogue, request.get_host(), request.scheme)
         key = fragment_key("article-parts", templates=PARTS_TEMPLATES, shown=shown)
         if (parts := cache.get(key)) is not None:
-            return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (only cached below)
+            return _shown(request, parts)
 
     if isinstance(article, Article):
         prefetch_related_objects([article], *ARTICLE_PREFETCHES)
@@ -54,9 +57,18 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
         for name in ARTICLE_PARTS
     }
     parts["structured_data"] = "" if is_preview else str(json_ld_script(article_graph(request, article)))
+    neighbours = (context.get("previous_article"), context.get("next_article"))
+    keys = shown_on_article_page(article, neighbours=neighbours)
+    parts[SURROGATE_KEYS] = " ".join(sorted(keys))
     if key:
         cache.set(key, parts, ARTICLE_PARTS_TIMEOUT)
-    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (rendered from templates)
+    return _shown(request, parts)
+
+
+def _shown(request, parts: dict[str, str]) -> dict:
+    """The parts as HTML, once the page is told what they show (pagecache/edge.py)."""
+    add_surrogate_keys(request, parts[SURROGATE_KEYS].split())
+    return {name: mark_safe(html) for name, html in parts.items() if name != SURROGATE_KEYS}  # noqa: S308 (ours)
 
 
 def highlight_placeholders(article) -> list[Placeholder]:

@@ -5,6 +5,9 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from pagecache.edge import surrogate_key
+
+from . import surrogate_keys
 from .forms import SearchForm
 from .models import Article, Author, Composer, Work
 from .pages import article_parts
@@ -28,8 +31,16 @@ class ArticleListMixin:
         """Where search engines should index the list; None for a list they should not index (search results)."""
         return None
 
+    def get_surrogate_keys(self) -> set[str]:
+        """The keys of what the page shows besides its list (its tag, composer or work)."""
+        return set()
+
+    def add_surrogate_keys(self, articles) -> None:
+        surrogate_keys.list_page(self.request, articles, *self.get_surrogate_keys())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        self.add_surrogate_keys(context["object_list"])
         if path := self.get_canonical_path():
             # The page's own address and page number; nothing else from the query string.
             page = context["page_obj"]
@@ -76,6 +87,9 @@ class TagView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
+    def get_surrogate_keys(self) -> set[str]:
+        return {surrogate_key("tag", self.tag.pk)}
+
     def get_canonical_path(self) -> str:
         return reverse("articles:tag", kwargs={"slug": self.tag.slug})
 
@@ -91,6 +105,9 @@ class ComposerView(ArticleListMixin, ListView):
         if photo := self.composer.photo_image:
             kwargs["share_image_url"] = self.request.build_absolute_uri(photo.src)
         return super().get_context_data(composer=self.composer, **kwargs)
+
+    def get_surrogate_keys(self) -> set[str]:
+        return {surrogate_key("composer", self.composer.pk)}
 
     def get_canonical_path(self) -> str:
         return self.composer.get_absolute_url()
@@ -120,8 +137,11 @@ class WorkView(ArticleListMixin, ListView):
         return self.get_articles().filter(work=self.work)
 
     def get_context_data(self, **kwargs):
-        composers = Composer.objects.credited_on(self.work).only("name", "slug")
-        return super().get_context_data(work=self.work, composers=composers, **kwargs)
+        self.composers = list(Composer.objects.credited_on(self.work).only("name", "slug"))
+        return super().get_context_data(work=self.work, composers=self.composers, **kwargs)
+
+    def get_surrogate_keys(self) -> set[str]:
+        return {surrogate_key("work", self.work.pk), *(surrogate_key("composer", c.pk) for c in self.composers)}
 
     def get_canonical_path(self) -> str:
         return self.work.get_absolute_url()
@@ -140,6 +160,9 @@ class SearchView(ArticleListMixin, ListView):
         if not self.form.query:
             return Article.objects.none()
         return self.get_articles().search(self.form.query)
+
+    def add_surrogate_keys(self, articles) -> None:
+        pass  # search pages are never cached (PAGE_CACHE_EXCLUDED_PREFIXES)
 
     def paginate_queryset(self, queryset, page_size):
         """A page number past the end (or not a number) shows the last (or first) page of results."""

@@ -1,16 +1,28 @@
-"""Whole public pages cached for readers without a session, and the per-view values filled into every page."""
+"""Whole public pages cached for readers without a session, and the per-view values filled into every page.
+
+A cached page is sent for browsers to revalidate on every view (``max-age=0`` with its ETag: a reload costs a 304)
+and for shared caches to keep (``s-maxage``, never past the next scheduled change), with the surrogate keys of what
+it shows (pagecache/edge.py) for the edge in front to purge it by.
+"""
 
 import hashlib
+import re
 import time
+from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
 
+from . import edge
 from .slots import slot
 from .stamps import pages_stamp
+from .views import signed_element
 
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 
@@ -27,6 +39,13 @@ def _is_anonymous_read(request) -> bool:
         and "messages" not in request.COOKIES
         and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
     )
+
+
+def _shared_max_age(next_change: float) -> int:
+    """How long a shared cache may keep a page from now: never past the next scheduled change."""
+    if next_change:
+        return max(0, min(settings.PAGE_CACHE_SHARED_MAX_AGE, int(next_change - time.time())))
+    return settings.PAGE_CACHE_SHARED_MAX_AGE
 
 
 def _is_cacheable(response) -> bool:
@@ -55,13 +74,15 @@ class AnonymousPageCacheMiddleware:
         key = _page_key(request, stamp)
         response = cache.get(key)
         if response is not None:
+            patch_cache_control(response, s_maxage=_shared_max_age(next_change))  # kept since: less left
             response["X-Page-Cache"] = "hit"
             return response
 
         response = self.get_response(request)
         if _is_cacheable(response):
             patch_vary_headers(response, ["Cookie"])
-            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+            patch_cache_control(response, public=True, max_age=0, s_maxage=_shared_max_age(next_change))
+            response[edge.HEADER] = " ".join(sorted(edge.surrogate_keys(request)))
             response["Last-Modified"] = http_date(stamp)
             timeout = settings.PAGE_CACHE_SECONDS
             if next_change:  # never keep a page past the moment a scheduled change should appear on it
@@ -78,23 +99,49 @@ class PerViewSlotsMiddleware:
     """Fills the slots that must differ on every view of a page, whether the page was rendered for this view or
     comes from a cache: ``PAGECACHE_PER_VIEW_SLOTS`` maps a slot's name to the callable that makes its value (a
     fresh signed form token, say). It sits outside the page cache, so cached copies keep the slots (and their ETag
-    stays that of the copy)."""
+    stays that of the copy).
+
+    An edge that assembles pages (Varnish, saying ``Surrogate-Capability: ...ESI/1.0`` on its requests) gets an ESI
+    include of the slot's own address (``views.slot_value()``) instead of a value: the page it keeps stays the same for
+    every view, and it fills the slot itself on each one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.makers = {
-            slot(name).encode(): import_string(path) for name, path in settings.PAGECACHE_PER_VIEW_SLOTS.items()
-        }
+        self.makers = {name: import_string(path) for name, path in settings.PAGECACHE_PER_VIEW_SLOTS.items()}
 
     def __call__(self, request):
         response = self.get_response(request)
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
+        edge_includes = "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
         content = response.content
-        for mark, make in self.makers.items():
-            if mark in content:
-                content = content.replace(mark, make().encode())
+        for name, make in self.makers.items():
+            if (mark := slot(name).encode()) in content:
+                if edge_includes:
+                    content = _with_includes(content, name, mark)
+                else:
+                    content = content.replace(mark, make().encode())
         if content is not response.content:
             response.content = content
             response["Content-Length"] = str(len(content))
+            if edge_includes:
+                response["Surrogate-Control"] = 'content="ESI/1.0"'
         return response
+
+
+def _with_includes(content: bytes, name: str, mark: bytes) -> bytes:
+    return re.sub(rb"<[^<>]*" + mark + rb"[^<>]*>|" + mark, lambda found: _include(name, found), content)
+
+
+def _include(name: str, found: re.Match) -> bytes:
+    """An ESI include of the slot ``name`` found: of its value alone, or of the whole element whose attribute
+    holds it (an edge does not look for includes inside a tag)."""
+    url = reverse("slot", args=[name])
+    if (element := found.group().decode()) != slot(name):
+        url += "?" + urlencode({"element": _signed_element(element)})
+    return f'<esi:include src="{escape(url)}"/>'.encode()
+
+
+@lru_cache(maxsize=64)  # the same few elements on every page
+def _signed_element(element: str) -> str:
+    return signed_element(element)

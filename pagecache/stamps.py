@@ -13,6 +13,7 @@ first request after it is due.
 """
 
 import time
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache as once
 
@@ -21,20 +22,26 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from . import edge
+
 PAGES_KEY = "pagecache:pages"
 CATALOGUE_KEY = "pagecache:catalogue"
 NEXT_SCHEDULED_KEY = "pagecache:next-scheduled"
 NOTHING_SCHEDULED = 0.0
 
 
-def catalogue_changed() -> None:
-    """Call after any change to what public pages show, comments aside (``discussion_changed()``)."""
+def catalogue_changed(surrogate_keys: Iterable[str] = (edge.CATALOGUE,)) -> None:
+    """Call after any change to what public pages show, comments aside (``discussion_changed()``), with the
+    surrogate keys of the pages that show what changed (pagecache/edge.py): every page unless told."""
     _move_on_change([PAGES_KEY, CATALOGUE_KEY], schedule_may_change=True)
+    edge.purge(surrogate_keys)
 
 
 def discussion_changed(article_ids) -> None:
     """Call after a change to the comments these articles show."""
-    _move_on_change([PAGES_KEY, *(discussion_key(pk) for pk in set(article_ids))])
+    article_ids = set(article_ids)
+    _move_on_change([PAGES_KEY, *(discussion_key(pk) for pk in article_ids)])
+    edge.purge(edge.discussion_keys(article_ids))
 
 
 def discussion_key(article_id: int) -> str:

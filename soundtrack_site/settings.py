@@ -223,12 +223,25 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# The anonymous page cache (pagecache/): seconds a page is kept (0 turns it off), and the
-# max-age browsers and proxies may reuse it for.
+# The HTTP cache in front of the app (pagecache/edge.py, deploy/varnish/): "varnish" (or the dotted path of an
+# EdgeCache) purges the pages of whatever changes at each of EDGE_CACHE_PURGE_URLS, through a task tried up to
+# EDGE_CACHE_PURGE_ATTEMPTS times; empty (the default): no edge, nothing sent.
+EDGE_CACHE_BACKEND = env.str("EDGE_CACHE_BACKEND", default="")
+EDGE_CACHE_PURGE_URLS = env.list("EDGE_CACHE_PURGE_URLS", default=[])
+EDGE_CACHE_PURGE_TIMEOUT = env.float("EDGE_CACHE_PURGE_TIMEOUT", default=2.0)
+EDGE_CACHE_PURGE_ATTEMPTS = env.int("EDGE_CACHE_PURGE_ATTEMPTS", default=5)
+# How long an edge may keep the per-view values of a page (the comment form's token, through ESI): the minimum
+# time to post a comment holds to within this many seconds.
+EDGE_CACHE_SLOT_SECONDS = env.int("EDGE_CACHE_SLOT_SECONDS", default=1)
+
+# The anonymous page cache (pagecache/): seconds a page is kept (0 turns it off), and how long shared caches (the
+# edge) may keep it: long when the edge is purged on every change, a minute when nothing purges it. Browsers
+# revalidate every time (max-age=0, with the ETag), never bounded by either.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60 * 60 if EDGE_CACHE_BACKEND else 60)
 # Search is left out: its queries are endless (a cache-filling vector) and its index is refreshed on commit.
-PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/")
+# /slots/ serves per-view values to the edge (ESI), which keeps them for EDGE_CACHE_SLOT_SECONDS at most.
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/", "/slots/")
 # What the page cache asks the apps (it imports none of them): when the next scheduled change is due (a callable
 # returning a datetime or None), and the slots each view of a page fills with a fresh value (name: callable).
 PAGECACHE_NEXT_SCHEDULED_CHANGE = "articles.publishing.next_scheduled_publication"

@@ -30,7 +30,7 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(client, django_assert
 
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert FORM_TOKEN.sub("", second.content.decode()) == FORM_TOKEN.sub("", first.content.decode())
-    assert "public" in second["Cache-Control"] and "max-age=60" in second["Cache-Control"]
+    assert second["Cache-Control"] == "public, max-age=0, s-maxage=60"  # browsers revalidate, shared caches keep
     assert not first.cookies, "a cacheable page must not set cookies (no CSRF cookie for anonymous readers)"
 
 
@@ -167,3 +167,18 @@ def test_two_readers_posting_from_the_same_cached_copy_both_get_their_comment(cl
         assert client.post(url, form).status_code == 302
 
     assert sorted(Comment.objects.values_list("author_name", flat=True)) == ["Ada", "Grace"]
+
+
+def test_shared_caches_keep_a_page_no_longer_than_until_the_next_scheduled_change(client, settings):
+    settings.PAGE_CACHE_SHARED_MAX_AGE = 3600
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        ArticleFactory(
+            title="Coming in ten minutes", status=Article.Status.SCHEDULED, publish_at=now + timedelta(minutes=10)
+        )
+        first = get(client, "/")
+    with time_machine.travel(now + timedelta(minutes=4), tick=False):
+        again = get(client, "/")
+
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=600"
+    assert again["X-Page-Cache"] == "hit" and again["Cache-Control"] == "public, max-age=0, s-maxage=360"

@@ -1,0 +1,81 @@
+# Varnish in front of the soundtrack site (README.md beside this file). The app decides what may be kept: Varnish
+# keeps only what it marks for shared caches (s-maxage), by the surrogate keys in its `xkey` header, until the app
+# purges them. These rules mirror the app's page cache (pagecache/middleware.py, _is_anonymous_read and
+# PAGE_CACHE_EXCLUDED_PREFIXES): whatever it would not serve from its cache, Varnish passes.
+vcl 4.1;
+
+import xkey;
+
+# The app servers and who may purge: this site's own (the example is one app server on this machine).
+include "site.vcl";
+
+sub vcl_recv {
+    # Only Varnish tells the app it assembles pages (ESI); a client saying so would get the raw includes.
+    unset req.http.Surrogate-Capability;
+
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "No xkey-purge header"));
+        }
+        return (synth(200, "Purged " + xkey.purge(req.http.xkey-purge)));
+    }
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # Per-view values (the comment form's token) are fetched only as parts of a page, and kept seconds at most.
+    if (req.url ~ "^/slots/") {
+        if (req.esi_level == 0) {
+            return (pass);
+        }
+        unset req.http.Cookie;
+        return (hash);
+    }
+    if (req.url ~ "^/(admin/|comments/|healthz|search/)") {
+        return (pass);
+    }
+    # A session (signed in, or a reader who commented) or a message waiting: the page is this reader's own.
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=" || req.http.Authorization) {
+        return (pass);
+    }
+    # Anything else in Cookie (a CSRF cookie left by the admin's sign-in page) changes nothing the app shows.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_pass {
+    set req.http.X-Cache-Decision = "pass";
+}
+
+sub vcl_backend_fetch {
+    set bereq.http.Surrogate-Capability = "varnish=ESI/1.0";
+}
+
+sub vcl_backend_response {
+    if (beresp.http.Surrogate-Control ~ "ESI/1\.0") {
+        unset beresp.http.Surrogate-Control;
+        set beresp.do_esi = true;
+    }
+    # Kept only when the app says shared caches may keep it, and for as long as it says (a scheduled change
+    # shortens it): never past that, not even to serve it stale while fetching it again.
+    if (beresp.http.Cache-Control !~ "(s-maxage|max-age)=[1-9]") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
+    set beresp.grace = 0s;
+}
+
+sub vcl_deliver {
+    if (req.http.X-Cache-Decision == "pass") {
+        set resp.http.X-Cache = "pass";
+    } elsif (obj.hits > 0) {
+        set resp.http.X-Cache = "hit";
+    } else {
+        set resp.http.X-Cache = "miss";
+    }
+    unset resp.http.xkey;
+}

@@ -1,0 +1,73 @@
+"""A Varnish of its own in front of an app server: the repository's VCL (deploy/varnish/), a backend and purge
+address of the caller's, a throwaway working directory, a free port."""
+
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .servers import ToolMissing, free_port, wait_until
+
+VCL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "varnish"
+INSTALL = "Varnish is needed: apt-get install varnish varnish-modules (Debian's 7.1, with xkey)"
+
+
+def varnishd() -> str:
+    """The varnishd binary, once the xkey module the VCL imports is there too."""
+    found = shutil.which("varnishd") or shutil.which("/usr/sbin/varnishd")
+    if found and list(Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so")):
+        return found
+    raise ToolMissing(INSTALL)
+
+
+class Varnish:
+    """``Varnish(backend_port=...).start()``: the repository's default.vcl with a site.vcl pointing at
+    127.0.0.1:``backend_port`` (purges allowed from this machine); ``url`` is where it answers; ``stop()``."""
+
+    def __init__(self, *, backend_port: int, memory: str = "64m"):
+        self.binary = varnishd()
+        self.backend_port = backend_port
+        self.memory = memory
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.folder = Path(tempfile.mkdtemp(prefix="varnish-"))
+        self.process = None
+
+    def start(self) -> "Varnish":
+        shutil.copy(VCL_DIR / "default.vcl", self.folder / "default.vcl")
+        site = (VCL_DIR / "site.vcl").read_text().replace('"8000"', f'"{self.backend_port}"')
+        (self.folder / "site.vcl").write_text(site)
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "-F",  # in the foreground: stopped with the process
+                "-j", "none",  # no jail: the throwaway folder stays this user's
+                "-n", str(self.folder / "instance"),
+                "-a", f"127.0.0.1:{self.port}",
+                "-T", "none",
+                "-f", str(self.folder / "default.vcl"),
+                "-p", f"vcl_path={self.folder}:/usr/share/varnish/vcl:/etc/varnish",
+                "-s", f"malloc,{self.memory}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_until(self._answers, what=f"Varnish on port {self.port}", timeout=30)
+        return self
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"varnishd exited: {self.process.stdout.read().decode(errors='replace')}")
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,202 @@
+"""Varnish in front of the site (deploy/varnish/): a real varnishd with the repository's VCL before the live server,
+purged by the app through its surrogate keys."""
+
+import http.client
+import time
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.core import signing
+from django.test import Client
+from taggit.models import Tag
+
+from comments import services
+from comments.forms import FORM_TOKEN_SALT
+from comments.models import Comment
+from reliability.servers import ToolMissing
+from reliability.varnish import Varnish
+from tests.utils.discussion import POSTER, comment_form_data, known_commenter, post_url
+from tests.utils.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.utils.html import parse
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_cache]
+
+
+@pytest.fixture(scope="module")
+def varnish(live_server):
+    try:
+        started = Varnish(backend_port=urlsplit(live_server.url).port).start()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    yield started
+    started.stop()
+
+
+@pytest.fixture(autouse=True)
+def _purging(varnish, settings):
+    settings.EDGE_CACHE_BACKEND = "varnish"
+    settings.EDGE_CACHE_PURGE_URLS = [varnish.url]
+    settings.PAGE_CACHE_SHARED_MAX_AGE = 3600
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    yield
+    request(varnish, "/", method="PURGE", headers={"xkey-purge": "catalogue"})  # each test starts with it empty
+
+
+def request(varnish, path, *, method="GET", headers=None, form=None):
+    connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=10)
+    body = urlencode(form) if form is not None else None
+    headers = (headers or {}) | ({"Content-Type": "application/x-www-form-urlencoded"} if form else {})
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    content = response.read().decode()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, content
+
+
+def get(varnish, path, **headers):
+    return request(varnish, path, headers={k.replace("_", "-"): v for k, v in headers.items()})
+
+
+def test_an_anonymous_page_is_served_by_varnish_from_the_second_request(varnish):
+    article = ArticleFactory()
+
+    status, first, _ = get(varnish, article.get_absolute_url())
+    _, second, page = get(varnish, article.get_absolute_url())
+
+    assert status == 200 and (first["x-cache"], second["x-cache"]) == ("miss", "hit")
+    assert article.title in page and int(second["age"]) >= 0 and len(second["x-varnish"].split()) == 2
+    assert "xkey" not in second, "the keys are Varnish's business, not the browser's"
+
+
+@pytest.mark.parametrize("path", ["/", "/feeds/rss/", "/sitemap.xml"], ids=["home", "feed", "sitemap"])
+def test_lists_feeds_and_sitemaps_are_served_by_varnish_too(varnish, path):
+    ArticleFactory()
+
+    answers = [request(varnish, path, method=method)[:2] for method in ("GET", "GET", "HEAD")]
+
+    assert [(status, headers["x-cache"]) for status, headers in answers] == [(200, "miss"), (200, "hit"), (200, "hit")]
+
+
+@pytest.mark.parametrize(
+    "path", ["/search/?q=score", "/admin/login/", "/healthz"], ids=["search", "admin", "health check"]
+)
+def test_search_the_admin_and_the_health_check_are_passed_to_the_app(varnish, path):
+    ArticleFactory(title="A score")
+    statuses = [get(varnish, path)[1]["x-cache"] for _ in range(2)]
+
+    assert statuses == ["pass", "pass"]
+
+
+def test_a_signed_in_reader_is_never_served_an_anonymous_copy(varnish):
+    article = ArticleFactory()
+    get(varnish, article.get_absolute_url())
+    client = Client()
+    client.force_login(UserFactory(first_name="Ada"))
+    session = client.cookies["sessionid"].value
+
+    _, headers, _ = get(varnish, article.get_absolute_url(), Cookie=f"sessionid={session}")
+
+    assert headers["x-cache"] == "pass" and "private" in headers["cache-control"]
+
+
+def test_a_comment_is_posted_through_varnish_and_shows_on_the_next_view(varnish, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0
+    article = ArticleFactory()
+    known_commenter(article)
+    _, _, page = get(varnish, article.get_absolute_url())
+
+    form = comment_form_data(parse(page)) | POSTER | {"body": "Heard through the cache"}
+    status, headers, _ = request(varnish, post_url(article), method="POST", form=form)
+
+    assert status == 302 and headers["x-cache"] == "pass"
+    _, headers, page = get(varnish, article.get_absolute_url())
+    assert headers["x-cache"] == "miss" and "Heard through the cache" in page
+    assert Comment.objects.get(body="Heard through the cache").status == Comment.Status.APPROVED
+
+
+def test_a_comment_approved_by_a_moderator_shows_on_the_next_view_through_varnish(varnish, admin_user):
+    article, other = ArticleFactory(), ArticleFactory()
+    pending = CommentFactory(article=article, status=Comment.Status.PENDING, body="Waiting for a moderator")
+    for page in (article, other, article, other):
+        get(varnish, page.get_absolute_url())
+
+    services.moderate(Comment.objects.filter(pk=pending.pk), to_status=Comment.Status.APPROVED, actor=admin_user)
+
+    _, headers, page = get(varnish, article.get_absolute_url())
+    assert headers["x-cache"] == "miss" and "Waiting for a moderator" in page
+    assert get(varnish, other.get_absolute_url())[1]["x-cache"] == "hit", "another article's page stays cached"
+
+
+@pytest.mark.parametrize("what", ["work", "tag"])
+def test_an_editors_change_purges_the_pages_that_show_it_and_no_other(varnish, what):
+    article, other = ArticleFactory(), ArticleFactory()
+    article.tags.add("Strings")
+    other.tags.add("Brass")
+    for path in (article.get_absolute_url(), other.get_absolute_url(), "/"):
+        get(varnish, path)
+
+    if what == "work":
+        article.work.title = "A new title for the work"
+        article.work.save()
+    else:
+        tag = Tag.objects.get(name="Strings")
+        tag.name = "A new name for the tag"
+        tag.save()
+
+    _, headers, page = get(varnish, article.get_absolute_url())
+    assert (
+        headers["x-cache"] == "miss"
+        and f"A new {'title for the work' if what == 'work' else 'name for the tag'}" in page
+    )
+    assert get(varnish, "/")[1]["x-cache"] == "miss", "the home page lists the article, with its work and tags"
+    assert get(varnish, other.get_absolute_url())[1]["x-cache"] == "hit"
+
+
+def form_token_of(page: str) -> str:
+    return comment_form_data(parse(page))["form_token"]
+
+
+def test_every_view_through_varnish_gets_a_form_token_of_its_own_time(varnish, settings):
+    settings.EDGE_CACHE_SLOT_SECONDS = 0  # a new token for every view, not once a second
+    time.sleep(1)  # (Varnish's clock is real: a token an earlier test left there has expired)
+    article = ArticleFactory()
+    get(varnish, article.get_absolute_url())
+
+    views = [get(varnish, article.get_absolute_url()) for _ in range(2)]
+
+    assert [headers["x-cache"] for _, headers, _ in views] == ["hit", "hit"]
+    tokens = [form_token_of(page) for _, _, page in views]
+    assert tokens[0] != tokens[1]
+    assert all(abs(time.time() - signing.loads(token, salt=FORM_TOKEN_SALT)["t"]) < 5 for token in tokens)
+
+
+def test_a_form_token_kept_by_varnish_is_a_second_old_at_most(varnish):
+    article = ArticleFactory()
+    get(varnish, article.get_absolute_url())
+    time.sleep(1.1)  # Varnish's clock is real: the token kept from the first view has expired
+
+    _, _, page = get(varnish, article.get_absolute_url())
+
+    assert time.time() - signing.loads(form_token_of(page), salt=FORM_TOKEN_SALT)["t"] < 1.1
+
+
+def test_a_post_sent_the_moment_the_page_came_through_varnish_is_asked_again(varnish):
+    article = ArticleFactory()
+    _, _, page = get(varnish, article.get_absolute_url())
+
+    form = comment_form_data(parse(page)) | POSTER
+    status, _, answer = request(varnish, post_url(article), method="POST", form=form)
+
+    assert status == 400 and "That was quick" in answer
+    assert not Comment.objects.filter(body=POSTER["body"]).exists()
+
+
+def test_browsers_revalidate_and_get_304_from_varnish(varnish):
+    article = ArticleFactory()
+    get(varnish, article.get_absolute_url())
+    _, headers, _ = get(varnish, article.get_absolute_url())
+
+    status, again, body = get(varnish, article.get_absolute_url(), If_None_Match=headers["etag"])
+
+    assert "max-age=0" in headers["cache-control"] and "s-maxage=" in headers["cache-control"]
+    assert status == 304 and again["x-cache"] == "hit" and body == ""
