@@ -3,11 +3,13 @@ mailing an SMTP server the test starts. A reader's post only queues the moderato
 retries it when the mail server refuses, and a worker killed mid-send never leads to a second email."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from articles.models import Article
 from comments.models import Comment, ModeratorNotice
 from reliability.mailservers import MailServer, SilentMailServer
 from reliability.servers import app_environment, wait_until
@@ -19,6 +21,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql("t
 
 MODERATORS = "moderators@example.org"
 NOTICE_TASK = "comments.notifications.send_moderator_notice"
+REFRESH_TASK, REBUILD_TASK = "articles.indexing.store.refresh_articles", "articles.indexing.store.rebuild_index"
 
 
 @pytest.fixture(autouse=True)
@@ -42,8 +45,8 @@ def workers(tmp_path):
     )
     started = []
 
-    def start(mail_server, **overrides) -> TaskWorker:
-        env = worker_environment(app_env, mail_url=mail_server.url, **overrides)
+    def start(mail_server=None, **overrides) -> TaskWorker:
+        env = worker_environment(app_env, mail_url=mail_server.url if mail_server else "dummymail://", **overrides)
         started.append(TaskWorker(env, log=tmp_path / "worker.log").start())
         return started[-1]
 
@@ -146,3 +149,21 @@ def test_a_worker_killed_mid_send_leaves_the_task_to_another_that_does_not_send_
     assert len(task.worker_ids) == 2  # run by both workers
     assert task.return_value == "already sent"
     assert len(server.messages) == 1
+
+
+def test_the_search_index_is_refreshed_and_rebuilt_by_the_worker_not_by_the_save(workers, capsys):
+    article = ArticleFactory(title="Heptapod rhapsody")  # committed: its refresh is queued
+    assert Article.objects.search("heptapod").count() == 0
+    Article.objects.update(search_vector=None)
+    call_command("rebuild_search_index", "--queue")
+    assert capsys.readouterr().out.startswith("Queued the rebuild of the search index (task ")
+    queued = DBTaskResult.objects.order_by("enqueued_at")
+    assert [(task.task_path, task.status) for task in queued] == [
+        (REFRESH_TASK, TaskResultStatus.READY),
+        (REBUILD_TASK, TaskResultStatus.READY),
+    ]
+
+    workers()
+    wait_until(lambda: not queued.exclude(status=TaskResultStatus.SUCCESSFUL).exists(), what="both tasks run")
+    assert [task.return_value for task in queued.all()] == [1, 1]
+    assert list(Article.objects.search("heptapod")) == [article]
