@@ -11,6 +11,7 @@ reached, nothing was sent: the claim is let go and the task tries again later (t
 import logging
 import smtplib
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -56,7 +57,7 @@ def notify_moderators() -> None:
         send_moderator_notice.enqueue(period_start=period)
 
 
-def summary() -> EmailMessage:
+def summary(period_start: datetime) -> EmailMessage:
     queue_url = f"{settings.SITE_URL}{reverse('admin:comments_comment_changelist')}"
     waiting = Comment.objects.in_moderation().count()
     reported = Comment.objects.reported_since_review().count()
@@ -71,6 +72,8 @@ def summary() -> EmailMessage:
         subject=f"[{settings.SITE_NAME}] {'; '.join(subject)}",
         body="Waiting in the moderation queue:\n\n" + "\n".join(f"- {line}" for line in lines) + "\n",
         to=moderator_emails(),
+        # One Message-ID per period: mail clients show a copy delivered twice (by whatever fault) as one message.
+        headers={"Message-ID": f"<moderator-notice.{period_start:%Y%m%dT%H%M}@{urlsplit(settings.SITE_URL).hostname}>"},
     )
 
 
@@ -91,7 +94,7 @@ def send_moderator_notice(period_start: str, attempt: int = 1) -> str:
     notice = claim(datetime.fromisoformat(period_start))
     if notice is None:
         return "already sent"
-    message, mailer = summary(), mailers.default
+    message, mailer = summary(notice.period_start), mailers.default
     stage = "connecting"
     try:
         with mailer:

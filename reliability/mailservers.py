@@ -14,10 +14,11 @@ from .servers import free_port
 class MailServer:
     """An SMTP server that keeps each message it accepts. ``refuse``: it answers every message "451 try again
     later" (nothing is delivered). ``hold``: it keeps each message, then waits for ``release()`` before answering,
-    so the sender can be stopped after the message arrived and before it heard so."""
+    so the sender can be stopped after the message arrived and before it heard so; ``delay``: it keeps each
+    message, then answers after that many seconds."""
 
-    def __init__(self, *, refuse: bool = False, hold: bool = False):
-        self.refuse, self.hold = refuse, hold
+    def __init__(self, *, refuse: bool = False, hold: bool = False, delay: float = 0):
+        self.refuse, self.hold, self.delay = refuse, hold, delay
         self.port = free_port()
         self.messages: list[Envelope] = []
         self.attempts = 0  # messages sent to it, kept or refused
@@ -37,15 +38,20 @@ class MailServer:
         self.received.set()
         if self.hold:
             await asyncio.get_running_loop().run_in_executor(None, self.released.wait)
+        await asyncio.sleep(self.delay)
         return "250 OK"
 
-    def subjects(self) -> list[str]:
+    def headers(self, name: str) -> list[str]:
+        """The value of this header in each message kept, in order."""
         return [
-            line.removeprefix("Subject: ")
+            line.removeprefix(f"{name}: ")
             for envelope in self.messages
             for line in envelope.content.decode().splitlines()
-            if line.startswith("Subject: ")
+            if line.startswith(f"{name}: ")
         ]
+
+    def subjects(self) -> list[str]:
+        return self.headers("Subject")
 
     def release(self) -> None:
         self.released.set()

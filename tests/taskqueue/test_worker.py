@@ -93,6 +93,8 @@ def test_a_held_comment_reaches_the_moderators_through_the_worker(client, worker
     wait_until(lambda: notice_tasks().get().status == TaskResultStatus.SUCCESSFUL, what="the notice sent")
     assert server.subjects() == ["[Soundtrack Notes] 1 comment awaiting moderation"]
     assert server.messages[0].rcpt_tos == [MODERATORS]
+    period = ModeratorNotice.objects.get().period_start
+    assert server.headers("Message-ID") == [f"<moderator-notice.{period:%Y%m%dT%H%M}@127.0.0.1>"]
     assert notice_tasks().get().return_value == "sent"
     assert ModeratorNotice.objects.get().sent_at is not None
 
