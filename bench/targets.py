@@ -1,5 +1,6 @@
 """The targets of issue 7, each read from the figures of a run, and the check that the harness itself worked."""
 
+from . import hanging_mail
 from .pages import MODERATOR
 from .scenarios import POST_CLIENTS
 
@@ -56,6 +57,8 @@ def targets(results: dict) -> list[tuple[str, str, bool]]:
             memory["max_growth"] <= 0.10 and memory["same_workers"],
         ),
     ]
+    if "mail_hangs" in results:
+        found.append(hanging_mail.target(results["mail_hangs"]))
     return found
 
 

@@ -2,6 +2,7 @@
 accepts connections and never says a word (a mail server that hangs)."""
 
 import asyncio
+import logging
 import socket
 import threading
 
@@ -9,6 +10,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
 from .servers import free_port
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's: a line per command otherwise
 
 
 class MailServer:
