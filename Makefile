@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install upgrade migrate demo serve bench reliability lint format clean
+.PHONY: run test install upgrade migrate demo serve worker bench reliability lint format clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13') or run 'make PYTHON=/path/to/python3.13 ...'"; exit 1; }
@@ -70,6 +70,10 @@ serve: install var/secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py load_demo_discussion
 	$(SERVE_ENV) $(BIN)/python manage.py ensure_editor --admin-url http://$(HOST):$(PORT)/admin/
 	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+# The task worker (docs/TASKS.md): runs the tasks that TASKS_BACKEND=database queues, from .env and the environment.
+worker: install
+	$(BIN)/python manage.py db_worker
 
 # The benchmark (bench/run.py, docs/PERFORMANCE.md): its own database (BENCH_DATABASE_URL), the production
 # configuration under wrk. `make bench QUICK=1` for the small scale; BENCH_ARGS="--duration 5" passes options.

@@ -16,7 +16,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import report, scenarios
+from . import hanging_mail, report, scenarios
 from .common import free_port, log
 from .database import ensure_database, prepare_data, setup_django
 from .harness import Bench
@@ -77,6 +77,8 @@ def measure(bench: Bench) -> None:
             scenarios.measure_memory(bench)
         if not bench.only or "comment_post" in bench.only:
             scenarios.measure_posts(bench)
+        if not bench.only or "mail_hangs" in bench.only:
+            hanging_mail.measure(bench)
     finally:
         if bench.reference:
             bench.reference.stop()

@@ -257,3 +257,21 @@ class ModerationEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor or f"rule {self.rule}"
         return f"{who}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class ModeratorNotice(models.Model):
+    """The moderators' summary email of one period (COMMENTS_NOTIFY_EVERY_MINUTES long, starting on the clock).
+
+    The row is claimed before the email goes out and kept once it may have gone: however often the task runs (a
+    retry, a worker killed mid-send, two workers at once), the period's summary is sent at most once.
+    """
+
+    period_start = models.DateTimeField(unique=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+
+    def __str__(self) -> str:
+        return f"Moderators' notice of {self.period_start:%Y-%m-%d %H:%M}"

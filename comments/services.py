@@ -99,7 +99,7 @@ def create_comment(
             )
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
             if comment.status == Comment.Status.PENDING:
-                transaction.on_commit(notify_moderators)
+                transaction.on_commit(notify_moderators, robust=True)
     except IntegrityError:
         if submission_token and (existing := Comment.objects.filter(submission_token=submission_token).first()):
             return existing  # a concurrent retry of the same form won the race
@@ -137,7 +137,7 @@ def edit_comment(comment: Comment, *, body: str, favourite_track: FeaturedTrack 
     if comment.status != previous:
         _record(comment, from_status=previous, rule=decision.rule, reason=f"After an edit: {decision.reason}")
         if comment.status == Comment.Status.PENDING:
-            transaction.on_commit(notify_moderators)
+            transaction.on_commit(notify_moderators, robust=True)
     return comment
 
 
@@ -202,7 +202,7 @@ def report_comment(
     else:
         return True  # the moderators were already asked to look again
     _record(comment, from_status=Comment.Status.APPROVED, rule="reports", reason=reason)
-    transaction.on_commit(notify_moderators)
+    transaction.on_commit(notify_moderators, robust=True)
     return True
 
 

@@ -46,10 +46,12 @@ def main() -> int:
     parser.add_argument("--down-seconds", type=float, default=5, help="how long PostgreSQL stays down (5)")
     parser.add_argument("--readers", type=int, default=16, help="concurrent readers in the Redis outage (16)")
     parser.add_argument("--phase-seconds", type=float, default=10, help="before/during/after the Redis outage (10)")
+    parser.add_argument("--notices", type=int, default=200, help="notices queued before the worker kills (200)")
+    parser.add_argument("--kills", type=int, default=20, help="workers killed in the middle of a task (20)")
     options = parser.parse_args()
     setup_django()
 
-    from . import backup, load, redis_outage
+    from . import backup, load, redis_outage, worker_kill
     from .servers import throwaway_servers
 
     results = {}
@@ -67,6 +69,9 @@ def main() -> int:
             cluster, redis_server, logs_folder(), readers=options.readers, phase_seconds=options.phase_seconds
         )
         results["backup-drill"] = backup.run(cluster, logs_folder())
+        results["worker-killed-mid-task"] = worker_kill.run(
+            cluster, redis_server, logs_folder(), notices=options.notices, clients=8, kills=options.kills
+        )
     for name, figures in results.items():
         shown = {key: value for key, value in figures.items() if key != "per_table"}
         print(f"\n== {name}: {'passed' if figures['passed'] else 'FAILED'}\n{json.dumps(shown, indent=2)}")

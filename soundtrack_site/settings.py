@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "pagecache",
+    "taskqueue",  # before django_tasks_db: its db_worker command adds the heartbeat to the library's
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -161,6 +163,25 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Soundtrack site <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Tasks (django.tasks): side work kept out of requests (moderators' mail, search-index rebuilds). TASKS_BACKEND=database
+# queues them in the database for `manage.py db_worker` (production: docs/DEPLOYMENT.md); "immediate", the default,
+# runs each at once in the process that asked, so development needs no worker.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+_task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _task_backends:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_task_backends)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND]}}
+# A failed task that retries (taskqueue/retries.py) runs at most TASKS_MAX_ATTEMPTS times, the first retry after
+# TASKS_RETRY_DELAY_SECONDS and each next one after twice the wait of the one before.
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=5)
+TASKS_RETRY_DELAY_SECONDS = env.float("TASKS_RETRY_DELAY_SECONDS", default=30)
+# Each worker records a heartbeat this often; the task of a worker silent for three beats (killed, its machine
+# gone) is queued again (taskqueue/recovery.py).
+TASKS_WORKER_HEARTBEAT_SECONDS = env.float("TASKS_WORKER_HEARTBEAT_SECONDS", default=5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -48,6 +48,7 @@ def world():
     ComposerFactory()
     Author.objects.create(user=editor(first_name="Ada", last_name="Lovelace"), display_name="Ada L.")
     _sign_in_records()
+    _task_result()
     users = {
         "reader": UserFactory(),
         "editor": editor(),
@@ -65,6 +66,17 @@ def _sign_in_records():
     AccessAttempt.objects.create(**client, http_accept="*/*", get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**client, http_accept="*/*")
     AccessFailureLog.objects.create(**client, http_accept="*/*")
+
+
+def _task_result():
+    """One row in the task queue's table (django-tasks-db), so its admin pages have an object to open."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(  # no run_after: the test settings' backend runs tasks at once, with no deferring
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="articles.indexing.store.rebuild_index",
+        backend_name="default",
+    )
 
 
 def admin_pages():

@@ -2,13 +2,23 @@
 on demand. Above both the models and the search package; searching itself is ``Article.objects.search()``."""
 
 from .signals import connect_signals
-from .store import SearchDocument, indexable_articles, rebuild_search_index, refresh_on_commit, refresh_search_vectors
+from .store import (
+    SearchDocument,
+    indexable_articles,
+    rebuild_index,
+    rebuild_search_index,
+    refresh_articles,
+    refresh_on_commit,
+    refresh_search_vectors,
+)
 
 __all__ = [
     "SearchDocument",
     "connect_signals",
     "indexable_articles",
+    "rebuild_index",
     "rebuild_search_index",
+    "refresh_articles",
     "refresh_on_commit",
     "refresh_search_vectors",
 ]

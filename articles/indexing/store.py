@@ -1,16 +1,21 @@
 """The search index: each article's stored search text and weighted vector (PostgreSQL), and the lexicon of words
 misspellings are corrected to (every database), kept current.
 
-The receivers in signals.py note which articles a change touches; the refresh runs once per article when the
-transaction commits, however many rows of it were saved. Searching itself is ``Article.objects.search()``.
+The receivers in signals.py note which articles a change touches; when the transaction commits, one task refreshes
+each of them once, however many rows of it were saved (at once in development, by the worker in production: an
+editor's save does not wait for it). A rebuild of the whole index is a task too. Searching itself is
+``Article.objects.search()``.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchVector
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Prefetch, TextField, Value
+from django.tasks import task
+
+from taskqueue.retries import retry_later
 
 from ..models import Article, FeaturedTrack, Section
 from ..search.models import SearchWord
@@ -99,7 +104,7 @@ class PendingSearchRefresh:
         connection = connections[self.using]
         if getattr(connection, PENDING_ATTRIBUTE, None) is self:
             setattr(connection, PENDING_ATTRIBUTE, None)
-        refresh_search_vectors(self.article_ids, using=self.using)
+        refresh_articles.enqueue(article_ids=sorted(self.article_ids), using=self.using)
 
     def is_scheduled(self) -> bool:
         # A rolled-back transaction or savepoint drops its callbacks, and a run one stops collecting.
@@ -122,7 +127,8 @@ def refresh_on_commit(article_ids: Iterable[int | None], *, using: str = DEFAULT
     pending = PendingSearchRefresh(using)
     pending.article_ids |= article_ids
     setattr(connection, PENDING_ATTRIBUTE, pending)
-    # Robust: the change itself is committed by then; a failed refresh is logged and rebuild_search_index mends it.
+    # Robust: the change itself is committed by then; a refresh that cannot be queued is logged, and
+    # rebuild_search_index mends it.
     transaction.on_commit(pending, using=using, robust=True)
 
 
@@ -136,3 +142,24 @@ def rebuild_search_index(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = 200
         with transaction.atomic(using=using):
             refreshed += refresh_search_vectors(article_ids[start : start + batch_size], using=using)
     return refreshed
+
+
+@task
+def refresh_articles(article_ids: list[int], using: str = DEFAULT_DB_ALIAS, attempt: int = 1) -> int:
+    """``refresh_search_vectors()`` as a task, tried again later when the database fails it."""
+    try:
+        return refresh_search_vectors(article_ids, using=using)
+    except DatabaseError:
+        retry_later(refresh_articles, attempt=attempt, kwargs={"article_ids": article_ids, "using": using})
+        raise
+
+
+@task
+def rebuild_index(using: str = DEFAULT_DB_ALIAS, attempt: int = 1) -> int:
+    """``rebuild_search_index()`` as a task (``rebuild_search_index --queue``), tried again later when the database
+    fails it."""
+    try:
+        return rebuild_search_index(using=using)
+    except DatabaseError:
+        retry_later(rebuild_index, attempt=attempt, kwargs={"using": using})
+        raise

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from articles.indexing import rebuild_search_index
+from articles.indexing import rebuild_index, rebuild_search_index
 from articles.search.postgres import is_indexed
 
 
@@ -13,8 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to rebuild the index in.")
+        parser.add_argument(
+            "--queue", action="store_true", help="Leave the rebuild to the task worker (TASKS_BACKEND=database)."
+        )
 
-    def handle(self, *args, database=DEFAULT_DB_ALIAS, **options):
+    def handle(self, *args, database=DEFAULT_DB_ALIAS, queue=False, **options):
+        if queue:
+            result = rebuild_index.enqueue(using=database)
+            self.stdout.write(self.style.SUCCESS(f"Queued the rebuild of the search index (task {result.id})."))
+            return
         count = rebuild_search_index(using=database)
         articles = "article" if count == 1 else "articles"
         if is_indexed(database):
