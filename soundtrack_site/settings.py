@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
     "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
     "pagecache.middleware.AnonymousPageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "soundtrack_site.middleware.SessionMiddleware",  # Django's, a database outage told apart (docs/RELIABILITY.md)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
