@@ -104,7 +104,8 @@ def create_comment(
             )
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
             if comment.status == Comment.Status.PENDING:
-                transaction.on_commit(notify_moderators)
+                # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
+                transaction.on_commit(notify_moderators, robust=True)
     except IntegrityError:
         if existing := _posted_with(submission_token):
             return existing  # a concurrent post of the same form committed first
