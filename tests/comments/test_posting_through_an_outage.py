@@ -7,46 +7,18 @@ turns read-only. The session's writes are refused right after the comment's comm
 in the load scenario (docs/RELIABILITY.md).
 """
 
-from contextlib import contextmanager
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.test import Client
 
 from comments.models import Comment
 from comments.section import NOT_REMEMBERED
+from tests.utils.database import writes_refused_to
 from tests.utils.discussion import known_commenter, post_comment
 from tests.utils.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the comment's commit is real, and so is what follows it
-
-
-@contextmanager
-def writes_refused_to(table: str):
-    """Until the block ends, writes to ``table`` fail as writes to a database that went down do (on SQLite, writes
-    to any table)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE FUNCTION refuse_as_if_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
-                "'terminating connection due to administrator command' USING ERRCODE = 'admin_shutdown'; END $$"
-            )
-            cursor.execute(
-                f"CREATE TRIGGER refuse_as_if_down BEFORE INSERT OR UPDATE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_as_if_down()"
-            )
-    else:
-        connection.cursor().execute("PRAGMA query_only = ON")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER refuse_as_if_down ON {table}")
-                cursor.execute("DROP FUNCTION refuse_as_if_down()")
-            else:
-                cursor.execute("PRAGMA query_only = OFF")
 
 
 @pytest.fixture
