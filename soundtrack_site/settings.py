@@ -122,12 +122,12 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 # An SQLite connection is a file kept open, and opening one costs more than a cached page: keep it (the database
 # cache reads it on every page view).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600 if SQLITE else 0)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600 if _sqlite else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if SQLITE:
+if _sqlite:
     VAR_DIR.mkdir(exist_ok=True)
     # Several processes write to the file (the database cache, `manage.py` commands while a server runs): a
     # transaction takes the write lock as it begins, so a second writer waits for it rather than failing at once.
