@@ -60,11 +60,14 @@ def create_comment(
     form_age: timedelta | None = None,
     submission_token: str | None = None,
 ) -> Comment:
-    """Post a reader's comment: check it may be posted, run the moderation rules, record the decision."""
-    if submission_token:
-        existing = Comment.objects.filter(submission_token=submission_token).first()
-        if existing:
-            return existing  # the same form posted twice (a retry or a double click)
+    """Post a reader's comment: check it may be posted, run the moderation rules, record the decision.
+
+    The same form posted again (a retry, a double click) gets the comment its first post stored, never a refusal,
+    even while both posts run at once: a second post that finds the first one's words already there, or loses the
+    race for the unique submission token, reads the comment stored under that token.
+    """
+    if existing := _posted_with(submission_token):
+        return existing
     if not comments_are_open(article):
         raise CommentRefused("Comments are closed on this article.", code="closed")
     if parent is not None and (parent.article_id != article.pk or not parent.is_public):
@@ -76,6 +79,8 @@ def create_comment(
         article_id=article.pk, body=body, author_name=author_name, email=email, honeypot=honeypot, form_age=form_age
     )
     if moderation.is_recent_duplicate(submission):
+        if existing := _posted_with(submission_token):
+            return existing  # stored by a post of the same form that ran at the same time
         raise CommentRefused("You have already posted this comment here.", code="duplicate")
     decision = moderation.decide(submission)
     parent, thread, depth = _thread_position(parent)
@@ -99,12 +104,17 @@ def create_comment(
             )
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
             if comment.status == Comment.Status.PENDING:
+                # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
                 transaction.on_commit(notify_moderators, robust=True)
     except IntegrityError:
-        if submission_token and (existing := Comment.objects.filter(submission_token=submission_token).first()):
-            return existing  # a concurrent retry of the same form won the race
+        if existing := _posted_with(submission_token):
+            return existing  # a concurrent post of the same form committed first
         raise
     return comment
+
+
+def _posted_with(submission_token: str | None) -> Comment | None:
+    return Comment.objects.filter(submission_token=submission_token).first() if submission_token else None
 
 
 @transaction.atomic

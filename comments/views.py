@@ -1,6 +1,7 @@
 from functools import wraps
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,8 +80,7 @@ class PostCommentView(ArticleDetailView):
                 form.add_error(None, refused.message)
                 status = REFUSAL_STATUS.get(refused.code, 400)
             else:
-                remember_own_comment(request, comment)
-                confirm_posting(request, comment)
+                confirm_posting(request, comment, remembered=remember_own_comment(request, comment))
                 return redirect(_where_shown(comment))
         context = self.get_context_data(object=article, comment_form=form)
         return self.render_to_response(context, status=status)
@@ -91,7 +91,10 @@ def _where_shown(comment: Comment) -> str:
     (held as spam)."""
     if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
         return reverse("articles:article", kwargs={"slug": comment.article.slug}, fragment="comment-form")
-    page = page_of(comment)
+    try:
+        page = page_of(comment)
+    except DatabaseError:  # the database went down after the comment was stored: the redirect still says so
+        page = 1
     query = {"comments": page} if page > 1 else None
     return reverse("articles:article", kwargs={"slug": comment.article.slug}, query=query, fragment=comment.anchor)
 

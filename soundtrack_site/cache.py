@@ -1,4 +1,4 @@
-"""Redis as a cache that fails soft.
+"""The caches: Redis that fails soft, and the database's table for a site without Redis.
 
 A cache is an optimisation: when Redis is unreachable, reads miss and writes are dropped, so pages are rendered
 from the database instead of failing. The outage is logged (once a minute, not once a request), and recovery
@@ -6,11 +6,15 @@ needs no restart: every call tries Redis again. Rate limits use a second alias, 
 backend, so they can choose to fail open or closed (COMMENTS_RATE_LIMIT_FAIL_OPEN).
 """
 
+import base64
 import logging
+import pickle
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import connections, router
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -104,3 +108,29 @@ class ResilientRedisCache(SharedClientRedisCache):
             return super().delete_many(keys, version)
         except (RedisError, OSError) as error:
             return self._unavailable("delete_many", error)
+
+
+class SharedDatabaseCache(DatabaseCache):
+    """Django's database cache, shared by every process that uses the database (a server's workers, another
+    server, `manage.py` commands), with an increment that is atomic across them: a rate limit's count is written
+    only over the count it was computed from, and computed again when another process wrote first."""
+
+    def incr(self, key, delta=1, version=None):
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        table = connection.ops.quote_name(self._table)
+        stored_key = self.make_and_validate_key(key, version=version)
+        while True:
+            value = self.get(key, version=version)
+            if value is None:
+                raise ValueError(f"Key '{key}' not found")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET value = %s WHERE cache_key = %s AND value = %s",  # noqa: S608 (our table)
+                    [self._encoded(value + delta), stored_key, self._encoded(value)],
+                )
+                if cursor.rowcount:
+                    return value + delta
+
+    def _encoded(self, value) -> str:
+        """A value as the table holds it (what DatabaseCache writes)."""
+        return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")

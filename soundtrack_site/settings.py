@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
     "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
     "pagecache.middleware.AnonymousPageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "soundtrack_site.middleware.SessionMiddleware",  # Django's, a database outage told apart (docs/RELIABILITY.md)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,12 +124,21 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# An SQLite connection is a file kept open, and opening one costs more than a cached page: keep it (the database
+# cache reads it on every page view).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600 if _sqlite else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if _sqlite:
     VAR_DIR.mkdir(exist_ok=True)
+    # Several processes write to the file (the database cache, `manage.py` commands while a server runs): a
+    # transaction takes the write lock as it begins, so a second writer waits for it rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
+# Cache: Redis when REDIS_URL is set (shared by every app server). Without it, tables in the database, shared by every
+# process that uses it (gunicorn's workers, runserver, `manage.py import_articles`), created by `migrate`
+# (pagecache/apps.py); DJANGO_CACHE_IN_MEMORY=1 keeps it in each process's memory instead (the test suite: one process,
+# and the query budgets count the database's queries, not the cache's).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -138,10 +147,20 @@ if REDIS_URL:
         # Rate-limit counters: errors reach the rate limiter, which fails open or closed as configured.
         "ratelimit": {"BACKEND": "soundtrack_site.cache.SharedClientRedisCache", "LOCATION": REDIS_URL},
     }
-else:
+elif env.bool("DJANGO_CACHE_IN_MEMORY", default=False):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
         "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
+else:
+    # Room for a big article's comment cards; past it, a third of the entries go (stamps included: all is stale).
+    CACHES = {
+        "default": {
+            "BACKEND": "soundtrack_site.cache.SharedDatabaseCache",
+            "LOCATION": "cache_default",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "ratelimit": {"BACKEND": "soundtrack_site.cache.SharedDatabaseCache", "LOCATION": "cache_ratelimit"},
     }
 
 # Sessions live in the cache (Redis in production) with the database behind it: no query on most requests.

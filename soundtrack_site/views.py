@@ -38,10 +38,14 @@ def healthz(request):
 def server_error(request):
     """A database that cannot be reached is an outage, not a bug: say so with a 503 the client may retry."""
     if isinstance(sys.exception(), OperationalError | InterfaceError):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
-        return response
+        return outage()
     return django_server_error(request)
+
+
+def outage() -> HttpResponse:
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def bad_request(request, exception):

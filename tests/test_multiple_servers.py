@@ -1,4 +1,6 @@
-"""Two app servers sharing PostgreSQL and Redis: page-cache invalidation and comment rate limits hold across them."""
+"""Several processes on one site: two app servers sharing PostgreSQL and Redis (page-cache invalidation and comment
+rate limits hold across them), and the embedded default, SQLite without Redis, changed by a command while its
+server runs."""
 
 import os
 import re
@@ -8,8 +10,9 @@ import redis
 from django.db import connection
 
 from comments.models import Comment
-from reliability.servers import AppServer, app_environment
+from reliability.servers import AppServer, app_environment, manage
 from tests.utils.factories import ArticleFactory, CommentFactory
+from tests.utils.processes import clean_environment
 
 REDIS_URL = os.environ.get("MULTI_SERVER_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -79,3 +82,55 @@ def test_the_comment_rate_limit_counts_posts_made_through_either_server(servers)
 
     assert statuses == [302] * 5 + [429]
     assert Comment.objects.filter(article=article).count() == 5
+
+
+ARTICLE_FILE = """---
+title: Why Arrival's soundtrack deserves more recognition
+slug: arrival-across-processes
+status: published
+publish_at: 2025-05-31 12:00:00+00:00
+work:
+  title: Arrival
+  kind: film
+  year: 2016
+---
+{body}
+"""
+
+
+@pytest.fixture
+def embedded_server(tmp_path):
+    """The site as `make run` makes it, without Redis: an SQLite file, here served by two gunicorn workers."""
+    env = clean_environment(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="0",
+        DJANGO_STATIC_MANIFEST="0",
+        DJANGO_SECRET_KEY="embedded-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_LOG_LEVEL="WARNING",
+        GUNICORN_ACCESS_LOG="",
+        WEB_CONCURRENCY="2",
+    )
+    manage(env, "migrate", "--no-input")  # the cache's tables too
+    server = AppServer(env).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_an_article_imported_by_a_command_shows_at_once_on_the_embedded_sites_cached_page(embedded_server, tmp_path):
+    article_file = tmp_path / "arrival.md"
+    article_file.write_text(ARTICLE_FILE.format(body="The first words."))
+    manage(embedded_server.env, "import_articles", str(article_file))
+    url = "/articles/arrival-across-processes/"
+    pages = [embedded_server.get(url) for _ in range(6)]  # each worker has likely served it, from its cache too
+    assert [headers["X-Page-Cache"] for _, headers, _ in pages].count("hit") >= 2
+
+    article_file.write_text(ARTICLE_FILE.format(body="Words changed by another process."))
+    manage(embedded_server.env, "import_articles", str(article_file))
+
+    for _ in range(3):  # whichever worker answers
+        status, _, page = embedded_server.get(url)
+        assert status == 200 and "Words changed by another process." in page
