@@ -46,6 +46,15 @@ def _thread_position(parent: Comment | None) -> tuple[Comment | None, Comment | 
     return parent, parent.thread or parent, parent.depth + 1
 
 
+def _check_may_post(article: Article, parent: Comment | None, favourite_track: FeaturedTrack | None) -> None:
+    if not comments_are_open(article):
+        raise CommentRefused("Comments are closed on this article.", code="closed")
+    if parent is not None and (parent.article_id != article.pk or not parent.is_public):
+        raise CommentRefused("The comment you are replying to is not available.", code="bad_parent")
+    if favourite_track is not None and favourite_track.article_id != article.pk:
+        raise CommentRefused("Pick a track featured in this article.", code="bad_track")
+
+
 def create_comment(
     *,
     article: Article,
@@ -68,12 +77,7 @@ def create_comment(
     """
     if existing := _posted_with(submission_token):
         return existing
-    if not comments_are_open(article):
-        raise CommentRefused("Comments are closed on this article.", code="closed")
-    if parent is not None and (parent.article_id != article.pk or not parent.is_public):
-        raise CommentRefused("The comment you are replying to is not available.", code="bad_parent")
-    if favourite_track is not None and favourite_track.article_id != article.pk:
-        raise CommentRefused("Pick a track featured in this article.", code="bad_track")
+    _check_may_post(article, parent, favourite_track)
     limits.check_comment_limits(client=client, email=email)
     submission = moderation.Submission(
         article_id=article.pk, body=body, author_name=author_name, email=email, honeypot=honeypot, form_age=form_age

@@ -168,7 +168,11 @@ def run(
             last.kill()
         server.stop()
         mail.stop()
-    duration = time.monotonic() - started
+    return _figures(cluster, database, mail, load, notices=notices, clients=clients, kills=kills, started=started)
+
+
+def _figures(cluster, database, mail, load, *, notices: int, clients: int, kills: int, started: float) -> dict:
+    """What the run counted: tasks, messages and posts, with ``passed``."""
     counts = task_counts(cluster, database)
     message_ids = Counter(mail.headers("Message-ID"))
     figures = {
@@ -185,7 +189,7 @@ def run(
         "periods_without_a_message": counts["periods"] - len(message_ids),
         "notices_left_uncertain": counts["uncertain"],
         "post_statuses": dict(load.statuses),
-        "duration_seconds": round(duration, 1),
+        "duration_seconds": round(time.monotonic() - started, 1),
     }
     figures["passed"] = (
         set(counts["statuses"]) == {"SUCCESSFUL"}
