@@ -43,6 +43,19 @@ def wait_until(check: Callable[[], bool], *, what: str, timeout: float = 30, pol
     return time.monotonic() - started
 
 
+def stop_process(process: subprocess.Popen | None, *, timeout: float = 30) -> None:
+    """SIGTERM, as a service manager stops a program (it finishes what it has in hand), then SIGKILL after
+    ``timeout`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def postgres_bindir() -> Path:
     """The newest PostgreSQL server binaries (initdb, pg_ctl, pg_dump of the same version)."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
@@ -206,13 +219,7 @@ class AppServer:
             return False
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def request(
         self, method: str, path: str, form: dict | None = None, *, timeout: float = 60

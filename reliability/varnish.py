@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .servers import ToolMissing, free_port, wait_until
+from .servers import ToolMissing, free_port, stop_process, wait_until
 
 VCL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "varnish"
 INSTALL = "Varnish is needed: apt-get install varnish varnish-modules (Debian's 7.1, with xkey)"
@@ -63,11 +63,5 @@ class Varnish:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=10)
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .servers import ROOT
+from .servers import ROOT, stop_process
 
 
 def worker_environment(app_env: dict[str, str], *, mail_url: str, **overrides: str) -> dict[str, str]:
@@ -44,9 +44,4 @@ class TaskWorker:
 
     def stop(self) -> None:
         """SIGTERM, as a service manager stops it: the task in hand is finished first."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process(self.process)

@@ -18,10 +18,18 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(seconds=settings.TASKS_RETRY_DELAY_SECONDS * 2 ** (attempt - 1))
 
 
-def retry_later(task: Task, *, attempt: int, args: tuple = (), kwargs: dict[str, Any] | None = None) -> bool:
-    """Enqueue attempt ``attempt + 1`` of ``task`` after its delay; False when none is left or the backend runs
-    tasks at once (no queue to wait in: development and most tests)."""
-    if attempt >= settings.TASKS_MAX_ATTEMPTS or not task.get_backend().supports_defer:
+def retry_later(
+    task: Task,
+    *,
+    attempt: int,
+    args: tuple = (),
+    kwargs: dict[str, Any] | None = None,
+    max_attempts: int | None = None,
+) -> bool:
+    """Enqueue attempt ``attempt + 1`` of ``task`` after its delay; False when none is left (``max_attempts``,
+    TASKS_MAX_ATTEMPTS unless the task has a limit of its own) or the backend runs tasks at once (no queue to wait
+    in: development and most tests)."""
+    if attempt >= (max_attempts or settings.TASKS_MAX_ATTEMPTS) or not task.get_backend().supports_defer:
         return False
     task.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
         *args, **(kwargs or {}) | {"attempt": attempt + 1}
