@@ -67,14 +67,17 @@ def postgres_bindir() -> Path:
 
 
 class PostgresCluster:
-    """A PostgreSQL cluster of its own (trust auth on 127.0.0.1), in a temporary folder."""
+    """A PostgreSQL cluster of its own (trust auth on 127.0.0.1), in a temporary folder unless ``folder`` is
+    given (then it is kept, and ``create()`` starts the cluster already there)."""
 
-    def __init__(self):
+    def __init__(self, *, folder: Path | None = None, port: int | None = None):
         self.bindir = postgres_bindir()
-        self.dir = Path(tempfile.mkdtemp(prefix="reliability-pg-"))
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.dir = folder or Path(tempfile.mkdtemp(prefix="reliability-pg-"))
         self.data = self.dir / "data"
         self.log = self.dir / "postgres.log"
-        self.port = free_port()
+        self.port = port or free_port()
 
     def run(self, program: str, *args: str) -> subprocess.CompletedProcess:
         command = [str(self.bindir / program), *args]
@@ -88,14 +91,22 @@ class PostgresCluster:
     def create(self) -> "PostgresCluster":
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres")
+        if (self.data / "PG_VERSION").exists():
+            self.configure_port()
+            self.start()
+            return self
         self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
         with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(
-                f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.dir}'\n"
-                "max_connections = 200\n"
-            )
+            conf.write(f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{self.dir}'\nmax_connections = 200\n")
+        self.configure_port()
         self.start()
         return self
+
+    def configure_port(self) -> None:
+        """The port goes in postgresql.auto.conf, which a later setting there overrides (a kept cluster's port can
+        change from one start to the next)."""
+        with open(self.data / "postgresql.auto.conf", "a") as conf:
+            conf.write(f"port = {self.port}\n")
 
     def start(self) -> None:
         self.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
@@ -126,11 +137,11 @@ class PostgresCluster:
 class RedisServer:
     """A Redis of its own, without persistence: stopping it loses every key, as losing the real one would."""
 
-    def __init__(self):
+    def __init__(self, *, port: int | None = None):
         if not shutil.which("redis-server") or not shutil.which("redis-cli"):
             raise ToolMissing("redis-server and redis-cli are needed: apt-get install redis-server")
         self.dir = Path(tempfile.mkdtemp(prefix="reliability-redis-"))
-        self.port = free_port()
+        self.port = port or free_port()
 
     def url(self, db: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
@@ -191,9 +202,9 @@ def manage(env: dict[str, str], *args: str) -> str:
 class AppServer:
     """gunicorn with the repository's gunicorn.conf.py, on a free port, logging to a file."""
 
-    def __init__(self, env: dict[str, str], *, log: Path | None = None):
+    def __init__(self, env: dict[str, str], *, log: Path | None = None, port: int | None = None):
         self.env = env
-        self.port = free_port()
+        self.port = port or free_port()
         self.log = log
         self.process: subprocess.Popen | None = None
 

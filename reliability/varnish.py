@@ -25,11 +25,11 @@ class Varnish:
     """``Varnish(backend_port=...).start()``: the repository's default.vcl with a site.vcl pointing at
     127.0.0.1:``backend_port`` (purges allowed from this machine); ``url`` is where it answers; ``stop()``."""
 
-    def __init__(self, *, backend_port: int, memory: str = "64m"):
+    def __init__(self, *, backend_port: int, memory: str = "64m", port: int | None = None):
         self.binary = varnishd()
         self.backend_port = backend_port
         self.memory = memory
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.folder = Path(tempfile.mkdtemp(prefix="varnish-"))
         self.process = None
