@@ -49,27 +49,16 @@ demo: migrate
 run: .env demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The production configuration on this machine: gunicorn, PostgreSQL, Redis, DEBUG off, WhiteNoise's hashed
-# static files. Plain HTTP on 127.0.0.1, so DJANGO_HTTPS=0 (behind a TLS proxy leave it on).
-SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/soundtrack
-SERVE_REDIS_URL ?= redis://127.0.0.1:6379/0
-SERVE_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
-	DATABASE_URL=$(SERVE_DATABASE_URL) REDIS_URL=$(SERVE_REDIS_URL) DATABASE_CONN_MAX_AGE=600 \
-	DJANGO_SECRET_KEY="$$(cat var/secret-key)" SITE_URL=http://$(HOST):$(PORT)
-
+# The whole production stack on this machine (reliability/stack.py, docs/DEPLOYMENT.md), each part on 127.0.0.1:
+# Varnish on $(PORT) → two gunicorn app servers on the next two ports → a PostgreSQL primary (kept in var/serve/),
+# Redis and the task worker; DEBUG off, plain HTTP. Ctrl-C stops every part. The Debian packages it needs
+# (Varnish with xkey, the PostgreSQL server, Redis) are installed first when missing.
 var/secret-key:
 	@mkdir -p var && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 serve: install var/secret-key
-	@psql "$(SERVE_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb --maintenance-db=postgres \
-		"$$(basename "$(SERVE_DATABASE_URL)")" -h 127.0.0.1 -U postgres || true
-	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
-	$(SERVE_ENV) $(BIN)/python manage.py rebuild_search_index
-	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(SERVE_ENV) $(BIN)/python manage.py load_demo_content
-	$(SERVE_ENV) $(BIN)/python manage.py load_demo_discussion
-	$(SERVE_ENV) $(BIN)/python manage.py ensure_editor --admin-url http://$(HOST):$(PORT)/admin/
-	$(SERVE_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+	deploy/system-packages serve
+	$(BIN)/python -m reliability.stack --port $(PORT)
 
 # The task worker (docs/TASKS.md): runs the tasks that TASKS_BACKEND=database queues, from .env and the environment.
 worker: install

@@ -93,11 +93,14 @@ class PostgresCluster:
             shutil.chown(self.dir, "postgres")
         if (self.data / "PG_VERSION").exists():
             self.configure_port()
-            self.start()
+            if not self.running():  # else left running by a run that did not stop it
+                self.start()
             return self
         self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
         with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{self.dir}'\nmax_connections = 200\n")
+            conf.write(
+                f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{self.dir}'\nmax_connections = 200\n"
+            )
         self.configure_port()
         self.start()
         return self
@@ -111,6 +114,11 @@ class PostgresCluster:
     def start(self) -> None:
         self.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
 
+    def running(self) -> bool:
+        with suppress(RuntimeError):
+            return self.run("pg_ctl", "-D", str(self.data), "status").returncode == 0
+        return False
+
     def stop(self) -> None:
         # "fast": what a service restart does; open connections are cut, open transactions roll back.
         self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
@@ -120,6 +128,10 @@ class PostgresCluster:
 
     def connect(self, database: str) -> psycopg.Connection:
         return psycopg.connect(self.url(database), autocommit=True)
+
+    def has_database(self, name: str) -> bool:
+        with self.connect("postgres") as connection:
+            return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
     def create_database(self, name: str) -> str:
         with self.connect("postgres") as connection:

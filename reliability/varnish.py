@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .servers import ToolMissing, free_port, stop_process, wait_until
@@ -21,13 +22,42 @@ def varnishd() -> str:
     raise ToolMissing(INSTALL)
 
 
+def site_vcl(backend_ports: Sequence[int]) -> str:
+    """The repository's site.vcl for app servers on these ports of this machine: its one backend for one port;
+    for several, one backend each, probed on /healthz (a stopped server is left out until it answers again), taken
+    in turn by a round-robin director."""
+    site = (VCL_DIR / "site.vcl").read_text()
+    if len(backend_ports) == 1:
+        return site.replace('"8000"', f'"{backend_ports[0]}"')
+    single = site[site.index("backend app {") : site.index("}", site.index("backend app {")) + 1]
+    backends = "\n".join(
+        f'backend app{n} {{\n    .host = "127.0.0.1";\n    .port = "{port}";\n'
+        '    .probe = { .url = "/healthz"; .interval = 1s; .timeout = 1s; .window = 3; .threshold = 2; }\n}'
+        for n, port in enumerate(backend_ports, 1)
+    )
+    added = "".join(f"    apps.add_backend(app{n});\n" for n in range(1, len(backend_ports) + 1))
+    director = (
+        f"sub vcl_init {{\n    new apps = directors.round_robin();\n{added}}}\n\n"
+        "sub vcl_recv {\n    set req.backend_hint = apps.backend();\n}"
+    )
+    return "import directors;\n\n" + site.replace(single, f"{backends}\n\n{director}")
+
+
 class Varnish:
     """``Varnish(backend_port=...).start()``: the repository's default.vcl with a site.vcl pointing at
-    127.0.0.1:``backend_port`` (purges allowed from this machine); ``url`` is where it answers; ``stop()``."""
+    127.0.0.1:``backend_port`` (or at each of ``backend_ports`` in turn; purges allowed from this machine); ``url``
+    is where it answers; ``stop()``."""
 
-    def __init__(self, *, backend_port: int, memory: str = "64m", port: int | None = None):
+    def __init__(
+        self,
+        *,
+        backend_port: int | None = None,
+        backend_ports: Sequence[int] = (),
+        memory: str = "64m",
+        port: int | None = None,
+    ):
         self.binary = varnishd()
-        self.backend_port = backend_port
+        self.backend_ports = [backend_port] if backend_port else list(backend_ports)
         self.memory = memory
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -36,8 +66,7 @@ class Varnish:
 
     def start(self) -> "Varnish":
         shutil.copy(VCL_DIR / "default.vcl", self.folder / "default.vcl")
-        site = (VCL_DIR / "site.vcl").read_text().replace('"8000"', f'"{self.backend_port}"')
-        (self.folder / "site.vcl").write_text(site)
+        (self.folder / "site.vcl").write_text(site_vcl(self.backend_ports))
         self.process = subprocess.Popen(
             [
                 self.binary,
