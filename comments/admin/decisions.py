@@ -26,7 +26,7 @@ from .. import services
 from ..exceptions import CommentRefused
 from ..models import Comment
 from .filters import may_see_unpublished_articles
-from .rows import readers_view
+from .rows import readers_view, row_url
 
 # The id of the forms on the queue page that the rows' buttons submit (templates/admin/comments/comment/).
 DECISION_FORM, REPLY_FORM = "queue-decision", "queue-reply"
@@ -104,7 +104,7 @@ class QueueDecisionsMixin:
 
     def decisions(self, comment: Comment) -> str:
         """The row's buttons, which submit the queue page's forms DECISION_FORM and REPLY_FORM."""
-        decide = reverse("admin:comments_comment_decide", args=[comment.pk])
+        decide = row_url("admin:comments_comment_decide", comment.pk)
         buttons = format_html_join(
             "",
             '<button type="submit" form="{}" formaction="{}" name="status" value="{}" class="decision decision-{}">'
@@ -119,7 +119,7 @@ class QueueDecisionsMixin:
                 '<button type="submit" form="{}" formaction="{}" class="decision decision-reply">'
                 'Reply<span class="visually-hidden"> to {}</span></button>',
                 REPLY_FORM,
-                reverse("admin:comments_comment_reply", args=[comment.pk]),
+                row_url("admin:comments_comment_reply", comment.pk),
                 comment.author_name,
             )
         return format_html('<div class="decisions">{}</div>', buttons)

@@ -4,6 +4,7 @@ to decide on it (``decisions.py``) and bulk actions for many."""
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.http import QueryDict
@@ -18,7 +19,7 @@ from ..models import QUEUE_ORDER, Comment, CommentReport, ModerationEvent
 from .decisions import DECISION_FORM, REPLY_FORM, QueueDecisionsMixin
 from .filters import ArticleFilter, ReportedFilter, StatusFilter, may_see_unpublished_articles
 from .lists import QueuePaginator, ReportedCommentFilter, address_reports_link, with_address_report_counts
-from .rows import readers_view, when, why
+from .rows import admin_url, readers_view, row_url, when, why
 from .tabs import OPENS_ON, STATUS, queue_tabs
 
 
@@ -137,6 +138,17 @@ class CommentAdmin(QueueDecisionsMixin, admin.ModelAdmin):
         }
         return super().changelist_view(request, context)
 
+    def action_checkbox(self, comment):
+        """The row's box for the bulk actions, as Django's own (its name, value, class and label), written out: the
+        form widget Django renders it with costs a template render on each of the page's rows."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="Select this object for an '
+            'action - {}">',
+            ACTION_CHECKBOX_NAME,
+            comment.pk,
+            comment,
+        )
+
     def get_list_display(self, request):
         names = self._for_what_the_user_may_see(request, super().get_list_display(request))
         if self.has_change_permission(request):
@@ -160,7 +172,7 @@ class CommentAdmin(QueueDecisionsMixin, admin.ModelAdmin):
     def comment(self, comment):
         if not comment.parent_id:
             return readers_view(comment)
-        parent_url = reverse("admin:comments_comment_change", args=[comment.parent_id])
+        parent_url = row_url("admin:comments_comment_change", comment.parent_id)
         return format_html(
             '<p class="in-reply-to">In reply to <a href="{}">{}</a></p>{}',
             parent_url,
@@ -177,7 +189,7 @@ class CommentAdmin(QueueDecisionsMixin, admin.ModelAdmin):
         return format_html(
             '<span class="comment-status comment-status-{}">{}</span>{}<p class="why">{}</p>',
             comment.status,
-            comment.get_status_display(),
+            Comment.Status(comment.status).label,
             self.reports(comment),
             why(comment.latest_event),
         )
@@ -197,7 +209,7 @@ class CommentAdmin(QueueDecisionsMixin, admin.ModelAdmin):
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, comment):
-        queue = reverse("admin:comments_comment_changelist")
+        queue = admin_url("admin:comments_comment_changelist")
         return format_html(
             '<a href="{}">{}</a> (<a href="{}?{}">its comments</a>)',
             comment.article.get_absolute_url(),

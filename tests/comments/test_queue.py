@@ -1,9 +1,14 @@
 """The moderation queue as moderators meet it: it opens on what waits, counts each tab, and shows each comment as
 readers will see it with why it is where it is."""
 
-import pytest
-from django.urls import reverse
+from datetime import UTC, datetime
 
+import pytest
+from django.urls import reverse, set_script_prefix
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from comments.admin.rows import admin_url, row_url, when
 from comments.models import Comment
 from tests.utils.clock import ago
 from tests.utils.factories import ArticleFactory, CommentFactory, CommentReportFactory, UserFactory, moderator
@@ -280,3 +285,22 @@ def _permissions(*codenames):
     from django.contrib.auth.models import Permission
 
     return Permission.objects.filter(content_type__app_label="comments", codename__in=codenames)
+
+
+@pytest.mark.parametrize("prefix", ["/", "/site/"])
+def test_the_rows_addresses_are_the_reversed_ones_under_any_script_prefix(prefix):
+    set_script_prefix(prefix)
+    try:
+        for object_id in (1, 42, 2_147_483_647):
+            for name in ("admin:comments_comment_change", "admin:comments_comment_decide"):
+                assert row_url(name, object_id) == reverse(name, args=[object_id])
+        assert admin_url("admin:comments_comment_changelist") == reverse("admin:comments_comment_changelist")
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_a_rows_time_reads_as_djangos_date_format_would_write_it(month):
+    moment = datetime(2026, month, 3, 7, 5, tzinfo=UTC)
+
+    assert f">{format_date(timezone.localtime(moment), 'j M Y, H:i')}</time>" in when(moment)
