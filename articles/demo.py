@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, Composer, FeaturedTrack, Section, Track, Work
+from .moments import parse_moments
 from .placeholders import fill_placeholders
 from .revisions import keep_revision
 from .seed import load_seed
@@ -51,7 +52,7 @@ FILLS: dict[str, str | list[str]] = {
     "[famous composer]": "Hans Zimmer",
 }
 
-# (track number, section number, where it plays, timestamp, the editor's note)
+# (track number, section number, where it plays, when it plays (articles.moments), the editor's note)
 FEATURED = [
     (2, 1, "the night the orchard keeper buries his brother", "0:34:10",
      "A solo cello carries the keeper's grief; listen for the glass harmonica entering at the second phrase."),
@@ -59,7 +60,7 @@ FEATURED = [
      "The full choir arrives at last, and the leitmotif from *Frost on the Branches* returns in the major key."),
     (4, 2, "the workshop montage", "0:52:40",
      "Pump organ, breath sounds and processed choir: the score's most daring three and a half minutes."),
-    (7, 3, "the opening titles and the end credits", "0:01:12",
+    (7, 3, "the opening titles and the end credits", "0:01:12, 1:58:40",
      "The theme that stays with you: a five-note hook that the score bends into lullaby, march and hymn."),
     (6, 5, "the storm sequence", "1:18:30",
      "Atonal clusters that mirror the keeper's unravelling, before the harvest song breaks through."),
@@ -158,7 +159,7 @@ def create_demo_article(*, work: Work, composer: Composer, tracks: dict[int, Tra
             position=position,
             section=sections[section_number],
             appears_in=where,
-            timestamp=parse_duration(at),
+            moments=parse_moments(at),
             note=note,
             listening_url=listening_search_link(tracks[track_number].title),
         )

@@ -56,7 +56,9 @@ def blog_posting(request: HttpRequest, article: Article) -> dict:
             "keywords": [tag.name for tag in article.tags.all()],
             "wordCount": article.word_count,
             "about": creative_work(article.work),
-            "mentions": [music_recording(featured, article.composers.all()) for featured in featured_tracks],
+            "mentions": [
+                music_recording(featured, article.composers.all(), article.work) for featured in featured_tracks
+            ],
         }
     )
 
@@ -89,8 +91,9 @@ def creative_work(work: Work) -> dict:
     )
 
 
-def music_recording(featured: FeaturedTrack, article_composers) -> dict:
-    """The track, and the piece it records, credited to its composers (the article's when the track names none)."""
+def music_recording(featured: FeaturedTrack, article_composers, work: Work) -> dict:
+    """The track, and the piece it records, credited to its composers (the article's when the track names none);
+    each moment it plays in the work, a clip of the work starting then."""
     track = featured.track
     composers = track.composers.all() or article_composers
     composition = {"@type": "MusicComposition", "name": track.title, "composer": [person(c) for c in composers]}
@@ -100,6 +103,15 @@ def music_recording(featured: FeaturedTrack, article_composers) -> dict:
             "name": track.title,
             "duration": iso_duration(track.duration),
             "recordingOf": _without_empty(composition),
+            "subjectOf": [
+                {
+                    "@type": "Clip",
+                    "name": f"{track.title} in {work.title}",
+                    "startOffset": moment,
+                    "isPartOf": {"@type": SCHEMA_TYPE_OF_WORK[work.kind], "name": work.title},
+                }
+                for moment in featured.moments
+            ],
         }
     )
 

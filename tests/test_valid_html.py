@@ -153,7 +153,7 @@ def catalogue(clock_with_microseconds, media, settings, django_capture_on_commit
             track=lament,
             section=sections[2],
             appears_in="Episode 3",
-            timestamp=timedelta(minutes=41, seconds=5),
+            moments=[41 * 60 + 5, 50 * 60],
             listening_url="https://example.com/listen/lament",
         )
         FeaturedTrackFactory(article=article, track=TrackFactory(work=work, title="Untimed", duration=None), note="")

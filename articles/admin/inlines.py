@@ -135,7 +135,7 @@ class FeaturedTrackInline(ValidatedAutocompleteAdminMixin, admin.StackedInline):
     form = PositionedInlineForm
     formset = PositionedInlineFormSet
     extra = 0
-    fields = [("position", "track"), "section", "note", ("appears_in", "timestamp"), "listening_url"]
+    fields = [("position", "track"), "section", "note", ("appears_in", "moments"), "listening_url"]
     autocomplete_fields = ["track"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -16,7 +16,7 @@ from taggit.managers import TaggableManager
 
 from .. import images, validators
 from ..authors import author_profile, public_name
-from ..fields import MultilineTextField
+from ..fields import MomentsField, MultilineTextField
 from ..highlights import render_highlighting_placeholders
 from ..listening import service_name
 from ..markup import NOTE, render_markdown
@@ -264,8 +264,9 @@ class FeaturedTrack(PositionedModel):
     note = MultilineTextField(blank=True, help_text="Why this track matters, in Markdown.")
     note_html = models.TextField(blank=True, editable=False)
     appears_in = models.CharField(max_length=200, blank=True, help_text="Where it plays: the scene, episode or level.")
-    timestamp = models.DurationField(
-        null=True, blank=True, help_text="When it plays in the work, as hours:minutes:seconds."
+    moments = MomentsField(
+        "plays at",
+        help_text="When it plays in the work: hours:minutes:seconds, several separated by commas (0:34:10, 1:41:05).",
     )
     listening_url = models.URLField(
         "listening link",

@@ -29,8 +29,8 @@ A file is ``<slug>.md``::
     - position: 1
       track: Frost on the Branches         # a title of the work's tracks (or its number, when titles repeat)
       section: 1                           # the position of the section that discusses it; optional
-      appears_in: the opening titles       # optional, as are timestamp, listening_url and note
-      timestamp: '0:01:12'
+      appears_in: the opening titles       # optional, as are moments, listening_url and note
+      moments: ['0:01:12', '1:58:40']      # when it plays in the work (an older export's "timestamp": one moment)
       listening_url: https://open.spotify.com/track/...
       note: |-
         The theme that stays with you.

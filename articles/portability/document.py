@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import yaml
 
+from .. import moments
 from .frontmatter import Problem, Record, read_front_matter
 
 DELIMITER = "---"
@@ -41,10 +42,7 @@ def normalized_text(text: str) -> str:
 
 def clock(value: timedelta) -> str:
     """A duration as track lists write it: 3:25, or 1:02:03 past an hour (what ``parse_duration`` reads back)."""
-    total = int(value.total_seconds())
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+    return moments.clock(int(value.total_seconds()))
 
 
 # Writing

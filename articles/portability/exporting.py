@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db.models import Prefetch, QuerySet
 
+from .. import moments
 from ..models import Article, FeaturedTrack, Section, Track
 from .document import SectionText, clock, normalized_text, write_document
 
@@ -68,8 +69,8 @@ def article_file(article: Article) -> str:
     return write_document(front_matter, article.standfirst, sections)
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(UTC) if moment else None
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value else None
 
 
 def _track(track: Track) -> dict:
@@ -89,7 +90,7 @@ def _featured(featured: FeaturedTrack, repeated_titles: set[str]) -> dict:
     optional = {
         "section": featured.section.position if featured.section else None,
         "appears_in": featured.appears_in,
-        "timestamp": clock(featured.timestamp) if featured.timestamp is not None else None,
+        "moments": [moments.clock(moment) for moment in featured.moments] or None,
         "listening_url": featured.listening_url,
         "note": normalized_text(featured.note),
     }

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime, parse_duration
 
 from ..models import Article
+from ..moments import parse_moment
 
 WHOLE_NUMBER = re.compile(r"^[0-9]+\Z")
 TAG_MAX_LENGTH = 100
@@ -89,6 +91,14 @@ def duration(node: yaml.Node) -> timedelta | None:
     if parsed is None:
         raise Invalid(f"not a duration: {value!r} (write minutes:seconds, 3:25, or hours:minutes:seconds)")
     return parsed
+
+
+def moment(reader: "FrontMatterReader", node: yaml.Node, path: str) -> int:
+    """One moment a track plays: "1:12:05", seconds from the start of the work."""
+    try:
+        return parse_moment(_scalar(node, "a time") or "")
+    except ValidationError as error:
+        raise Invalid(error.messages[0]) from None
 
 
 def status(node: yaml.Node) -> str:
@@ -210,7 +220,8 @@ FEATURED_TRACK_FIELDS = {
     "track": scalar(track_reference, required=True),
     "section": scalar(optional_integer),
     "appears_in": scalar(text, default=""),
-    "timestamp": scalar(duration),
+    "moments": list_of(moment),
+    "timestamp": scalar(duration),  # what exports wrote before tracks had several moments: read as one moment
     "listening_url": scalar(text, default=""),
     "note": scalar(text, default=""),
 }

@@ -205,7 +205,8 @@ class _ArticleImport:
             featured.position = entry["position"]
             featured.section = sections.get(entry["section"]) if entry["section"] is not None else None
             featured.note, featured.appears_in = entry["note"], entry["appears_in"]
-            featured.timestamp, featured.listening_url = entry["timestamp"], entry["listening_url"]
+            featured.moments = imported_moments(entry)
+            featured.listening_url = entry["listening_url"]
             if self.validate(featured, entry.lines, entry.line, prefix="featured_tracks."):
                 featured.save()
 
@@ -226,3 +227,11 @@ class _ArticleImport:
             message = f"{wanted} is not a track of {work} (list it under work: tracks:)"
         self.problems.append(Problem(entry.line_of("track"), f"featured_tracks.track: {message}"))
         return None
+
+
+def imported_moments(entry: Record) -> list[int]:
+    """The moments a featured track plays, earliest first; an older export's one timestamp is one of them."""
+    found = set(entry["moments"])
+    if entry["timestamp"] is not None:
+        found.add(int(entry["timestamp"].total_seconds()))
+    return sorted(found)

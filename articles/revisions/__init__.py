@@ -24,7 +24,7 @@ from reversion.models import Version
 from ..authors import admin_name
 from ..fields import normalise_line_endings
 from ..models import MAX_POSITION, Article, FeaturedTrack, Section
-from .changes import PART_MODELS, moment_label, parts_of
+from .changes import PART_MODELS, datetime_label, parts_of
 
 # Not kept: the search index is derived data, refreshed after every save (a restore included).
 EXCLUDED_FIELDS = ["tags", "search_document", "search_vector"]
@@ -82,7 +82,7 @@ class Edit:
 
     @property
     def when(self) -> str:
-        return moment_label(self.at)
+        return datetime_label(self.at)
 
 
 def last_edit(article: Article) -> Edit | None:

@@ -12,6 +12,7 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from ..models import Article, Composer, FeaturedTrack, Section, Track, Work
+from ..moments import clock
 
 PART_MODELS = (Section, FeaturedTrack, Article.tags.through)
 
@@ -79,12 +80,8 @@ class Comparison:
         return bool(self.article or self.sections or self.featured_tracks)
 
 
-def moment_label(value) -> str:
+def datetime_label(value) -> str:
     return date_format(timezone.localtime(value), "j F Y, H:i") if value else ""
-
-
-def _duration(value) -> str:
-    return str(value) if value is not None else ""
 
 
 @dataclass
@@ -118,7 +115,7 @@ class Snapshot:
         "section": "Section",
         "note": "Note",
         "appears_in": "Appears in",
-        "timestamp": "Timestamp",
+        "moments": "Plays at",
         "listening_url": "Listening link",
     }
 
@@ -140,7 +137,7 @@ class Snapshot:
             "composers": ", ".join(composer.name for composer in composers),
             "tags": ", ".join(sorted(tag.name for tag in tags)),
             "status": Article.Status(article["status"]).label,
-            "publish_at": moment_label(article["publish_at"]),
+            "publish_at": datetime_label(article["publish_at"]),
             "comments_open": "yes" if article["comments_open"] else "no",
             "seo_description": article["seo_description"],
         }
@@ -162,7 +159,7 @@ class Snapshot:
                 "section": headings.get(values["section_id"], "") if values["section_id"] else "",
                 "note": normalize_newlines(values["note"]),
                 "appears_in": values["appears_in"],
-                "timestamp": _duration(values["timestamp"]),
+                "moments": ", ".join(clock(moment) for moment in values["moments"]),
                 "listening_url": values["listening_url"],
             }
             for pk, values in parts[FeaturedTrack]

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from articles.highlights import highlight_placeholders_in_text
 from articles.markup import ARTICLE, NOTE, PREVIEW, sanitize_html, with_placeholder_marks
+from articles.moments import clock
 from articles.search import snippets
 
 register = template.Library()
@@ -31,22 +32,19 @@ def note_html(html: str, is_preview: bool = False) -> str:
 
 
 @register.filter
-def duration(value: timedelta | None) -> str:
-    """Show a duration the way track lists do: 3:25, or 1:02:03 past an hour."""
+def duration(value: timedelta | int | None) -> str:
+    """Show a duration (or whole seconds) the way track lists do: 3:25, or 1:02:03 past an hour."""
     if value is None:
         return ""
-    total = int(value.total_seconds())
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+    return clock(int(value.total_seconds()) if isinstance(value, timedelta) else value)
 
 
 @register.filter
-def iso_duration(value: timedelta | None) -> str:
-    """ISO 8601 duration for <time datetime>: PT3M25S."""
+def iso_duration(value: timedelta | int | None) -> str:
+    """ISO 8601 duration (of a timedelta or whole seconds) for <time datetime>: PT3M25S."""
     if value is None:
         return ""
-    total = int(value.total_seconds())
+    total = int(value.total_seconds()) if isinstance(value, timedelta) else value
     hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{seconds}S"

@@ -80,8 +80,8 @@ def why(event: ModerationEvent | None) -> str:
     return format_html("<strong>{}</strong>: {}", who, event.reason)
 
 
-def when(moment) -> str:
+def when(time) -> str:
     """A time as moderators read it ("2 Jun 2026, 17:40"), in the time zone the admin shows."""
-    moment = timezone.localtime(moment)
-    shown = f"{moment.day} {MONTHS_3[moment.month].title()} {moment:%Y, %H:%M}"  # Django's date format "j M Y, H:i"
-    return format_html('<time datetime="{}">{}</time>', iso_datetime(moment), shown)
+    time = timezone.localtime(time)
+    shown = f"{time.day} {MONTHS_3[time.month].title()} {time:%Y, %H:%M}"  # Django's date format "j M Y, H:i"
+    return format_html('<time datetime="{}">{}</time>', iso_datetime(time), shown)

@@ -84,13 +84,11 @@ def glass_orchard() -> Article:
         section=first,
         note="First line.\nSecond line.",
         appears_in="the burial",
-        timestamp=timedelta(minutes=34, seconds=10),
+        moments=[34 * 60 + 10, 58 * 60],
         listening_url="https://open.spotify.com/track/abc",
     )
     FeaturedTrackFactory(article=article, track=reprise_two, position=5, note="")
-    FeaturedTrackFactory(
-        article=article, track=reprise_one, position=3, note="Short: and sweet.", timestamp=timedelta(0)
-    )
+    FeaturedTrackFactory(article=article, track=reprise_one, position=3, note="Short: and sweet.", moments=[0])
     Article.objects.filter(pk=article.pk).update(updated_at=PUBLISHED_AT + timedelta(hours=2))
     return article
 
@@ -136,14 +134,17 @@ featured_tracks:
   track: The Keeper's Lament
   section: 1
   appears_in: the burial
-  timestamp: '34:10'
+  moments:
+  - '34:10'
+  - '58:00'
   listening_url: https://open.spotify.com/track/abc
   note: |-
     First line.
     Second line.
 - position: 3
   track: 3
-  timestamp: 0:00
+  moments:
+  - 0:00
   note: 'Short: and sweet.'
 - position: 5
   track: 4

@@ -84,7 +84,7 @@ def known_article(settings):
         track=lament,
         section=sections[0],
         appears_in="the night the keeper buries his brother",
-        timestamp=minutes(34, 10),
+        moments=[34 * 60 + 10, 3600 + 2 * 60, 3600 + 50 * 60 + 1],
         listening_url="https://www.youtube.com/watch?v=keepers-lament",
         note="Listen for the *cello*. " + words(16),
     )
@@ -93,7 +93,7 @@ def known_article(settings):
         track=harvest,
         section=sections[2],
         appears_in="",
-        timestamp=minutes(41, 5, h=1),
+        moments=[3600 + 41 * 60 + 5],
         listening_url="",
         note="The choir arrives **at last**. " + words(15),
     )
@@ -111,7 +111,7 @@ def article_with(n: int, **kwargs) -> Article:
             article=article,
             section=section,
             appears_in="a scene",
-            timestamp=minutes(i + 1),
+            moments=[(i + 1) * 60],
             listening_url="https://open.spotify.com/track/abc",
         )
     return article
@@ -227,9 +227,9 @@ class TestArticlePage:
         lament, harvest = tracks.find_all("li", class_="featured-track")
         assert lament.find("h3").text == "The Keeper's Lament 4:12"
         assert lament.find("time", class_="track-duration").attrs["datetime"] == "PT4M12S"
-        assert lament.find("p", class_="featured-track-where").text == (
-            "Plays in the night the keeper buries his brother at 34:10"
-        )
+        where = lament.find("p", class_="featured-track-where")
+        assert where.text == "Plays in the night the keeper buries his brother at 34:10, 1:02:00 and 1:50:01"
+        assert [time.attrs["datetime"] for time in where.find_all("time")] == ["PT34M10S", "PT1H2M0S", "PT1H50M1S"]
         assert lament.find("div", class_="prose").find("em").text == "cello"
         assert lament.find("p", class_="featured-track-section").find("a").attrs["href"] == "#section-1"
         link = lament.find("a", class_="listen-link")

@@ -301,6 +301,6 @@ def test_the_rows_addresses_are_the_reversed_ones_under_any_script_prefix(prefix
 
 @pytest.mark.parametrize("month", range(1, 13))
 def test_a_rows_time_reads_as_djangos_date_format_would_write_it(month):
-    moment = datetime(2026, month, 3, 7, 5, tzinfo=UTC)
+    time = datetime(2026, month, 3, 7, 5, tzinfo=UTC)
 
-    assert f">{format_date(timezone.localtime(moment), 'j M Y, H:i')}</time>" in when(moment)
+    assert f">{format_date(timezone.localtime(time), 'j M Y, H:i')}</time>" in when(time)
