@@ -16,7 +16,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import hanging_mail, report, scenarios
+from . import edge, hanging_mail, report, scenarios
 from .common import free_port, log
 from .database import ensure_database, prepare_data, setup_django
 from .harness import Bench
@@ -30,6 +30,7 @@ QUICK_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soundtrack_bench_quick"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"  # a Redis database of its own: flushed at the start of a run
 # A quick run (short loads, small data, CI's busy machine) meets a throughput target within this margin.
 QUICK_NOISE_MARGIN = 0.2
+EDGE_KEYS = {"article_edge", "mix_edge", "approve_visible"}  # what bench/edge.py measures (--only)
 
 
 def run(bench: Bench) -> Path | None:
@@ -65,10 +66,14 @@ def run(bench: Bench) -> Path | None:
 
 
 def measure(bench: Bench) -> None:
-    """Start the app server and the bare Django app, take every measurement the run asks for, stop both."""
-    bench.server = AppServer(bench.base).start()
+    """Start the app server (with Varnish in front), and the bare Django app, take every measurement the run asks
+    for, stop them."""
+    bench.server = AppServer(bench.base, environment={**os.environ, **edge.edge_environment(bench.varnish_port)})
+    bench.server.start()
+    varnish = None
     try:
         bench.reference = reference_server(bench.reference_port).start()
+        varnish = edge.start_varnish(bench)
         bench.results["machine"] = report.machine(bench.options.redis_url, bench.server, bench.reference)
         scenarios.measure_pages(bench)
         scenarios.measure_single_client(bench)
@@ -77,9 +82,13 @@ def measure(bench: Bench) -> None:
             scenarios.measure_memory(bench)
         if not bench.only or "comment_post" in bench.only:
             scenarios.measure_posts(bench)
+        if not bench.only or bench.only & EDGE_KEYS:
+            edge.measure(bench, varnish)
         if not bench.only or "mail_hangs" in bench.only:
             hanging_mail.measure(bench)
     finally:
+        if varnish:
+            varnish.stop()
         if bench.reference:
             bench.reference.stop()
         bench.server.stop()
