@@ -7,8 +7,11 @@ reported as a ratio to two references measured in the same run: first the bare D
 startproject's settings and middleware, a static page of the same size, under the same gunicorn.conf.py on a port
 of its own), then the site's own ceiling (a static page of the article's size through the site's whole stack).
 
+The app server runs with Varnish in front (the repository's VCL), whose figures edge.py takes after the others.
+
 The parts: database.py (the bench database and its data), servers.py (gunicorn), pages.py (what is read, as whom),
-wrk.py (the load), scenarios.py (what is measured), targets.py (the verdicts), report.py (the results files).
+wrk.py (the load), scenarios.py (what is measured), edge.py (through Varnish), hanging_mail.py (posts while the
+mail server hangs), targets.py (the verdicts), report.py (the results files).
 """
 
 import argparse
