@@ -75,10 +75,33 @@ def markdown(results: dict, *, quick: bool, duration: int, connections: int) -> 
             f"| {results['pages'][key]['label']} | {figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | "
             f"{figures['p99_ms']:.1f} | {figures['rps']:.0f} |"
         )
+    lines += edge_table(results)
     lines += ["", "| target | measured | met |", "| --- | --- | --- |"]
     for target in results["targets"]:
         lines.append(f"| {target['target']} | {target['measured']} | {'yes' if target['met'] else '**no**'} |")
     return "\n".join(lines) + "\n"
+
+
+def edge_table(results: dict) -> list[str]:
+    """Varnish's hit ratios and how soon an approved comment shows through it (runs since issue 13)."""
+    pages, approvals = results["pages"], results.get("approve_visible")
+    if approvals is None and "mix_edge" not in pages:
+        return []
+    lines = ["", "| through Varnish | hits | misses | hit ratio |", "| --- | ---: | ---: | ---: |"]
+    for key in ("article_edge", "mix_edge"):
+        if key in pages:
+            figures = pages[key]
+            ratio = f"{figures['hit_ratio']:.1%}" if figures["hit_ratio"] is not None else "—"
+            lines.append(f"| {figures['label']} | {figures['hits']} | {figures['misses']} | {ratio} |")
+    if approvals:
+        lines += [
+            "",
+            "| approved → seen through Varnish | approvals | p50 ms | p95 ms | max ms | not seen in 10 s |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            f"| a moderator approves, an anonymous reader polls the article | {approvals['approvals']} | "
+            f"{approvals['p50_ms']} | {approvals['p95_ms']} | {approvals['max_ms']} | {approvals['timed_out']} |",
+        ]
+    return lines
 
 
 def bare_table(bare: dict) -> list[str]:
@@ -102,7 +125,7 @@ def page_table(pages: dict, *, with_bare: bool) -> list[str]:
         "| --- | ---: |" + (" ---: |" if with_bare else "") + " ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for figures in pages.values():
-        queries = figures.get("queries")
+        queries = figures.get("queries", "—")  # none counted through Varnish
         if "queries_cached" in figures:
             queries = f"{figures['queries_cached']} cached / {queries} miss"
         bare_ratio = figures.get("bare_ratio")

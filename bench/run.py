@@ -7,8 +7,11 @@ reported as a ratio to two references measured in the same run: first the bare D
 startproject's settings and middleware, a static page of the same size, under the same gunicorn.conf.py on a port
 of its own), then the site's own ceiling (a static page of the article's size through the site's whole stack).
 
+The app server runs with Varnish in front (the repository's VCL), whose figures edge.py takes after the others.
+
 The parts: database.py (the bench database and its data), servers.py (gunicorn), pages.py (what is read, as whom),
-wrk.py (the load), scenarios.py (what is measured), targets.py (the verdicts), report.py (the results files).
+wrk.py (the load), scenarios.py (what is measured), edge.py (through Varnish), hanging_mail.py (posts while the
+mail server hangs), targets.py (the verdicts), report.py (the results files).
 """
 
 import argparse
@@ -16,7 +19,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import hanging_mail, report, scenarios
+from . import edge, hanging_mail, report, scenarios
 from .common import free_port, log
 from .database import ensure_database, prepare_data, setup_django
 from .harness import Bench
@@ -30,6 +33,7 @@ QUICK_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soundtrack_bench_quick"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"  # a Redis database of its own: flushed at the start of a run
 # A quick run (short loads, small data, CI's busy machine) meets a throughput target within this margin.
 QUICK_NOISE_MARGIN = 0.2
+EDGE_KEYS = {"article_edge", "mix_edge", "approve_visible"}  # what bench/edge.py measures (--only)
 
 
 def run(bench: Bench) -> Path | None:
@@ -65,10 +69,14 @@ def run(bench: Bench) -> Path | None:
 
 
 def measure(bench: Bench) -> None:
-    """Start the app server and the bare Django app, take every measurement the run asks for, stop both."""
-    bench.server = AppServer(bench.base).start()
+    """Start the app server (with Varnish in front), and the bare Django app, take every measurement the run asks
+    for, stop them."""
+    bench.server = AppServer(bench.base, environment={**os.environ, **edge.edge_environment(bench.varnish_port)})
+    bench.server.start()
+    varnish = None
     try:
         bench.reference = reference_server(bench.reference_port).start()
+        varnish = edge.start_varnish(bench)
         bench.results["machine"] = report.machine(bench.options.redis_url, bench.server, bench.reference)
         scenarios.measure_pages(bench)
         scenarios.measure_single_client(bench)
@@ -77,9 +85,13 @@ def measure(bench: Bench) -> None:
             scenarios.measure_memory(bench)
         if not bench.only or "comment_post" in bench.only:
             scenarios.measure_posts(bench)
+        if not bench.only or bench.only & EDGE_KEYS:
+            edge.measure(bench, varnish)
         if not bench.only or "mail_hangs" in bench.only:
             hanging_mail.measure(bench)
     finally:
+        if varnish:
+            varnish.stop()
         if bench.reference:
             bench.reference.stop()
         bench.server.stop()

@@ -155,14 +155,15 @@ def measure_posts(bench: Bench) -> None:
     log(f"  {figures['rps']} posts/s, {made} rows made, {figures['ok']} answered 302, lost {figures['lost']}")
 
 
-def post_lua(bench: Bench) -> str:
-    """POST_LUA with 5,000 fresh form tokens (in a file), the articles to post to and this run's id."""
+def post_lua(bench: Bench, script: str = POST_LUA) -> str:
+    """POST_LUA (or a ``script`` that includes it) with 5,000 fresh form tokens (in a file), the articles to post to
+    and this run's id."""
     from comments.forms import new_form_token
 
     tokens = bench.tmp / "tokens.txt"
     tokens.write_text("\n".join(urllib.parse.quote(new_form_token(), safe="") for _ in range(5000)) + "\n")
     return (
-        POST_LUA.replace("{tokens}", str(tokens))
+        script.replace("{tokens}", str(tokens))
         .replace("{slugs}", ", ".join(lua_string(slug) for slug in bench.post_slugs))
         .replace("{run}", bench.run_id)
     )

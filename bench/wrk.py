@@ -129,6 +129,7 @@ def figures(output: str, connections: int) -> dict:
         "p95_ms": raw["p95_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
         "requests": raw["requests"],
+        "bytes_read": raw["bytes"],
         "ok": raw["ok"],
         "errors": errors,
         "error_detail": raw["errors"],

@@ -1,5 +1,6 @@
-"""The reliability run (`make reliability`): post load with a PostgreSQL restart, reads through a Redis outage and
-the backup drill, at full counts, against servers of its own.
+"""The reliability run (`make reliability`): post load with a PostgreSQL restart, reads through a Redis outage,
+reads through Varnish while it restarts, the backup drill and task workers killed mid-task, at full counts, against
+servers of its own.
 
 Prints each scenario's figures, writes them to test-artifacts/reliability/<scenario>.json (the app servers' logs
 beside them) and exits with 1 when a check fails. `python -m reliability.run --help` for smaller counts.
@@ -44,14 +45,24 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50, help="concurrent posting clients (50)")
     parser.add_argument("--comments", type=int, default=10_000, help="comments posted in all (10,000)")
     parser.add_argument("--down-seconds", type=float, default=5, help="how long PostgreSQL stays down (5)")
-    parser.add_argument("--readers", type=int, default=16, help="concurrent readers in the Redis outage (16)")
-    parser.add_argument("--phase-seconds", type=float, default=10, help="before/during/after the Redis outage (10)")
+    parser.add_argument(
+        "--readers",
+        type=int,
+        default=16,
+        help="concurrent readers in the Redis outage and the Varnish restart (16)",
+    )
+    parser.add_argument(
+        "--phase-seconds",
+        type=float,
+        default=10,
+        help="before/during/after the Redis outage; before/after the Varnish restart (10)",
+    )
     parser.add_argument("--notices", type=int, default=200, help="notices queued before the worker kills (200)")
     parser.add_argument("--kills", type=int, default=20, help="workers killed in the middle of a task (20)")
     options = parser.parse_args()
     setup_django()
 
-    from . import backup, load, redis_outage, worker_kill
+    from . import backup, load, redis_outage, varnish_restart, worker_kill
     from .servers import throwaway_servers
 
     results = {}
@@ -66,6 +77,9 @@ def main() -> int:
             down_seconds=options.down_seconds,
         )
         results["read-load-redis-outage"] = redis_outage.run(
+            cluster, redis_server, logs_folder(), readers=options.readers, phase_seconds=options.phase_seconds
+        )
+        results["read-load-varnish-restart"] = varnish_restart.run(
             cluster, redis_server, logs_folder(), readers=options.readers, phase_seconds=options.phase_seconds
         )
         results["backup-drill"] = backup.run(cluster, logs_folder())

@@ -1,16 +1,19 @@
 """A Varnish of its own in front of an app server: the repository's VCL (deploy/varnish/), a backend and purge
 address of the caller's, a throwaway working directory, a free port."""
 
+import json
 import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .servers import ToolMissing, free_port, stop_process, wait_until
 
 VCL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "varnish"
+# A lookup in the cache either hits or misses (passes are neither): the hit ratio is hits over both.
+HIT_COUNTERS = ("MAIN.cache_hit", "MAIN.cache_miss")
 INSTALL = "Varnish is needed: apt-get install varnish varnish-modules (Debian's 7.1, with xkey)"
 
 
@@ -90,6 +93,32 @@ class Varnish:
             raise RuntimeError(f"varnishd exited: {self.process.stdout.read().decode(errors='replace')}")
         with socket.socket() as probe:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def restart(self, *, stopped: Callable[[], None] = lambda: None) -> "Varnish":
+        """Stopped (then ``stopped()`` is called) and started again on the same port, as a service manager restarts
+        it: the cache starts empty."""
+        stop_process(self.process, timeout=10)
+        stopped()
+        return self.start()
+
+    def counters(self, *names: str) -> dict[str, int]:
+        """The values of varnishstat's counters ``names`` (``MAIN.cache_hit``, say) in this Varnish now."""
+        command = ["varnishstat", "-n", str(self.folder / "instance"), "-1", "-j"]
+        for name in names:
+            command += ["-f", name]
+        output = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+        found = output.get("counters", output)  # Varnish 6.5 and later nest them under "counters"
+        return {name: int(found[name]["value"]) for name in names}
+
+    def hit_ratio(self, since: dict[str, int] | None = None) -> dict:
+        """Hits and misses so far (or since the counters ``since``), and the share of lookups that hit."""
+        now = self.counters(*HIT_COUNTERS)
+        hits, misses = (now[name] - (since or {}).get(name, 0) for name in HIT_COUNTERS)
+        return {
+            "hits": hits,
+            "misses": misses,
+            "hit_ratio": round(hits / (hits + misses), 4) if hits + misses else None,
+        }
 
     def stop(self) -> None:
         stop_process(self.process, timeout=10)

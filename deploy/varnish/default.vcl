@@ -66,6 +66,13 @@ sub vcl_backend_response {
         set beresp.ttl = 0s;
         return (deliver);
     }
+    if (bereq.url ~ "^/slots/") {
+        # A page's per-view value: half its life fresh, the other half served while one fetch refreshes it in the
+        # background, so no reader waits on the app for it (the value is never older than the app allows).
+        set beresp.ttl = beresp.ttl / 2;
+        set beresp.grace = beresp.ttl;
+        return (deliver);
+    }
     set beresp.grace = 0s;
 }
 

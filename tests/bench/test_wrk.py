@@ -20,6 +20,7 @@ def test_the_figures_are_requests_per_second_latencies_in_ms_and_errors():
         "p95_ms": 12.0,
         "p99_ms": 20.5,
         "requests": 600,
+        "bytes_read": 6000000,
         "ok": 598,
         "errors": 3,
         "error_detail": {"connect": 0, "read": 1, "write": 0, "status": 2, "timeout": 0},

@@ -1,0 +1,125 @@
+"""The pieces of the Varnish figures that need no timing: the Zipf reads, the hit ratio read from a real Varnish's
+varnishstat, and the results with the new rows."""
+
+import json
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bench import edge, report, targets
+from reliability.servers import ToolMissing
+from reliability.varnish import Varnish
+
+COMMITTED = Path(report.__file__).resolve().parent / "results"
+PATHS = [f"/articles/article-{rank}/" for rank in range(1, 101)]
+
+
+def test_zipf_reads_come_from_the_paths_the_most_popular_first_and_the_same_for_the_same_seed():
+    reads = edge.zipf_reads(PATHS, 50_000)
+    counts = Counter(reads)
+
+    assert len(reads) == 50_000 and set(reads) <= set(PATHS)
+    assert counts.most_common(1)[0][0] == PATHS[0]
+    assert 1.7 < counts[PATHS[0]] / counts[PATHS[1]] < 2.3  # rank 2 is read half as often as rank 1
+    assert 7 < counts[PATHS[0]] / counts[PATHS[9]] < 13  # rank 10 a tenth as often
+    assert edge.zipf_reads(PATHS, 1000) == edge.zipf_reads(PATHS, 1000)
+    assert edge.zipf_reads(PATHS, 1000, seed=1) != edge.zipf_reads(PATHS, 1000)
+
+
+class CacheablePage(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<p>A page shared caches may keep.</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Cache-Control", "max-age=0, s-maxage=60")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def varnish():
+    backend = ThreadingHTTPServer(("127.0.0.1", 0), CacheablePage)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    try:
+        started = Varnish(backend_port=backend.server_address[1]).start()
+    except ToolMissing as missing:
+        pytest.fail(str(missing))
+    yield started
+    started.stop()
+    backend.shutdown()
+
+
+def test_the_hit_ratio_is_read_from_varnishstat_of_the_running_varnish(varnish):
+    from bench.servers import fetch
+
+    since = varnish.counters("MAIN.cache_hit", "MAIN.cache_miss")
+    answers = [fetch(varnish.url + path)[1]["X-Cache"] for path in ("/a", "/a", "/a", "/b")]
+
+    assert answers == ["miss", "hit", "hit", "miss"]
+    assert varnish.hit_ratio(since) == {"hits": 2, "misses": 2, "hit_ratio": 0.5}
+    assert varnish.hit_ratio()["hits"] >= 2
+
+
+def edge_run() -> dict:
+    """The first quick run with the bare app, as if Varnish had been in front of it too."""
+    results = json.loads((COMMITTED / "20261202T211655Z-quick.json").read_text())
+    figures = {"p50_ms": 0.6, "p99_ms": 14.7, "errors": 0, "status": 200, "user": None, "bare_bytes": 135170}
+    results["pages"]["article_edge"] = figures | {
+        "label": "Article, 200 comments, through Varnish",
+        "rps": 1575.0,
+        "bytes": 135170,
+        "hits": 23407,
+        "misses": 3,
+        "hit_ratio": 0.9999,
+    }
+    results["pages"]["mix_edge"] = figures | {
+        "label": "Mix through Varnish: Zipf over 300 articles, 5% signed in, 1 comment POST per 200",
+        "rps": 630.0,
+        "bytes": 135170,
+        "hits": 9700,
+        "misses": 300,
+        "hit_ratio": 0.97,
+    }
+    results["approve_visible"] = {
+        "approvals": 20,
+        "p50_ms": 72.4,
+        "p95_ms": 128.7,
+        "max_ms": 180.1,
+        "timed_out": 0,
+        "hits_before": 20,
+    }
+    return results
+
+
+def test_a_run_through_varnish_is_judged_by_the_edge_targets_and_shows_its_rows():
+    results = edge_run()
+
+    targets.evaluate(results, partial=False)
+    lines = report.markdown(results, quick=True, duration=3, connections=8).splitlines()
+
+    found = {target["target"]: (target["measured"], target["met"]) for target in results["targets"]}
+    assert found[
+        "Article (200 comments) through Varnish ≥ 5× bare app of its size (quick run: ≥ 4×, a 20% margin for noise)"
+    ] == ("5.00×", True)  # 1575 / 315 req/s
+    assert found["Varnish hit ratio in the mix ≥ 95%"] == ("97.0%", True)
+    assert found["Approved comment seen through Varnish: p95 < 1,000 ms (20 approvals)"] == (
+        "p50 72 ms, p95 129 ms",
+        True,
+    )
+    assert "| Article, 200 comments, through Varnish | 1575 | 5.00 | 12.52 | 0.6 | 14.7 | 0 | — | 135170 |" in lines
+    assert found[
+        "Mix through Varnish: Zipf over 300 articles, 5% signed in, 1 comment POST per 200 ≥ 3× bare app "
+        "(quick run: ≥ 2.4×, a 20% margin for noise)"
+    ] == ("2.00×", False)  # 630 / 315 req/s
+    assert (
+        "| Mix through Varnish: Zipf over 300 articles, 5% signed in, 1 comment POST per 200 | 9700 | 300 | 97.0% |"
+        in lines
+    )
+    assert "| a moderator approves, an anonymous reader polls the article | 20 | 72.4 | 128.7 | 180.1 | 0 |" in lines
