@@ -11,11 +11,13 @@ from pagecache.fragments import fragment_key
 from pagecache.stamps import fragment_stamps
 
 from .models import Article, FeaturedTrack, Section
+from .nearby import nearby
 from .placeholders import Placeholder, placeholders_left
 from .structured_data import article_graph, json_ld_script
 from .surrogate_keys import shown_on_article_page
 
-ARTICLE_PARTS = ("meta", "body", "neighbours")
+ARTICLE_PARTS = ("meta", "body", "neighbours", "related")
+
 PARTS_TEMPLATES = tuple(f"articles/includes/article_{name}.html" for name in ARTICLE_PARTS)
 ARTICLE_PARTS_TIMEOUT = 24 * 60 * 60
 SURROGATE_KEYS = "surrogate_keys"  # kept with the parts: what they show, for the page's own keys
@@ -51,14 +53,19 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     if cover := article.cover_image:
         context["share_image_url"] = request.build_absolute_uri(cover.src)
     if not is_preview:
-        context["previous_article"], context["next_article"] = article.neighbours()
+        around = nearby(article)
+        context |= {
+            "previous_article": around.previous,
+            "next_article": around.next,
+            "related_articles": around.related,
+        }
     parts = {
         name: render_to_string(f"articles/includes/article_{name}.html", context, request=request)
         for name in ARTICLE_PARTS
     }
     parts["structured_data"] = "" if is_preview else str(json_ld_script(article_graph(request, article)))
     neighbours = (context.get("previous_article"), context.get("next_article"))
-    keys = shown_on_article_page(article, neighbours=neighbours)
+    keys = shown_on_article_page(article, neighbours=neighbours, related=context.get("related_articles", ()))
     parts[SURROGATE_KEYS] = " ".join(sorted(keys))
     if key:
         cache.set(key, parts, ARTICLE_PARTS_TIMEOUT)

@@ -9,7 +9,7 @@ this module imports no model. The catalogue's querysets (works, composers) follo
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .search.query import name_matches, search_articles
@@ -98,6 +98,12 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class WorkQuerySet(models.QuerySet):
+    def timeline_of(self, composer):
+        """The works a composer scored (a track of theirs, or a published article crediting them), earliest first;
+        works without a year last."""
+        credited = Q(tracks__composers=composer) | Q(pk__in=composer.articles.filter(published_q()).values("work_id"))
+        return self.filter(credited).distinct().order_by(F("year").asc(nulls_last=True), "title")
+
     def matching(self, query: str):
         """Works whose title the query's words name ("glass" finds The Glass Orchard): search lists them."""
         return name_matches(self, "title", query)

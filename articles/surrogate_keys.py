@@ -30,13 +30,18 @@ def shown_on_cards(articles: Iterable) -> set[str]:
     return keys
 
 
-def shown_on_article_page(article, *, neighbours) -> set[str]:
+def shown_on_article_page(article, *, neighbours, related=()) -> set[str]:
     """The keys of an article's page: its card's (its featured tracks are its work's), its comments, its
-    neighbours."""
+    neighbours and the related articles it links to (by title, with their work)."""
     return (
         shown_on_cards([article])
         | discussion_keys([article.pk])
         | {surrogate_key("article", neighbour.pk) for neighbour in neighbours if neighbour is not None}
+        | {
+            key
+            for other in related
+            for key in (surrogate_key("article", other.pk), surrogate_key("work", other.work_id))
+        }
     )
 
 

@@ -104,10 +104,11 @@ class ComposerView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         if photo := self.composer.photo_image:
             kwargs["share_image_url"] = self.request.build_absolute_uri(photo.src)
-        return super().get_context_data(composer=self.composer, **kwargs)
+        self.works = list(Work.objects.timeline_of(self.composer))
+        return super().get_context_data(composer=self.composer, works=self.works, **kwargs)
 
     def get_surrogate_keys(self) -> set[str]:
-        return {surrogate_key("composer", self.composer.pk)}
+        return {surrogate_key("composer", self.composer.pk), *(surrogate_key("work", work.pk) for work in self.works)}
 
     def get_canonical_path(self) -> str:
         return self.composer.get_absolute_url()

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -137,24 +137,6 @@ class Article(SluggedModel):
             return self.seo_description
         text = " ".join(html.unescape(strip_tags(self.standfirst_html)).split())
         return Truncator(text).chars(160)
-
-    def neighbours(self) -> tuple["Article | None", "Article | None"]:
-        """The published articles just before and after this one, by publish time."""
-        published = Article.objects.published().only("title", "slug", "publish_at")
-        earlier = published.filter(Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk))
-        later = published.filter(Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk))
-        # Both in one query: each side is a subquery the database runs once, then two primary-key lookups.
-        found = published.filter(
-            Q(pk=Subquery(earlier.newest_first().values("pk")[:1]))
-            | Q(pk=Subquery(later.oldest_first().values("pk")[:1]))
-        )
-        previous = next_one = None
-        for article in found:
-            if (article.publish_at, article.pk) < (self.publish_at, self.pk):
-                previous = article
-            else:
-                next_one = article
-        return previous, next_one
 
     def render_html(self, *, highlight_placeholders: bool = False) -> None:
         """Render the Markdown into the ``*_html`` field (every save does; a preview of unsaved changes too, with

@@ -58,6 +58,16 @@ class TestPagesCarry:
 
         assert keys == card_keys(article) | {"catalogue", f"comments-{article.pk}", f"article-{earlier.pk}"}
 
+    def test_an_article_page_the_related_articles_it_links_to_with_their_works(self, client, article):
+        related = ArticleFactory(publish_at=article.publish_at - timedelta(days=2))
+        related.tags.add("Strings")
+        earlier = ArticleFactory(publish_at=article.publish_at - timedelta(days=1))
+
+        keys = keys_of(client, article.get_absolute_url())
+
+        shown = {f"article-{related.pk}", f"work-{related.work_id}", f"article-{earlier.pk}"}
+        assert keys == card_keys(article) | {"catalogue", f"comments-{article.pk}"} | shown
+
     def test_the_same_keys_when_the_article_comes_from_its_cached_parts(self, client, settings, article):
         settings.DEBUG = False  # the article's parts are cached
         first = keys_of(client, article.get_absolute_url())
