@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from pagecache.edge import surrogate_key
+from pagecache.edge import add_surrogate_keys, surrogate_key
 
-from . import surrogate_keys
+from . import playlists, surrogate_keys
 from .forms import SearchForm
 from .models import Article, Author, Composer, Work
 from .pages import article_parts
@@ -193,3 +194,41 @@ class SearchView(ArticleListMixin, ListView):
             list(composers.only("name", "slug")[:NAMES_SHOWN]),
             list(works.only("title", "year", "kind", "slug")[:NAMES_SHOWN]),
         )
+
+
+PLAYLIST_FORMATS = {  # the format in the address: its media type, and how it is written
+    "xspf": ("application/xspf+xml", playlists.as_xspf),
+    "m3u8": ("audio/mpegurl; charset=utf-8", playlists.as_m3u8),
+}
+
+
+def playlist_response(request, playlist: playlists.Playlist, name: str, playlist_format: str, keys: set[str]):
+    """The playlist in the format asked for, carrying the keys of what it shows (its own page's, and the articles'
+    whose featured tracks it lists: an edit to one purges it)."""
+    if playlist_format not in PLAYLIST_FORMATS:
+        raise Http404("Playlists come as .xspf or .m3u8.")
+    media_type, write = PLAYLIST_FORMATS[playlist_format]
+    add_surrogate_keys(request, keys | {surrogate_key("article", pk) for pk in playlist.article_ids})
+    response = HttpResponse(write(playlist), content_type=media_type)
+    response["Content-Disposition"] = f'inline; filename="{name}.{playlist_format}"'
+    return response
+
+
+def article_playlist(request, slug: str, playlist_format: str):
+    """The article's featured tracks, in its order (drafts for those who may preview them)."""
+    article = get_object_or_404(Article.objects.visible_to(request.user).select_related("work"), slug=slug)
+    playlist = playlists.for_article(article, request.build_absolute_uri)
+    return playlist_response(request, playlist, article.slug, playlist_format, {surrogate_key("work", article.work_id)})
+
+
+def work_playlist(request, slug: str, playlist_format: str):
+    work = get_object_or_404(Work, slug=slug)
+    playlist = playlists.for_work(work, request.build_absolute_uri)
+    return playlist_response(request, playlist, work.slug, playlist_format, {surrogate_key("work", work.pk)})
+
+
+def composer_playlist(request, slug: str, playlist_format: str):
+    composer = get_object_or_404(Composer, slug=slug)
+    playlist = playlists.for_composer(composer, request.build_absolute_uri)
+    keys = {surrogate_key("composer", composer.pk)}
+    return playlist_response(request, playlist, composer.slug, playlist_format, keys)
