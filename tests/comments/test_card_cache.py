@@ -13,7 +13,7 @@ from comments import services
 from comments.cards import CommentList
 from comments.models import Comment
 from pagecache.stamps import catalogue_changed
-from tests.utils.discussion import article_page, bodies, comment_item, discussion, reply_links
+from tests.utils.discussion import article_page, author, bodies, comment_item, discussion, reply_links
 from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, moderator
 from tests.utils.html import get_page
 
@@ -73,7 +73,7 @@ def test_a_row_changed_behind_the_applications_back_is_shown_as_it_now_is(articl
 
     item = comment_item(article_page(article), comment)
     assert item.find("div", class_="comment-body").text == "After."
-    assert item.find("strong", class_="comment-author").text == "Renamed"
+    assert author(item).text == "Renamed"
 
 
 def test_a_renamed_track_shows_in_the_cards_that_picked_it(article):
