@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.demo import DEMO_ARTICLE_SLUG
 from articles.models import Article
 from comments.models import Comment, ModerationEvent
-from tests.utils.discussion import author, card, elements
+from tests.utils.discussion import author, elements
 from tests.utils.factories import moderator
 from tests.utils.html import Node, get_page
 
