@@ -24,13 +24,15 @@ from .slots import fill_per_view_slots, per_view_slots, slot
 from .stamps import pages_stamp
 from .views import signed_element
 
+# Pages each process keeps a copy of (pagecache/stored.py LocalCopies): the most read ones, a few MB at most.
+LOCAL_PAGES = 50
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 
 
 def _page_key(request, encoding: str) -> str:
     """Where a page is kept, whatever the stamp: the stamp is kept in it, and read in the same round trip."""
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pagecache:page:{request.method == 'HEAD'}:{encoding}:{digest}"
+    return f"pagecache:page:{stored.FORMAT}:{request.method == 'HEAD'}:{encoding}:{digest}"
 
 
 def _wanted_encoding(request) -> str:
@@ -71,6 +73,7 @@ def _is_cacheable(response) -> bool:
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.local = stored.LocalCopies(LOCAL_PAGES)
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not _is_anonymous_read(request):
@@ -81,8 +84,8 @@ class AnonymousPageCacheMiddleware:
 
         encoding = _wanted_encoding(request)
         key = _page_key(request, encoding)
-        stamp, next_change, found = pages_stamp(key)
-        if (page := found.get(key)) is not None and page.stamp == stamp:
+        stamp, next_change, page = self._lookup(key)
+        if page is not None and page.stamp == stamp:
             response = page.response()
             patch_cache_control(response, s_maxage=_shared_max_age(next_change))  # kept since: less left
             response["X-Page-Cache"] = "hit"
@@ -97,13 +100,30 @@ class AnonymousPageCacheMiddleware:
             timeout = settings.PAGE_CACHE_SECONDS
             if next_change:  # never keep a page past the moment a scheduled change should appear on it
                 timeout = max(1, min(timeout, int(next_change - time.time()) + 1))
-            pages = dict(zip(("", stored.GZIP), stored.store(response, stamp=stamp), strict=True))
-            cache.set_many({_page_key(request, encoding): page for encoding, page in pages.items()}, timeout)
-            response = pages[encoding].response()  # a miss is sent as a hit will be: the same headers and bytes
+            pages = {
+                _page_key(request, encoding): page
+                for encoding, page in zip(("", stored.GZIP), stored.store(response, stamp=stamp), strict=True)
+            }
+            cache.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
+            self.local.keep(key, pages[key])
+            response = pages[key].response()  # a miss is sent as a hit will be: the same headers and bytes
             response["X-Page-Cache"] = "miss"
         elif response.get("Cache-Control") is None:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+    def _lookup(self, key: str) -> tuple[float, float, stored.StoredPage | None]:
+        """The pages stamp, the next scheduled change and the page kept at ``key``, in one round trip: the page's
+        version alone when this process has a copy of it (the copy is sent while it is the shared cache's)."""
+        if (copy := self.local.get(key)) is None:
+            stamp, next_change, found = pages_stamp(key)
+            page = found.get(key)
+        else:
+            stamp, next_change, found = pages_stamp(stored.version_key(key))
+            page = copy if found.get(stored.version_key(key)) == copy.version else cache.get(key)
+        if page is not None and page is not copy:
+            self.local.keep(key, page)
+        return stamp, next_change, page
 
 
 class PerViewSlotsMiddleware:
