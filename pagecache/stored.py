@@ -1,11 +1,12 @@
 """Pages as the page cache keeps them: the bytes to send and the headers, in one of two encodings, never a pickled
 response. A hit sends what is kept, filling in only the slots (pagecache/slots.py).
 
-A page's gzip copy is compressed once, when it is stored. The slots cannot be compressed in advance (their value
-changes on every view), so the copy is kept in two parts: the text before the first slot, compressed and flushed
-(a deflate stream can be continued by a new compressor after a flush), and the raw text from the first slot on.
-Per view only that rest is compressed; a comment form's slot sits at the end of the page, so that is a few KB of
-a hundred. The gzip trailer's CRC is carried on from the head's, kept with it.
+A page's gzip copy is compressed once, when it is stored. Its slots cannot be compressed in advance (their values
+change on every view), so the text around them is compressed piece by piece, each piece by a compressor of its
+own that ends flushed on a byte: pieces made so can be sent one after the other, with each view's values
+compressed alone between them, as one deflate stream. The gzip trailer's CRC is carried on from the first piece's
+(kept with it) through the values and the later pieces' text (kept too: a page's slots sit near its end, so that
+is a few KB).
 """
 
 import gzip
@@ -20,10 +21,10 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils.http import quote_etag
 
-from .slots import fill_per_view_slots, per_view_slots, slot
+from .slots import per_view_slots, slot
 
 GZIP = "gzip"
-FORMAT = 1  # in the keys: a release that changes StoredPage never reads the pages an older one kept
+FORMAT = 2  # in the keys: a release that changes StoredPage never reads the pages an older one kept
 COMPRESS_LEVEL = 6  # zlib's default: nearly all of level 9's gain on HTML, at a third of its time
 # A gzip header without a name or a time: the same page compresses to the same bytes.
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -35,14 +36,15 @@ class StoredPage:
     stamp: float  # the pages stamp it was made under: a page kept under an older one is stale
     version: str  # drawn when it was stored: tells a process's own copy (LocalCopies) from a newer one
     headers: tuple[tuple[str, str], ...]
-    encoding: str  # "" (as rendered) or "gzip"
-    head: bytes  # the page up to its first slot (compressed, for gzip), or all of it when it has none
-    tail: bytes = b""  # the page from its first slot on, never compressed
-    head_crc: int = 0  # gzip: the CRC-32 and length of the head's text, for the trailer
-    head_size: int = 0
+    encoding: str  # "" (as rendered: its slots are filled on the way out) or "gzip"
+    pieces: tuple[bytes, ...]  # the page, or (gzip) the text around its slots, each piece compressed on its own
+    slots: tuple[str, ...] = ()  # gzip: the slot between each two pieces
+    texts: tuple[bytes, ...] = ()  # gzip: the text of every piece but the first, for the trailer
+    first_crc: int = 0  # gzip: the CRC-32 of the first piece's text, and the length of all the pieces' text
+    size: int = 0
 
     def response(self) -> HttpResponse:
-        body = self.head + self.tail if self.encoding != GZIP else self._gzip_body()
+        body = self._gzip_body() if self.slots else b"".join(self.pieces)
         response = HttpResponse(body)
         for name, value in self.headers:
             response[name] = value
@@ -50,12 +52,21 @@ class StoredPage:
         return response
 
     def _gzip_body(self) -> bytes:
-        if not self.tail:
-            return self.head
-        text = fill_per_view_slots(self.tail)
-        compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-        trailer = struct.pack("<II", zlib.crc32(text, self.head_crc), (self.head_size + len(text)) & 0xFFFFFFFF)
-        return self.head + compressor.compress(text) + compressor.flush() + trailer
+        body, crc, size = [self.pieces[0]], self.first_crc, self.size
+        makers = per_view_slots()
+        for name, piece, text in zip(self.slots, self.pieces[1:], self.texts, strict=True):
+            value = makers[name]().encode()
+            body += [_compressed_alone(value, zlib.Z_SYNC_FLUSH, level=1), piece]
+            crc = zlib.crc32(text, zlib.crc32(value, crc))
+            size += len(value)
+        body.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
+        return b"".join(body)
+
+
+def _compressed_alone(text: bytes, flush: int, *, level: int = COMPRESS_LEVEL) -> bytes:
+    """``text`` as deflate blocks that refer to nothing before them, ending on a byte (a flush) or the stream."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(text) + compressor.flush(flush)
 
 
 def accepts_gzip(request) -> bool:
@@ -68,22 +79,28 @@ def store(response: HttpResponse, *, stamp: float) -> tuple[StoredPage, StoredPa
     headers = tuple((name, value) for name, value in response.items() if name not in ("Content-Length", "ETag"))
     digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
     version = secrets.token_hex(8)
-    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", content)
+    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", (content,))
     gzip_headers = (*headers, ("Content-Encoding", GZIP), ("ETag", quote_etag(f"{digest}-{GZIP}")))
-    cut = _first_slot(content)
-    if cut is None:
-        return plain, StoredPage(stamp, version, gzip_headers, GZIP, gzip.compress(content, COMPRESS_LEVEL, mtime=0))
-    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    head = GZIP_HEADER + compressor.compress(content[:cut]) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    marks = {slot(name).encode(): name for name in per_view_slots()}
+    split = re.split(b"(" + b"|".join(map(re.escape, marks)) + b")", content) if marks else [content]
+    texts, slots = split[::2], [marks[mark] for mark in split[1::2]]
+    if not slots:
+        return plain, StoredPage(stamp, version, gzip_headers, GZIP, (gzip.compress(content, COMPRESS_LEVEL, mtime=0),))
+    pieces = [_compressed_alone(text, zlib.Z_SYNC_FLUSH) for text in texts[:-1]]
+    pieces.append(_compressed_alone(texts[-1], zlib.Z_FINISH))
+    pieces[0] = GZIP_HEADER + pieces[0]
     compressed = StoredPage(
-        stamp, version, gzip_headers, GZIP, head, content[cut:], head_crc=zlib.crc32(content[:cut]), head_size=cut
+        stamp,
+        version,
+        gzip_headers,
+        GZIP,
+        tuple(pieces),
+        tuple(slots),
+        tuple(texts[1:]),
+        first_crc=zlib.crc32(texts[0]),
+        size=sum(map(len, texts)),
     )
     return plain, compressed
-
-
-def _first_slot(content: bytes) -> int | None:
-    found = [at for name in per_view_slots() if (at := content.find(slot(name).encode())) >= 0]
-    return min(found, default=None)
 
 
 def version_key(key: str) -> str:
