@@ -130,7 +130,7 @@ class PerViewSlotsMiddleware:
     """Fills the slots that must differ on every view of a page, whether the page was rendered for this view or
     comes from a cache: ``PAGECACHE_PER_VIEW_SLOTS`` maps a slot's name to the callable that makes its value (a
     fresh signed form token, say). It sits outside the page cache, so cached copies keep the slots (and their ETag
-    stays that of the copy).
+    stays that of the copy). A cached page's gzip copy comes with its slots already filled (pagecache/stored.py).
 
     An edge that assembles pages (Varnish, saying ``Surrogate-Capability: ...ESI/1.0`` on its requests) gets an ESI
     include of the slot's own address (``views.slot_value()``) instead of a value: the page it keeps stays the same for

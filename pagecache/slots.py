@@ -1,6 +1,6 @@
 """Slots: marks in cached HTML where each view puts a value of its own (a reader's name, a fresh form token)."""
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -10,7 +10,12 @@ from django.utils.module_loading import import_string
 def slot(name: str) -> str:
     """The mark for ``name``. Derived from the secret key, so no reader's text can contain one (a reader would see
     somebody's CSRF token or name inside a comment); letters and digits only, so escaping leaves it as it is."""
-    return "slot" + salted_hmac("pagecache.slot", name, algorithm="sha256").hexdigest()[:30]
+    return _mark(name, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=32)  # looked for in every page sent: the same few names, and the key changes only in tests
+def _mark(name: str, secret: str) -> str:
+    return "slot" + salted_hmac("pagecache.slot", name, secret=secret, algorithm="sha256").hexdigest()[:30]
 
 
 def fill_slots(html: str, values: dict[str, str]) -> str:
