@@ -14,6 +14,7 @@ import hashlib
 import re
 import secrets
 import struct
+import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -116,12 +117,14 @@ class LocalCopies:
     def __init__(self, size: int):
         self.size = size
         self.pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self.lock = threading.Lock()  # gunicorn's threaded workers share one middleware between threads
 
     def get(self, key: str) -> StoredPage | None:
         return self.pages.get(key)
 
     def keep(self, key: str, page: StoredPage) -> None:
-        self.pages[key] = page
-        self.pages.move_to_end(key)
-        while len(self.pages) > self.size:
-            self.pages.popitem(last=False)
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)

@@ -5,6 +5,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
+from pagecache.stored import LocalCopies, StoredPage
 from tests.utils.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -31,3 +32,14 @@ def test_a_copy_is_not_sent_once_the_shared_cache_has_lost_the_page():
         cache.clear()
 
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_process_keeps_only_the_pages_it_sent_last():
+    copies = LocalCopies(size=2)
+    first, second, third = (StoredPage(1.0, str(n), (), "", (b"page",)) for n in range(3))
+    copies.keep("a", first)
+    copies.keep("b", second)
+    copies.keep("a", first)  # sent again: now the newest
+    copies.keep("c", third)
+
+    assert (copies.get("a"), copies.get("b"), copies.get("c")) == (first, None, third)
