@@ -35,10 +35,15 @@ def _page_key(request, encoding: str) -> str:
     return f"pagecache:page:{stored.FORMAT}:{request.method == 'HEAD'}:{encoding}:{digest}"
 
 
+def _edge_includes(request) -> bool:
+    """Whether the request comes from an edge that assembles pages (Varnish): it gets includes in the slots."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
 def _wanted_encoding(request) -> str:
     """gzip for a browser that takes it; the page as rendered for an edge that assembles pages (it fills the slots
-    with its own includes, pagecache/middleware.py PerViewSlotsMiddleware, and compresses for itself)."""
-    if "ESI/1.0" in request.headers.get("Surrogate-Capability", "") or not stored.accepts_gzip(request):
+    with its own includes, PerViewSlotsMiddleware, and compresses for itself)."""
+    if _edge_includes(request) or not stored.accepts_gzip(request):
         return ""
     return stored.GZIP
 
@@ -86,7 +91,7 @@ class AnonymousPageCacheMiddleware:
         key = _page_key(request, encoding)
         stamp, next_change, page = self._lookup(key)
         if page is not None and page.stamp == stamp:
-            response = page.response()
+            response = page.response(fill_slots=not _edge_includes(request))
             patch_cache_control(response, s_maxage=_shared_max_age(next_change))  # kept since: less left
             response["X-Page-Cache"] = "hit"
             return response
@@ -106,7 +111,8 @@ class AnonymousPageCacheMiddleware:
             }
             cache.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
             self.local.keep(key, pages[key])
-            response = pages[key].response()  # a miss is sent as a hit will be: the same headers and bytes
+            # A miss is sent as a hit will be: the same headers and bytes.
+            response = pages[key].response(fill_slots=not _edge_includes(request))
             response["X-Page-Cache"] = "miss"
         elif response.get("Cache-Control") is None:
             patch_cache_control(response, private=True, no_cache=True)
@@ -130,7 +136,8 @@ class PerViewSlotsMiddleware:
     """Fills the slots that must differ on every view of a page, whether the page was rendered for this view or
     comes from a cache: ``PAGECACHE_PER_VIEW_SLOTS`` maps a slot's name to the callable that makes its value (a
     fresh signed form token, say). It sits outside the page cache, so cached copies keep the slots (and their ETag
-    stays that of the copy). A cached page's gzip copy comes with its slots already filled (pagecache/stored.py).
+    stays that of the copy). A page the cache sends comes with its slots already filled (pagecache/stored.py), but
+    to an edge that assembles pages.
 
     An edge that assembles pages (Varnish, saying ``Surrogate-Capability: ...ESI/1.0`` on its requests) gets an ESI
     include of the slot's own address (``views.slot_value()``) instead of a value: the page it keeps stays the same for
@@ -143,11 +150,11 @@ class PerViewSlotsMiddleware:
         response = self.get_response(request)
         if (
             response.streaming
-            or response.has_header("Content-Encoding")  # a stored page's gzip copy: filled as it was sent
+            or getattr(response, "slots_filled", False)  # a stored page: filled as it was put together
             or not response.get("Content-Type", "").startswith("text/html")
         ):
             return response
-        edge_includes = "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+        edge_includes = _edge_includes(request)
         content = response.content
         if edge_includes:
             for name in per_view_slots():

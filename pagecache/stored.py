@@ -25,7 +25,7 @@ from django.utils.http import quote_etag
 from .slots import per_view_slots, slot
 
 GZIP = "gzip"
-FORMAT = 2  # in the keys: a release that changes StoredPage never reads the pages an older one kept
+FORMAT = 3  # in the keys: a release that changes StoredPage never reads the pages an older one kept
 COMPRESS_LEVEL = 6  # zlib's default: nearly all of level 9's gain on HTML, at a third of its time
 # A gzip header without a name or a time: the same page compresses to the same bytes.
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -37,36 +37,53 @@ class StoredPage:
     stamp: float  # the pages stamp it was made under: a page kept under an older one is stale
     version: str  # drawn when it was stored: tells a process's own copy (LocalCopies) from a newer one
     headers: tuple[tuple[str, str], ...]
-    encoding: str  # "" (as rendered: its slots are filled on the way out) or "gzip"
-    pieces: tuple[bytes, ...]  # the page, or (gzip) the text around its slots, each piece compressed on its own
-    slots: tuple[str, ...] = ()  # gzip: the slot between each two pieces
+    encoding: str  # "" (as rendered) or "gzip"
+    pieces: tuple[bytes, ...]  # the text around the page's slots; for gzip, each piece compressed on its own
+    slots: tuple[str, ...] = ()  # the slot between each two pieces
     texts: tuple[bytes, ...] = ()  # gzip: the text of every piece but the first, for the trailer
     first_crc: int = 0  # gzip: the CRC-32 of the first piece's text, and the length of all the pieces' text
     size: int = 0
 
-    def response(self) -> HttpResponse:
-        body = self._gzip_body() if self.slots else b"".join(self.pieces)
+    def response(self, *, fill_slots: bool = True) -> HttpResponse:
+        """The page to send, its slots filled with this view's values (``fill_slots``; else left for
+        ``PerViewSlotsMiddleware`` to make includes of: only the page as rendered can be sent so)."""
+        if self.encoding == GZIP:
+            body = self._gzip_body() if self.slots else self.pieces[0]
+        else:
+            body = self._body(fill_slots)
         response = HttpResponse(body)
         for name, value in self.headers:
             response[name] = value
         response["Content-Length"] = str(len(body))
+        response.slots_filled = fill_slots or not self.slots
         return response
+
+    def _body(self, fill_slots: bool) -> bytes:
+        body, makers = [self.pieces[0]], per_view_slots()
+        for name, piece in zip(self.slots, self.pieces[1:], strict=True):
+            body += [makers[name]().encode() if fill_slots else slot(name).encode(), piece]
+        return b"".join(body)
 
     def _gzip_body(self) -> bytes:
         body, crc, size = [self.pieces[0]], self.first_crc, self.size
         makers = per_view_slots()
         for name, piece, text in zip(self.slots, self.pieces[1:], self.texts, strict=True):
             value = makers[name]().encode()
-            body += [_compressed_alone(value, zlib.Z_SYNC_FLUSH, level=1), piece]
+            body += [_compressed_alone(value, zlib.Z_SYNC_FLUSH, small=True), piece]
             crc = zlib.crc32(text, zlib.crc32(value, crc))
             size += len(value)
         body.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
         return b"".join(body)
 
 
-def _compressed_alone(text: bytes, flush: int, *, level: int = COMPRESS_LEVEL) -> bytes:
-    """``text`` as deflate blocks that refer to nothing before them, ending on a byte (a flush) or the stream."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+def _compressed_alone(text: bytes, flush: int, *, small: bool = False) -> bytes:
+    """``text`` as deflate blocks that refer to nothing before them, ending on a byte (a flush) or the stream.
+    ``small``: a few hundred bytes, compressed with a small window and little memory (a compressor's usual 256 KB
+    take longer to set up than the whole page's slot values to compress)."""
+    if small:
+        compressor = zlib.compressobj(1, zlib.DEFLATED, -9, 1)
+    else:
+        compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     return compressor.compress(text) + compressor.flush(flush)
 
 
@@ -80,11 +97,11 @@ def store(response: HttpResponse, *, stamp: float) -> tuple[StoredPage, StoredPa
     headers = tuple((name, value) for name, value in response.items() if name not in ("Content-Length", "ETag"))
     digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
     version = secrets.token_hex(8)
-    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", (content,))
     gzip_headers = (*headers, ("Content-Encoding", GZIP), ("ETag", quote_etag(f"{digest}-{GZIP}")))
     marks = {slot(name).encode(): name for name in per_view_slots()}
     split = re.split(b"(" + b"|".join(map(re.escape, marks)) + b")", content) if marks else [content]
-    texts, slots = split[::2], [marks[mark] for mark in split[1::2]]
+    texts, slots = split[::2], tuple(marks[mark] for mark in split[1::2])
+    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", tuple(texts), slots)
     if not slots:
         return plain, StoredPage(stamp, version, gzip_headers, GZIP, (gzip.compress(content, COMPRESS_LEVEL, mtime=0),))
     pieces = [_compressed_alone(text, zlib.Z_SYNC_FLUSH) for text in texts[:-1]]
@@ -96,7 +113,7 @@ def store(response: HttpResponse, *, stamp: float) -> tuple[StoredPage, StoredPa
         gzip_headers,
         GZIP,
         tuple(pieces),
-        tuple(slots),
+        slots,
         tuple(texts[1:]),
         first_crc=zlib.crc32(texts[0]),
         size=sum(map(len, texts)),
