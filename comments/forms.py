@@ -28,7 +28,8 @@ def new_form_token(*, shown_again: bool = False) -> str:
     idempotent. ``shown_again``: the form comes back to a reader after a refused post, and may be posted at once
     (the minimum time to post is for a form's first post)."""
     note = {"t": time.time(), "id": uuid.uuid4().hex} | ({"again": 1} if shown_again else {})
-    return signing.dumps(note, salt=FORM_TOKEN_SALT, compress=True)
+    # Not compressed: a random id does not compress, and the attempt costs more than the rest (made on every view).
+    return signing.dumps(note, salt=FORM_TOKEN_SALT)
 
 
 def featured_tracks(article) -> list[FeaturedTrack]:

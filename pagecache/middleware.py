@@ -13,23 +13,39 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
-from django.utils.http import http_date, quote_etag
-from django.utils.module_loading import import_string
+from django.utils.http import http_date
 
-from . import edge
-from .slots import slot
+from . import edge, stored
+from .slots import fill_per_view_slots, per_view_slots, slot
 from .stamps import pages_stamp
 from .views import signed_element
 
+# Pages each process keeps a copy of (pagecache/stored.py LocalCopies): the most read ones, a few MB at most.
+LOCAL_PAGES = 50
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 
 
-def _page_key(request, stamp: float) -> str:
+def _page_key(request, encoding: str) -> str:
+    """Where a page is kept, whatever the stamp: the stamp is kept in it, and read in the same round trip."""
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pagecache:page:{stamp!r}:{request.method == 'HEAD'}:{digest}"
+    return f"pagecache:page:{stored.FORMAT}:{request.method == 'HEAD'}:{encoding}:{digest}"
+
+
+def _edge_includes(request) -> bool:
+    """Whether the request comes from an edge that assembles pages (Varnish): it gets includes in the slots."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
+def _wanted_encoding(request) -> str:
+    """gzip for a browser that takes it; the page as rendered for an edge that assembles pages (it fills the slots
+    with its own includes, PerViewSlotsMiddleware, and compresses for itself)."""
+    if _edge_includes(request) or not stored.accepts_gzip(request):
+        return ""
+    return stored.GZIP
 
 
 def _is_anonymous_read(request) -> bool:
@@ -62,6 +78,7 @@ def _is_cacheable(response) -> bool:
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.local = stored.LocalCopies(LOCAL_PAGES)
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not _is_anonymous_read(request):
@@ -70,36 +87,57 @@ class AnonymousPageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        stamp, next_change = pages_stamp()
-        key = _page_key(request, stamp)
-        response = cache.get(key)
-        if response is not None:
+        encoding = _wanted_encoding(request)
+        key = _page_key(request, encoding)
+        stamp, next_change, page = self._lookup(key)
+        if page is not None and page.stamp == stamp:
+            response = page.response(fill_slots=not _edge_includes(request))
             patch_cache_control(response, s_maxage=_shared_max_age(next_change))  # kept since: less left
             response["X-Page-Cache"] = "hit"
             return response
 
         response = self.get_response(request)
         if _is_cacheable(response):
-            patch_vary_headers(response, ["Cookie"])
+            patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
             patch_cache_control(response, public=True, max_age=0, s_maxage=_shared_max_age(next_change))
             response[edge.HEADER] = " ".join(sorted(edge.surrogate_keys(request)))
             response["Last-Modified"] = http_date(stamp)
             timeout = settings.PAGE_CACHE_SECONDS
             if next_change:  # never keep a page past the moment a scheduled change should appear on it
                 timeout = max(1, min(timeout, int(next_change - time.time()) + 1))
-            response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
-            cache.set(key, response, timeout)  # template responses are rendered by now
+            pages = {
+                _page_key(request, encoding): page
+                for encoding, page in zip(("", stored.GZIP), stored.store(response, stamp=stamp), strict=True)
+            }
+            cache.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
+            self.local.keep(key, pages[key])
+            # A miss is sent as a hit will be: the same headers and bytes.
+            response = pages[key].response(fill_slots=not _edge_includes(request))
             response["X-Page-Cache"] = "miss"
         elif response.get("Cache-Control") is None:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+    def _lookup(self, key: str) -> tuple[float, float, stored.StoredPage | None]:
+        """The pages stamp, the next scheduled change and the page kept at ``key``, in one round trip: the page's
+        version alone when this process has a copy of it (the copy is sent while it is the shared cache's)."""
+        if (copy := self.local.get(key)) is None:
+            stamp, next_change, found = pages_stamp(key)
+            page = found.get(key)
+        else:
+            stamp, next_change, found = pages_stamp(stored.version_key(key))
+            page = copy if found.get(stored.version_key(key)) == copy.version else cache.get(key)
+        if page is not None and page is not copy:
+            self.local.keep(key, page)
+        return stamp, next_change, page
 
 
 class PerViewSlotsMiddleware:
     """Fills the slots that must differ on every view of a page, whether the page was rendered for this view or
     comes from a cache: ``PAGECACHE_PER_VIEW_SLOTS`` maps a slot's name to the callable that makes its value (a
     fresh signed form token, say). It sits outside the page cache, so cached copies keep the slots (and their ETag
-    stays that of the copy).
+    stays that of the copy). A page the cache sends comes with its slots already filled (pagecache/stored.py), but
+    to an edge that assembles pages.
 
     An edge that assembles pages (Varnish, saying ``Surrogate-Capability: ...ESI/1.0`` on its requests) gets an ESI
     include of the slot's own address (``views.slot_value()``) instead of a value: the page it keeps stays the same for
@@ -107,20 +145,23 @@ class PerViewSlotsMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.makers = {name: import_string(path) for name, path in settings.PAGECACHE_PER_VIEW_SLOTS.items()}
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        if (
+            response.streaming
+            or getattr(response, "slots_filled", False)  # a stored page: filled as it was put together
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
             return response
-        edge_includes = "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+        edge_includes = _edge_includes(request)
         content = response.content
-        for name, make in self.makers.items():
-            if (mark := slot(name).encode()) in content:
-                if edge_includes:
+        if edge_includes:
+            for name in per_view_slots():
+                if (mark := slot(name).encode()) in content:
                     content = _with_includes(content, name, mark)
-                else:
-                    content = content.replace(mark, make().encode())
+        else:
+            content = fill_per_view_slots(content)
         if content is not response.content:
             response.content = content
             response["Content-Length"] = str(len(content))
@@ -145,3 +186,14 @@ def _include(name: str, found: re.Match) -> bytes:
 @lru_cache(maxsize=64)  # the same few elements on every page
 def _signed_element(element: str) -> str:
     return signed_element(element)
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """gzip, for a browser that takes it, of the responses the page cache did not send compressed (signed-in
+    readers' pages, a page the cache may not keep). Django's own, with its BREACH mitigation; a page sent to an
+    edge for assembly stays as it is, so the edge can find its includes."""
+
+    def process_response(self, request, response):
+        if response.has_header("Surrogate-Control"):
+            return response
+        return super().process_response(request, response)

@@ -1,15 +1,38 @@
 """Slots: marks in cached HTML where each view puts a value of its own (a reader's name, a fresh form token)."""
 
+from functools import cache, lru_cache
+
+from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
 
 
 def slot(name: str) -> str:
     """The mark for ``name``. Derived from the secret key, so no reader's text can contain one (a reader would see
     somebody's CSRF token or name inside a comment); letters and digits only, so escaping leaves it as it is."""
-    return "slot" + salted_hmac("pagecache.slot", name, algorithm="sha256").hexdigest()[:30]
+    return _mark(name, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=32)  # looked for in every page sent: the same few names, and the key changes only in tests
+def _mark(name: str, secret: str) -> str:
+    return "slot" + salted_hmac("pagecache.slot", name, secret=secret, algorithm="sha256").hexdigest()[:30]
 
 
 def fill_slots(html: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         html = html.replace(slot(name), value)
     return html
+
+
+@cache
+def per_view_slots() -> dict[str, object]:
+    """The slots filled on every view, and what makes each one's value (``PAGECACHE_PER_VIEW_SLOTS``)."""
+    return {name: import_string(path) for name, path in settings.PAGECACHE_PER_VIEW_SLOTS.items()}
+
+
+def fill_per_view_slots(content: bytes) -> bytes:
+    """``content`` with a fresh value in each per-view slot it holds."""
+    for name, make in per_view_slots().items():
+        if (mark := slot(name).encode()) in content:
+            content = content.replace(mark, make().encode())
+    return content

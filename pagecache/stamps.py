@@ -92,9 +92,10 @@ def fragment_stamps(request, article_id: int | None = None) -> tuple[float, ...]
     return tuple(known[key] for key in keys)
 
 
-def pages_stamp() -> tuple[float, float]:
-    """(the pages stamp, when the next scheduled change is due) — moving the stamp if one has just come due."""
-    values = cache.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY])
+def pages_stamp(*also: str) -> tuple[float, float, dict]:
+    """(the pages stamp, when the next scheduled change is due, the values of the keys ``also`` asked for, in the
+    same round trip) — moving the stamp if a scheduled change has just come due."""
+    values = cache.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY, *also])
     stamp = values.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
     next_change = values.get(NEXT_SCHEDULED_KEY)
     if next_change is None:
@@ -105,4 +106,4 @@ def pages_stamp() -> tuple[float, float]:
         stamp = _move([PAGES_KEY, CATALOGUE_KEY], at=max(next_change, stamp))[PAGES_KEY]
         next_change = _next_scheduled_change()
         cache.set(NEXT_SCHEDULED_KEY, next_change, timeout=None)
-    return stamp, next_change
+    return stamp, next_change, {key: values[key] for key in also if key in values}

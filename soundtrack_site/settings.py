@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
+    "pagecache.middleware.CompressionMiddleware",  # gzip for pages the page cache did not send compressed
     "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
     "pagecache.middleware.AnonymousPageCacheMiddleware",
     "soundtrack_site.middleware.SessionMiddleware",  # Django's, a database outage told apart (docs/RELIABILITY.md)

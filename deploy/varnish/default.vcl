@@ -58,6 +58,9 @@ sub vcl_backend_response {
     if (beresp.http.Surrogate-Control ~ "ESI/1\.0") {
         unset beresp.http.Surrogate-Control;
         set beresp.do_esi = true;
+        # The app sends pages to be assembled uncompressed (pagecache/middleware.py): Varnish keeps them gzipped
+        # and sends them so to browsers that take it, its includes stitched into the compressed page.
+        set beresp.do_gzip = true;
     }
     # Kept only when the app says shared caches may keep it, and for as long as it says (a scheduled change
     # shortens it): never past that, not even to serve it stale while fetching it again.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.demo import DEMO_ARTICLE_SLUG
 from articles.models import Article
 from comments.models import Comment, ModerationEvent
-from tests.utils.discussion import card, elements
+from tests.utils.discussion import author, elements
 from tests.utils.factories import moderator
 from tests.utils.html import Node, get_page
 
@@ -36,7 +36,7 @@ def authors(ol: Node) -> list[tuple[str, list]]:
     result = []
     for item in elements(ol, "li"):
         replies = elements(item, "ol")
-        result.append((card(item).find("strong", class_="comment-author").text, authors(replies[0]) if replies else []))
+        result.append((author(item).text, authors(replies[0]) if replies else []))
     return result
 
 

@@ -1,6 +1,7 @@
 """Varnish in front of the site (deploy/varnish/): a real varnishd with the repository's VCL before the live server,
 purged by the app through its surrogate keys."""
 
+import gzip
 import http.client
 import time
 from urllib.parse import urlencode, urlsplit
@@ -200,3 +201,20 @@ def test_browsers_revalidate_and_get_304_from_varnish(varnish):
 
     assert "max-age=0" in headers["cache-control"] and "s-maxage=" in headers["cache-control"]
     assert status == 304 and again["x-cache"] == "hit" and body == ""
+
+
+def test_a_browser_that_takes_gzip_gets_the_assembled_page_compressed(varnish):
+    article = ArticleFactory()
+    get(varnish, article.get_absolute_url())  # kept by Varnish: the second view is assembled from its copy
+
+    connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=10)
+    connection.request("GET", article.get_absolute_url(), headers={"Accept-Encoding": "gzip"})
+    response = connection.getresponse()
+    page = gzip.decompress(response.read()).decode()
+    connection.close()
+
+    assert (response.getheader("Content-Encoding"), response.getheader("X-Cache")) == ("gzip", "hit")
+    assert article.title in page and "<esi:" not in page
+    assert signing.loads(form_token_of(page), salt=FORM_TOKEN_SALT)
+    _, headers, plain = get(varnish, article.get_absolute_url())  # a client without gzip: Varnish unpacks it
+    assert "content-encoding" not in headers and signing.loads(form_token_of(plain), salt=FORM_TOKEN_SALT)

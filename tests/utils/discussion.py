@@ -63,8 +63,21 @@ def comment_item(page: Node, comment: Comment) -> Node:
     return page.find("li", id=f"comment-{comment.pk}")
 
 
+def author(item: Node) -> Node:
+    """The name a comment's card shows for its writer."""
+    return card(item).find("header").find("strong")
+
+
+def permalink(item: Node) -> Node:
+    return card(item).find("header").find("a")
+
+
 def reply_links(item: Node) -> list[Node]:
-    return card(item).find_all("a", class_="comment-reply")
+    return [link for link in card(item).find("footer").find_all("a") if "reply_to=" in link.attrs["href"]]
+
+
+def report_links(item: Node) -> list[Node]:
+    return [link for link in card(item).find("footer").find_all("a") if link.attrs["href"].endswith("/report/")]
 
 
 def comment_form(page: Node) -> Node:

@@ -1,0 +1,45 @@
+"""Each process keeps copies of the pages it served last, and sends one only while the shared cache holds the same."""
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client
+
+from pagecache.stored import LocalCopies, StoredPage
+from tests.utils.factories import ArticleFactory, SectionFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+
+def test_a_page_stored_again_by_another_process_replaces_this_processs_copy():
+    article = ArticleFactory()
+    this_process, other_process = Client(), Client()  # each client has its own middleware, as each process does
+    this_process.get(article.get_absolute_url())
+
+    SectionFactory(article=article, heading="A section added since")
+    assert other_process.get(article.get_absolute_url())["X-Page-Cache"] == "miss"  # it stores the new page
+
+    again = this_process.get(article.get_absolute_url())
+    assert again["X-Page-Cache"] == "hit" and b"A section added since" in again.content
+
+
+def test_a_copy_is_not_sent_once_the_shared_cache_has_lost_the_page():
+    client = Client()
+    with time_machine.travel("2026-06-01 12:00", tick=False):  # the stamps come back with the same time
+        article = ArticleFactory()
+        client.get(article.get_absolute_url())
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+        cache.clear()
+
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_process_keeps_only_the_pages_it_sent_last():
+    copies = LocalCopies(size=2)
+    first, second, third = (StoredPage(1.0, str(n), (), "", (b"page",)) for n in range(3))
+    copies.keep("a", first)
+    copies.keep("b", second)
+    copies.keep("a", first)  # sent again: now the newest
+    copies.keep("c", third)
+
+    assert (copies.get("a"), copies.get("b"), copies.get("c")) == (first, None, third)
