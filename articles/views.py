@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
@@ -8,7 +8,7 @@ from taggit.models import Tag
 
 from pagecache.edge import add_surrogate_keys, surrogate_key
 
-from . import playlists, surrogate_keys
+from . import playlists, surrogate_keys, tags
 from .forms import SearchForm
 from .models import Article, Author, Composer, Work
 from .pages import article_parts
@@ -81,12 +81,24 @@ class ArticleDetailView(DetailView):
 class TagView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if moved := tags.moved_to(self.kwargs["slug"]):  # renamed or merged: its address now is the tag's
+                return HttpResponsePermanentRedirect(reverse("articles:tag", kwargs={"slug": moved.slug}))
+            raise
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag.objects.select_related("description"), slug=self.kwargs["slug"])
         return self.get_articles().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        description = self.tag.description.text if hasattr(self.tag, "description") else ""
+        meta_description = f"Articles tagged #{self.tag.name}."
+        return super().get_context_data(
+            tag=self.tag, description=description, meta_description=meta_description, **kwargs
+        )
 
     def get_surrogate_keys(self) -> set[str]:
         return {surrogate_key("tag", self.tag.pk)}

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from ..models import Article, ArticleTemplate, Work
+from ..models import Article, ArticleTemplate, TagAlias, Work
 from ..revisions import Edit, last_edit
-from .widgets import MarkdownTextarea, ValidatedAutocompleteSelect
+from .widgets import MarkdownTextarea, TagsWithSuggestions, ValidatedAutocompleteSelect
 
 PUBLISH = "_publish"  # the name of the change form's Publish (or Schedule) button
 
@@ -35,6 +35,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         widgets = {
             "standfirst": MarkdownTextarea,
+            "tags": TagsWithSuggestions,
             # Shown whole: 160 characters do not fit a one-line input.
             "seo_description": AdminTextareaWidget(attrs={"rows": 3}),
         }
@@ -43,6 +44,10 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["edit_token"].initial = edit_token(self.instance.updated_at)
+
+    def clean_tags(self):
+        """An alias typed among the tags means its tag (``articles.tags``): no near-duplicate is made by typing."""
+        return TagAlias.objects.canonical_names(self.cleaned_data["tags"])
 
     def clean(self):
         cleaned_data = super().clean()

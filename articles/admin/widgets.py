@@ -1,5 +1,5 @@
-"""The admin's widgets: Markdown textareas with a live preview, image pickers, and autocomplete fields that
-survive a posted value that is not an id (``work=abc``, a twenty-digit number)."""
+"""The admin's widgets: Markdown textareas with a live preview, image pickers, autocomplete fields that survive a
+posted value that is not an id (``work=abc``, a twenty-digit number), and the tags input with suggestions."""
 
 from django.contrib.admin.widgets import (
     AdminFileWidget,
@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Media, ModelMultipleChoiceField
 from django.urls import reverse
+from django.utils.html import format_html, json_script
+from taggit.forms import TagWidget
+from taggit.models import Tag
 
 from .django_internals import ValuesCheckedFirstMixin
 
@@ -112,3 +115,19 @@ class ValidatedAutocompleteAdminMixin:
             kwargs["widget"] = ValidatedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
             kwargs.setdefault("form_class", RangeCheckedModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class TagsWithSuggestions(TagWidget):
+    """django-taggit's tags input, with the names of the tags there are suggested as the editor types each one
+    (static/js/tag-suggestions.js fills a <datalist> from them), so near-duplicates are not made by typing."""
+
+    class Media:
+        js = ["js/tag-suggestions.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget_id = (attrs or {}).get("id") or f"id_{name}"
+        suggestions, names = f"{widget_id}-suggestions", f"{widget_id}-names"
+        attrs = (attrs or {}) | {"list": suggestions, "data-tag-names": names}
+        tag_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
+        field = super().render(name, value, attrs, renderer)
+        return field + format_html('<datalist id="{}"></datalist>', suggestions) + json_script(tag_names, names)

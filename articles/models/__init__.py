@@ -17,7 +17,7 @@ from ..search.postgres import HIGHLIGHT_START, HIGHLIGHT_STOP, SEARCH_CONFIG, SE
 from .article import Article, FeaturedTrack, Section
 from .author import Author, AuthorQuerySet
 from .base import MAX_POSITION, PositionedModel, SluggedModel, unique_slug, word_count
-from .catalogue import Composer, Track, Work
+from .catalogue import Composer, TagAlias, TagDescription, Track, Work
 from .templates import ArticleTemplate, ArticleTemplateSection
 
 __all__ = [
@@ -41,6 +41,8 @@ __all__ = [
     "SearchWord",
     "Section",
     "SluggedModel",
+    "TagAlias",
+    "TagDescription",
     "Track",
     "Work",
     "published_q",

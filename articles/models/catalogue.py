@@ -5,7 +5,10 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.text import slugify
+from taggit.models import Tag
 
 from .. import images, validators
 from ..fields import MultilineTextField
@@ -137,3 +140,58 @@ class Track(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work.title} – {self.position}. {self.title}"
+
+
+class TagAliasQuerySet(models.QuerySet):
+    def canonical_names(self, names) -> list[str]:
+        """Tag names as typed for an article, each alias replaced by its tag's name, each name once."""
+        names = list(names)
+        aliases = self.select_related("tag").annotate(lowered=Lower("name"))
+        by_alias = {alias.lowered: alias.tag.name for alias in aliases.filter(lowered__in=[n.lower() for n in names])}
+        canonical: dict[str, str] = {}
+        for name in names:
+            name = by_alias.get(name.lower(), name)
+            canonical.setdefault(name.lower(), name)
+        return list(canonical.values())
+
+
+class TagAlias(models.Model):
+    """Another name of a tag: a name or address it had before a rename or a merge (its old address answers with a
+    permanent redirect), or a spelling editors type for it (tagging an article with the alias tags it with the tag).
+    ``articles.tags`` keeps them."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, blank=True)
+
+    objects = TagAliasQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "tag aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tagalias_unique_name_whatever_its_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        slug = self.slug or slugify(self.name, allow_unicode=True)
+        if Tag.objects.filter(Q(name__iexact=self.name) | Q(slug=slug)).exclude(pk=self.tag_id).exists():
+            raise ValidationError({"name": f"“{self.name}” is a tag of its own: merge the two tags instead."})
+
+
+class TagDescription(models.Model):
+    """A few words on a tag, shown on its page."""
+
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, primary_key=True, related_name="description")
+    text = models.CharField(
+        "description", max_length=300, blank=True, help_text="A sentence or two, shown on its page."
+    )
+
+    def __str__(self) -> str:
+        return self.text

@@ -11,7 +11,7 @@ from ..fields import MultilineTextField
 from ..placeholders import ArticleText, structured_fills
 from .article import Article, Section
 from .base import MAX_POSITION, PositionedModel
-from .catalogue import Composer, Work
+from .catalogue import Composer, TagAlias, Work
 
 
 class ArticleTemplate(models.Model):
@@ -62,7 +62,7 @@ class ArticleTemplate(models.Model):
                 article=article, position=position, heading=heading, numbered=section.numbered, body=body
             )
         article.composers.set(composers)
-        article.tags.add(*self.tag_names())
+        article.tags.add(*TagAlias.objects.canonical_names(self.tag_names()))
         return article
 
     def _draft_text(self, work: Work, *, composers, sections) -> ArticleText:

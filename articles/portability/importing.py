@@ -13,7 +13,7 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
-from ..models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, Track, Work
+from ..models import MAX_POSITION, Article, Composer, FeaturedTrack, Section, TagAlias, Track, Work
 from ..revisions import keep_revision
 from .document import ArticleDocument, DocumentError, read_document
 from .frontmatter import Problem, Record
@@ -67,7 +67,7 @@ class _ArticleImport:
             composers = self.step(self.composers)
             article, created = self.step(lambda: self.article(work))
             article.composers.set(composers)
-            article.tags.set(list(self.front["tags"]))
+            article.tags.set(TagAlias.objects.canonical_names(self.front["tags"]))  # an alias means its tag
             sections = self.step(lambda: self.sections(article))
             self.step(lambda: self.featured_tracks(article, work, sections))
         except _Rollback:

@@ -317,3 +317,21 @@ def test_an_article_with_the_same_title_is_named_before_another_is_made(live_ser
 
     expect(page.locator(".messagelist")).to_contain_text("was created from the template")
     assert Article.objects.filter(title=TITLE).count() == 2
+
+
+def test_the_tags_field_offers_the_existing_tags_as_the_editor_types_each_one(live_server, new_page, finished):
+    ArticleFactory().tags.add("Film music", "Strings", "Filmmaking")
+    page = new_page()
+    open_form(page, live_server, finished)
+    tags = page.get_by_label("Tags")
+
+    tags.press_sequentially("fil")
+    offered = page.locator("#id_tags-suggestions option")
+
+    expect(offered).to_have_count(2)
+    assert offered.evaluate_all("options => options.map(o => o.value)") == ['"Film music"', "Filmmaking"]
+    tags.fill("")
+    tags.press_sequentially('"Film music", str')
+    expect(offered).to_have_count(1)
+    assert offered.first.get_attribute("value") == '"Film music", Strings'
+    accessible(page)
