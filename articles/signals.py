@@ -9,7 +9,7 @@ from taggit.models import Tag
 from pagecache.stamps import catalogue_changed
 
 from . import surrogate_keys
-from .models import Article, Author, Composer, FeaturedTrack, Section, Track, Work
+from .models import Article, Author, Composer, FeaturedTrack, Section, TagAlias, TagDescription, Track, Work
 
 
 def _visibility(article) -> tuple:
@@ -82,6 +82,8 @@ def connect() -> None:
         Composer: _catalogue_changed,
         Track: _catalogue_changed,
         Tag: _catalogue_changed,
+        TagAlias: _catalogue_changed,
+        TagDescription: _catalogue_changed,
     }
     for model, receiver in receivers.items():
         uid = f"pagecache-{model.__name__}"

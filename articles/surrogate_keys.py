@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from pagecache.edge import CATALOGUE, LISTS, add_surrogate_keys, discussion_keys, surrogate_key
 
-from .models import Composer, Track, Work
+from .models import Composer, TagAlias, TagDescription, Track, Work
 
 
 def shown_on_cards(articles: Iterable) -> set[str]:
@@ -72,4 +72,6 @@ def purged_by_catalogue_change(instance) -> set[str]:
             return {surrogate_key("composer", instance.pk)}
         case Tag():
             return {surrogate_key("tag", instance.pk)}
+        case TagAlias() | TagDescription():  # shown on, or leading to, the tag's page
+            return {surrogate_key("tag", instance.tag_id)}
     return {CATALOGUE}

@@ -3,12 +3,14 @@ pages and feeds answer 301 to the tag's; an alias typed among an article's tags 
 description on its page."""
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, TagAlias, TagDescription
 from articles.portability.importing import import_article_file
 from tests.utils.admin import article_data, change_url, form_data
+from tests.utils.edge import RecordingEdgeCache
 from tests.utils.factories import ArticleFactory, WorkFactory, editor
 from tests.utils.html import get_page, parse
 
@@ -141,3 +143,19 @@ def test_a_tags_page_shows_its_description(client):
 def test_an_unknown_tag_is_still_not_found(client):
     assert client.get(reverse("articles:tag", kwargs={"slug": "nothing"})).status_code == 404
     assert client.get(reverse("articles:tag_feed_rss", kwargs={"slug": "nothing"})).status_code == 404
+
+
+@pytest.mark.page_cache
+def test_a_new_description_shows_on_the_cached_tag_page_and_purges_it(client, settings):
+    settings.EDGE_CACHE_BACKEND = "tests.utils.edge.RecordingEdgeCache"
+    RecordingEdgeCache.purged()
+    ArticleFactory().tags.add("leitmotif")
+    tag = Tag.objects.get(name="leitmotif")
+    url = reverse("articles:tag", kwargs={"slug": "leitmotif"})
+    assert get_page(client, url).find_all("p", class_="tag-description") == []
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        TagDescription.objects.create(tag=tag, text="A recurring idea.")
+
+    assert get_page(client, url).find("p", class_="tag-description").text == "A recurring idea."
+    assert f"tag-{tag.pk}" in RecordingEdgeCache.purged()
