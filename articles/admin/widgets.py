@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Media, ModelMultipleChoiceField
 from django.urls import reverse
-from django.utils.html import format_html, json_script
+from django.utils.html import format_html, format_html_join
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
@@ -125,9 +125,12 @@ class TagsWithSuggestions(TagWidget):
         js = ["js/tag-suggestions.js"]
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget_id = (attrs or {}).get("id") or f"id_{name}"
-        suggestions, names = f"{widget_id}-suggestions", f"{widget_id}-names"
-        attrs = (attrs or {}) | {"list": suggestions, "data-tag-names": names}
-        tag_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
-        field = super().render(name, value, attrs, renderer)
-        return field + format_html('<datalist id="{}"></datalist>', suggestions) + json_script(tag_names, names)
+        """The input, and a <datalist> of every tag's name: what the browser offers for the first tag without
+        JavaScript, and what the script offers from for each next one."""
+        suggestions = f"{(attrs or {}).get('id') or f'id_{name}'}-suggestions"
+        attrs = (attrs or {}) | {"list": suggestions, "data-tag-suggestions": ""}
+        names = Tag.objects.order_by("name").values_list("name", flat=True)
+        options = format_html_join("", '<option value="{}"></option>', ((tag_name,) for tag_name in names))
+        return super().render(name, value, attrs, renderer) + format_html(
+            '<datalist id="{}">{}</datalist>', suggestions, options
+        )

@@ -1,6 +1,6 @@
 /* The article form's tags: as the editor types a tag, the names of existing tags holding what is typed are offered
-   in the field's <datalist> (the browser's own list), each offer being the whole field with that tag completed.
-   Names with a space or a comma are quoted, as django-taggit writes them. */
+   in the field's <datalist> (the browser's own list; the page fills it with every tag's name), each offer being the
+   whole field with that tag completed. Names with a space or a comma are quoted, as django-taggit writes them. */
 (function () {
   "use strict";
 
@@ -18,7 +18,9 @@
 
   function setUp(input) {
     var list = document.getElementById(input.getAttribute("list"));
-    var names = JSON.parse(document.getElementById(input.dataset.tagNames).textContent);
+    var names = Array.prototype.map.call(list.options, function (option) {
+      return option.value;
+    });
     input.setAttribute("autocomplete", "off");
     input.addEventListener("input", function () {
       var cut = input.value.lastIndexOf(",") + 1;
@@ -45,7 +47,7 @@
   }
 
   function setUpAll() {
-    document.querySelectorAll("input[data-tag-names]").forEach(setUp);
+    document.querySelectorAll("input[data-tag-suggestions]").forEach(setUp);
   }
 
   if (document.readyState === "loading") {
