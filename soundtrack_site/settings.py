@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "pagecache",
+    "replicas",
     "taskqueue",  # before django_tasks_db: its db_worker command adds the heartbeat to the library's
     "django_tasks_db",
     "articles",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "replicas.middleware.ReplicaReadsMiddleware",  # before every middleware that reads (replicas/middleware.py)
     "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
     "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
     "pagecache.middleware.AnonymousPageCacheMiddleware",
@@ -134,6 +136,32 @@ if _sqlite:
     # Several processes write to the file (the database cache, `manage.py` commands while a server runs): a
     # transaction takes the write lock as it begins, so a second writer waits for it rather than failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# Read replicas (replicas/, docs/SCALING.md): DATABASE_REPLICA_URLS lists streaming replicas of DATABASE_URL, comma-
+# separated (add ?connect_timeout=2 to each so that a host that went away is given up quickly). Public pages' safe
+# requests read from one of them (replica_1, replica_2...), unless it lags more than DATABASE_REPLICA_MAX_LAG_SECONDS
+# or does not answer (checked every DATABASE_REPLICA_CHECK_SECONDS by each process); a client that wrote reads from the
+# primary for DATABASE_READ_YOUR_WRITES_SECONDS. Empty (the default): no replicas, every read from the primary.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+if DATABASE_REPLICA_URLS and _sqlite:
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs PostgreSQL as DATABASE_URL")
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+    DATABASES[f"replica_{_number}"] = env.db_url_config(_url) | {
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},  # the test suite reads its replicas from its own database
+    }
+DATABASE_ROUTERS = ["replicas.router.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=1)
+DATABASE_READ_YOUR_WRITES_SECONDS = env.int("DATABASE_READ_YOUR_WRITES_SECONDS", default=10)
+# What replicas serve: the apps whose tables public pages read (never sessions, the cache's tables, the task queue or
+# the sign-in throttle), outside these paths; and when the latest change was made, which a replica must hold.
+DATABASE_REPLICA_APPS = ["articles", "comments", "taggit", "auth", "contenttypes"]
+DATABASE_REPLICA_EXCLUDED_PREFIXES = ("/admin/", "/healthz")
+DATABASE_REPLICA_LATEST_CHANGE = "pagecache.stamps.latest_change"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server). Without it, tables in the database, shared by every
 # process that uses it (gunicorn's workers, runserver, `manage.py import_articles`), created by `migrate`
