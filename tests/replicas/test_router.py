@@ -104,9 +104,7 @@ def test_a_replica_that_does_not_answer_is_skipped_and_the_reader_gets_the_page(
 
 
 @pytest.mark.postgresql("an SQLite test database in memory cannot be closed under a connection")
-def test_a_replica_that_fails_between_its_check_and_the_query_is_replaced_by_the_primary(
-    client, replica, settings
-):
+def test_a_replica_that_fails_between_its_check_and_the_query_is_replaced_by_the_primary(client, replica, settings):
     settings.DATABASE_REPLICA_CHECK_SECONDS = 3600  # no check between the two requests
     article = ArticleFactory()
     assert client.get("/").status_code == 200
