@@ -170,8 +170,8 @@ def table(results: list[dict]) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| `{r['page']}` | {r['setup']} | {r['workers']} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} "
-        f"| {r['server_connections']} | {r['load_average']:.1f} |"
+        f"| `{r['page']}` | {r['setup']} | {r['workers']} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} "
+        f"| {r['errors']} | {r['server_connections']} | {r['load_average']:.1f} |"
         for r in results
     ]
     return "\n".join(lines)
