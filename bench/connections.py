@@ -118,6 +118,22 @@ def measure(env: dict[str, str], *, database_url: str, workers: int, seconds: in
     }
 
 
+def measure_setup(variables: dict, options, common: dict, *, page: str, workers: int, name: str) -> dict:
+    """One setup's figures; behind a PgBouncer of its own, so that the server connections it keeps are not counted
+    in the next setup."""
+    bouncer = PgBouncer(options.database_url).start() if "DATABASE_PGBOUNCER" in variables else None
+    try:
+        url = bouncer.url() if bouncer else options.database_url
+        env = app_environment(database_url=url, **common) | variables
+        figures = measure(
+            env, database_url=options.database_url, workers=workers, seconds=options.seconds, name=name, page=page
+        )
+    finally:
+        if bouncer:
+            bouncer.stop()
+    return figures | {"load_average": os.getloadavg()[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -135,29 +151,15 @@ def main() -> None:
     log("Migrating and loading the demo content…")
     manage(base, "migrate", "--no-input")
     manage(base, "load_demo_content")
-    bouncer = PgBouncer(options.database_url).start()
     results = []
-    try:
-        for page in PAGES:
-            for workers in WORKERS:
-                for setup, variables in SETUPS.items():
-                    url = bouncer.url() if "DATABASE_PGBOUNCER" in variables else options.database_url
-                    env = app_environment(database_url=url, **common) | variables
-                    log(f"{page}: {setup}, {workers} workers…")
-                    figures = measure(
-                        env,
-                        database_url=options.database_url,
-                        workers=workers,
-                        seconds=options.seconds,
-                        name=str(len(results)),
-                        page=page,
-                    )
-                    load_average = os.getloadavg()[0]
-                    results.append(
-                        {"page": page, "setup": setup, "workers": workers, "load_average": load_average} | figures
-                    )
-    finally:
-        bouncer.stop()
+    for page in PAGES:
+        for workers in WORKERS:
+            for setup, variables in SETUPS.items():
+                log(f"{page}: {setup}, {workers} workers…")
+                results.append(
+                    {"page": page, "setup": setup, "workers": workers}
+                    | measure_setup(variables, options, common, page=page, workers=workers, name=str(len(results)))
+                )
     (STATE / "connections.json").write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
 
