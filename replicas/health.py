@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 class ReplicaState:
     alias: str
     checked_at: float = float("-inf")  # time.monotonic() of the last check
+    check_began: float = float("-inf")  # time.time() of the same
     caught_up_at: float | None = None  # time.time(): every change committed before it is on the replica
     lag: float = float("inf")  # seconds behind the primary at the last check
     down: bool = False
@@ -49,12 +50,14 @@ class Replicas:
             return self._states.setdefault(alias, ReplicaState(alias))
 
     def choose(self, *, changed_at: float) -> str | None:
-        """A replica that holds every change made up to ``changed_at``, checking those whose check is due; None
-        when there is none (read from the primary)."""
+        """A replica that holds every change made up to ``changed_at``, checking those whose check is due, and
+        those up whose last check began before that change (it replicates in milliseconds: without a check now,
+        every change would send the reads to the primary until the next one); None when there is none."""
         usable = []
         for alias in configured_replicas():
             state = self.state(alias)
-            if time.monotonic() - state.checked_at >= settings.DATABASE_REPLICA_CHECK_SECONDS:
+            due = time.monotonic() - state.checked_at >= settings.DATABASE_REPLICA_CHECK_SECONDS
+            if due or (not state.down and state.check_began < changed_at):
                 check(state)
             if state.usable(changed_at=changed_at):
                 usable.append(alias)
@@ -83,7 +86,7 @@ def configured_replicas() -> list[str]:
 def check(state: ReplicaState) -> None:
     """Check one replica now: up or down, and how far behind."""
     started = time.time()
-    state.checked_at = time.monotonic()
+    state.checked_at, state.check_began = time.monotonic(), started
     try:
         primary_position = _primary_position()
     except DatabaseError:
