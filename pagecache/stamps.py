@@ -92,6 +92,12 @@ def fragment_stamps(request, article_id: int | None = None) -> tuple[float, ...]
     return tuple(known[key] for key in keys)
 
 
+def latest_change() -> float:
+    """When the latest change readers could see was made: the pages stamp (the read replicas' freshness bar,
+    DATABASE_REPLICA_LATEST_CHANGE)."""
+    return cache.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
+
+
 def pages_stamp(*also: str) -> tuple[float, float, dict]:
     """(the pages stamp, when the next scheduled change is due, the values of the keys ``also`` asked for, in the
     same round trip) — moving the stamp if a scheduled change has just come due."""

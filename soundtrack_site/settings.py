@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "pagecache",
+    "replicas",
     "taskqueue",  # before django_tasks_db: its db_worker command adds the heartbeat to the library's
     "django_tasks_db",
     "articles",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "replicas.middleware.ReplicaReadsMiddleware",  # before every middleware that reads (replicas/middleware.py)
     "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
     "pagecache.middleware.CompressionMiddleware",  # gzip for pages the page cache did not send compressed
     "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
@@ -135,6 +137,66 @@ if _sqlite:
     # Several processes write to the file (the database cache, `manage.py` commands while a server runs): a
     # transaction takes the write lock as it begins, so a second writer waits for it rather than failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# Connections to PostgreSQL (docs/SCALING.md, "Connections"). DATABASE_POOL=1: each process keeps a pool of open
+# connections (psycopg's, through Django; DATABASE_POOL_MAX_SIZE per process, a sync worker needs one) instead of
+# DATABASE_CONN_MAX_AGE. DATABASE_PGBOUNCER=1: the URLs point at PgBouncer in transaction mode, which rules out
+# server-side cursors and prepared statements.
+DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
+DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=4)
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=10)
+DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
+if (DATABASE_POOL or DATABASE_PGBOUNCER) and _sqlite:
+    raise ImproperlyConfigured("DATABASE_POOL and DATABASE_PGBOUNCER need PostgreSQL as DATABASE_URL")
+
+
+def _connections(database: dict) -> dict:
+    """A PostgreSQL database's settings with the connection handling chosen above."""
+    if DATABASE_POOL:
+        database["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": DATABASE_POOL_MIN_SIZE,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT,
+        }
+    if DATABASE_PGBOUNCER:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    return database
+
+
+if not _sqlite:
+    _connections(DATABASES["default"])
+
+# Read replicas (replicas/, docs/SCALING.md): DATABASE_REPLICA_URLS lists streaming replicas of DATABASE_URL, comma-
+# separated (add ?connect_timeout=2 to each so that a host that went away is given up quickly). Public pages' safe
+# requests read from one of them (replica_1, replica_2...), unless it lags more than DATABASE_REPLICA_MAX_LAG_SECONDS
+# or does not answer (checked every DATABASE_REPLICA_CHECK_SECONDS by each process); a client that wrote reads from the
+# primary for DATABASE_READ_YOUR_WRITES_SECONDS. Empty (the default): no replicas, every read from the primary.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+if DATABASE_REPLICA_URLS and _sqlite:
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs PostgreSQL as DATABASE_URL")
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+    DATABASES[f"replica_{_number}"] = _connections(
+        env.db_url_config(_url)
+        | {
+            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": True,
+            "TEST": {"MIRROR": "default"},  # the test suite reads its replicas from its own database
+        }
+    )
+DATABASE_ROUTERS = ["replicas.router.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=1)
+DATABASE_READ_YOUR_WRITES_SECONDS = env.int("DATABASE_READ_YOUR_WRITES_SECONDS", default=10)
+# What replicas serve: the apps whose tables public pages read (never sessions, the cache's tables, the task queue or
+# the sign-in throttle), outside these paths; and when the latest change was made, which a replica must hold.
+DATABASE_REPLICA_APPS = ["articles", "comments", "taggit", "auth", "contenttypes"]
+DATABASE_REPLICA_EXCLUDED_PREFIXES = ("/admin/", "/healthz")
+DATABASE_REPLICA_LATEST_CHANGE = "pagecache.stamps.latest_change"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server). Without it, tables in the database, shared by every
 # process that uses it (gunicorn's workers, runserver, `manage.py import_articles`), created by `migrate`
