@@ -50,8 +50,8 @@ run: .env demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole production stack on this machine (reliability/stack.py, docs/DEPLOYMENT.md), each part on 127.0.0.1:
-# Varnish on $(PORT) → two gunicorn app servers on the next two ports → a PostgreSQL primary (kept in var/serve/),
-# Redis and the task worker; DEBUG off, plain HTTP. Ctrl-C stops every part. The Debian packages it needs
+# Varnish on $(PORT) → two gunicorn app servers on the next two ports → a PostgreSQL primary and its streaming
+# replica (kept in var/serve/), Redis and the task worker; DEBUG off, plain HTTP. Ctrl-C stops every part. The Debian packages it needs
 # (Varnish with xkey, the PostgreSQL server, Redis) are installed first when missing.
 var/secret-key:
 	@mkdir -p var && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@

@@ -38,7 +38,8 @@ class StreamingReplica(PostgresCluster):
             with open(self.data / "postgresql.auto.conf", "a") as conf:
                 conf.write(f"unix_socket_directories = '{self.dir}'\nhot_standby = on\n")
         self.configure_port()
-        self.start()
+        if not self.running():  # else left running by a run that did not stop it
+            self.start()
         self.wait_until_streaming()
         return self
 

@@ -1,9 +1,10 @@
 """The whole production stack on this machine, each part on 127.0.0.1 (`make serve`, docs/DEPLOYMENT.md): Varnish
-in front of two gunicorn app servers, a PostgreSQL primary, Redis and the task worker.
+in front of two gunicorn app servers, a PostgreSQL primary with a streaming replica for the public pages' reads,
+Redis and the task worker.
 
-The database is kept between runs (in ``var/serve/`` by default); Redis holds only what can be recomputed, so it
-starts empty. ``python -m reliability.stack`` starts everything, prints where each part answers and waits; Ctrl-C
-(or SIGTERM) stops every part, front to back, and so does any part that exits on its own.
+The database and its replica are kept between runs (in ``var/serve/`` by default); Redis holds only what can be
+recomputed, so it starts empty. ``python -m reliability.stack`` starts everything, prints where each part answers
+and waits; Ctrl-C (or SIGTERM) stops every part, front to back, and so does any part that exits on its own.
 """
 
 import argparse
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .replication import StreamingReplica
 from .servers import ROOT, AppServer, PostgresCluster, RedisServer, app_environment, manage, wait_until
 from .varnish import Varnish
 from .workers import TaskWorker
@@ -26,6 +28,7 @@ class Ports:
     varnish: int = 8000
     apps: tuple[int, ...] = (8001, 8002)
     primary: int = 5442
+    replica: int = 5443
     redis: int = 6390
 
 
@@ -54,6 +57,9 @@ class Stack:
             )
             if not primary.has_database(DATABASE):
                 primary.create_database(DATABASE)
+            self.replica = self.started(
+                StreamingReplica(primary, folder=self.folder / "replica", port=self.ports.replica).create()
+            )
             redis_server = self.started(RedisServer(port=self.ports.redis).start())
             self.env = self.app_environment(primary.url(DATABASE), redis_server.url(0))
             self.prepare_site()
@@ -84,6 +90,7 @@ class Stack:
             SITE_URL=self.url,
             WEB_CONCURRENCY=str(self.workers_per_app),
             TASKS_BACKEND="database",
+            DATABASE_REPLICA_URLS=self.replica.url(DATABASE),
             EDGE_CACHE_BACKEND="varnish",
             EDGE_CACHE_PURGE_URLS=self.url,
             TRUSTED_PROXY_COUNT="1",
@@ -142,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=ROOT / "var" / "serve", help="where the database is kept")
     parser.add_argument("--port", type=int, default=8000, help="Varnish's port; the others follow it")
     options = parser.parse_args(argv)
-    ports = Ports(options.port, (options.port + 1, options.port + 2))
+    ports = Ports(varnish=options.port, apps=(options.port + 1, options.port + 2))
     stack = Stack(options.folder.resolve(), secret_key(ROOT / "var" / "secret-key"), ports)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # the same clean stop as Ctrl-C
     try:
@@ -154,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"Serving {stack.url}/ (Varnish) → app servers on :{ports.apps[0]} and :{ports.apps[1]} → PostgreSQL "
-        f":{ports.primary}; Redis :{ports.redis}; the task worker. Logs in {stack.folder / 'logs'}. Ctrl-C stops all.",
+        f":{ports.primary} and its replica :{ports.replica}; Redis :{ports.redis}; the task worker. "
+        f"Logs in {stack.folder / 'logs'}. Ctrl-C stops all.",
         flush=True,
     )
     try:

@@ -1,6 +1,8 @@
 """`make serve`'s stack (reliability/stack.py), started for real: Varnish in front of two app servers, a PostgreSQL
-primary, Redis and the task worker, each on a port of its own; a comment goes through all of them."""
+primary with its streaming replica, Redis and the task worker, each on a port of its own; a comment goes through
+all of them."""
 
+import html
 import http.client
 import re
 import shutil
@@ -29,7 +31,13 @@ def mail():
 def stack(mail):
     if connection.vendor != "postgresql":
         pytest.skip("the stack runs PostgreSQL; its test runs once, in the PostgreSQL run")
-    ports = Ports(free_port(), (free_port(), free_port()), free_port(), free_port())
+    ports = Ports(
+        varnish=free_port(),
+        apps=(free_port(), free_port()),
+        primary=free_port(),
+        replica=free_port(),
+        redis=free_port(),
+    )
     overrides = {
         "EMAIL_URL": mail.url,
         "COMMENTS_MIN_SECONDS_TO_POST": "0",
@@ -73,6 +81,27 @@ def test_varnish_serves_the_second_view_and_both_app_servers_take_the_misses(sta
     assert [headers["x-cache"] for _, headers in second] == ["hit"] * len(paths)
     served = [len(re.findall(r'"GET ', app.log_text())) for app in stack.apps]
     assert all(served), f"each app server takes a share of the misses: {served}"
+
+
+def search_titles(stack, query: str) -> list[str]:
+    status, _, page = request(stack, "GET", f"/search/?q={query}")  # search pages are never cached: each renders
+    assert status == 200
+    return [html.unescape(title) for title in re.findall(r'<h2 class="card-title"><a [^>]*>([^<]+)</a>', page)]
+
+
+def test_the_public_pages_read_from_the_replica(stack):
+    stack.replica.wait_until_caught_up()
+    title = search_titles(stack, "score")[0]
+    stack.replica.pause_replay()
+    try:
+        with stack.primary.connect("soundtrack") as primary:  # behind the site's back: no page cache stamp moves
+            primary.execute("UPDATE articles_article SET title = title || ' (renamed)' WHERE title = %s", [title])
+
+        assert search_titles(stack, "score")[0] == title, "read from the replica, which has not replayed it"
+    finally:
+        stack.replica.resume_replay()
+    stack.replica.wait_until_caught_up()
+    wait_until(lambda: search_titles(stack, "score")[0] == f"{title} (renamed)", what="the replica replaying it")
 
 
 def test_a_comment_posted_through_varnish_is_noticed_by_mail_and_shows_once_approved(stack, mail):
