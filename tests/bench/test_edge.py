@@ -123,3 +123,19 @@ def test_a_run_through_varnish_is_judged_by_the_edge_targets_and_shows_its_rows(
         in lines
     )
     assert "| a moderator approves, an anonymous reader polls the article | 20 | 72.4 | 128.7 | 180.1 | 0 |" in lines
+
+
+@pytest.mark.django_db
+def test_the_approval_marker_is_on_the_article_once_its_comment_is_approved_and_not_before(client):
+    from comments.models import Comment
+    from comments.services import moderate
+    from tests.utils.factories import ArticleFactory, CommentFactory
+
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
+    marker = edge.shown_marker(comment).encode()
+    assert marker not in client.get(article.get_absolute_url()).content
+
+    moderate(Comment.objects.filter(pk=comment.pk), to_status=Comment.Status.APPROVED, actor=None)
+
+    assert marker in client.get(article.get_absolute_url()).content
