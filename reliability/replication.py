@@ -8,24 +8,17 @@ to make it lag on purpose.
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import psycopg
 
-from .servers import PostgresCluster, free_port, wait_until
+from .servers import PostgresCluster, wait_until
 
 
 class StreamingReplica(PostgresCluster):
     def __init__(self, primary: PostgresCluster, *, folder: Path | None = None, port: int | None = None):
+        super().__init__(folder=folder, port=port)
         self.primary = primary
-        self.bindir = primary.bindir
-        if folder:
-            folder.mkdir(parents=True, exist_ok=True)
-        self.dir = folder or Path(tempfile.mkdtemp(prefix="reliability-replica-"))
-        self.data = self.dir / "data"
-        self.log = self.dir / "postgres.log"
-        self.port = port or free_port()
 
     def create(self) -> "StreamingReplica":
         if os.geteuid() == 0:
