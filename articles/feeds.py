@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
@@ -54,9 +54,13 @@ class LatestArticlesFeed(Feed):
 
 class TagFeed(LatestArticlesFeed):
     def __call__(self, request, *args, **kwargs):
-        if moved := tags.moved_to(kwargs["slug"]):  # a renamed or merged tag's feed: at the tag's address now
-            return HttpResponsePermanentRedirect(reverse(request.resolver_match.view_name, kwargs={"slug": moved.slug}))
-        return super().__call__(request, *args, **kwargs)
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:  # no such tag: a renamed or merged tag's feed is at the tag's address now
+            if moved := tags.moved_to(kwargs["slug"]):
+                view = request.resolver_match.view_name
+                return HttpResponsePermanentRedirect(reverse(view, kwargs={"slug": moved.slug}))
+            raise
 
     def get_object(self, request, slug):
         return Tag.objects.get(slug=slug)  # Tag.DoesNotExist becomes a 404
