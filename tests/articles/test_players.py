@@ -182,3 +182,14 @@ def test_the_page_offers_a_hidden_button_naming_the_track_beside_the_link_that_s
     assert bandcamp.find_all("button") == []
     assert bandcamp.find("a", class_="listen-link").attrs["href"] == "https://mira.bandcamp.com/track/updraft"
     assert [script.attrs["src"] for script in page.find_all("script") if "players" in script.attrs.get("src", "")]
+
+
+@pytest.mark.django_db
+def test_a_cached_article_offers_only_the_players_the_policy_frames_now(client, settings):
+    article = ArticleFactory()
+    FeaturedTrackFactory(article=article, listening_url=f"https://youtu.be/{VIDEO}")
+    assert get_page(client, article.get_absolute_url()).find_all("button", class_="listen-here") != []
+
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "frame-src": ["https://open.spotify.com"]}  # hosts narrowed
+
+    assert get_page(client, article.get_absolute_url()).find_all("button", class_="listen-here") == []
