@@ -314,7 +314,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-# Content Security Policy: our templates carry no inline script or style, so none is allowed.
+# Content Security Policy: our templates carry no inline script or style, so none is allowed. Its frame-src (the
+# featured tracks' players) follows from LISTENING_LINK_HOSTS, below.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
