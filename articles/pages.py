@@ -41,6 +41,7 @@ def article_parts(request, article, *, is_preview: bool, canonical_url: str = ""
     if not is_preview and not settings.DEBUG:
         (catalogue,) = fragment_stamps(request)  # comments do not show in these parts: their stamps are not needed
         shown = (article.pk, article.updated_at.timestamp(), catalogue, request.get_host(), request.scheme)
+        shown += tuple(settings.SECURE_CSP.get("frame-src", ()))  # a track's player is offered where it is framed
         key = fragment_key("article-parts", templates=PARTS_TEMPLATES, shown=shown)
         if (parts := cache.get(key)) is not None:
             return _shown(request, parts)

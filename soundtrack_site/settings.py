@@ -14,6 +14,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from articles.players import frame_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -312,7 +314,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-# Content Security Policy: our templates carry no inline script or style, so none is allowed.
+# Content Security Policy: our templates carry no inline script or style, so none is allowed. Its frame-src (the
+# featured tracks' players) follows from LISTENING_LINK_HOSTS, below.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -372,6 +375,9 @@ LISTENING_LINK_HOSTS = env.list(
         "deezer.com",
     ],
 )
+# A featured track's player, loaded on the reader's click (articles/players.py), comes from its provider's exact
+# origin: the page may frame those of the providers allowed above, and nothing else.
+SECURE_CSP["frame-src"] = frame_origins(LISTENING_LINK_HOSTS)
 
 # Images editors upload (articles/images.py): JPEG, PNG or WebP, checked by content; at most IMAGE_MAX_BYTES and
 # IMAGE_MAX_DIMENSION pixels on each side, at least the minimum size of their use; resized on save to each of

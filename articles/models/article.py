@@ -20,6 +20,7 @@ from ..fields import MomentsField, MultilineTextField
 from ..highlights import render_highlighting_placeholders
 from ..listening import service_name
 from ..markup import NOTE, render_markdown
+from ..players import Player, player_for
 from ..querysets import NEWEST_FIRST, ArticleQuerySet, ArticleStatus, is_published
 from .author import Author
 from .base import MAX_POSITION, PositionedModel, SluggedModel, word_count
@@ -285,6 +286,11 @@ class FeaturedTrack(PositionedModel):
     def listening_service(self) -> str:
         """The service the listening link opens ("Spotify"); empty without a link."""
         return service_name(self.listening_url) if self.listening_url else ""
+
+    @property
+    def listening_player(self) -> Player | None:
+        """The provider's player for the listening link, which the page loads only on the reader's click."""
+        return player_for(self.listening_url) if self.listening_url else None
 
     def render_html(self, *, highlight_placeholders: bool = False) -> None:
         """Render the note's Markdown (spoilers allowed), with ids under the track's position."""

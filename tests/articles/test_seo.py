@@ -279,7 +279,10 @@ class TestStructuredData:
         page = parse(response)
         scripts = page.find_all("script")
         assert [script.attrs.get("type") for script in scripts if "src" not in script.attrs] == ["application/ld+json"]
-        assert [script.attrs["src"] for script in scripts if "src" in script.attrs] == ["/static/js/comment-form.js"]
+        assert [script.attrs["src"] for script in scripts if "src" in script.attrs] == [
+            "/static/js/players.js",
+            "/static/js/comment-form.js",
+        ]
         posting = graph_node(json_ld(page), "BlogPosting")
         assert posting["headline"] == f"Title {hostile}"
         assert posting["description"] == f"Description {hostile}"
