@@ -358,9 +358,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # f
 # second (the site holds to it across processes through the "ratelimit" cache); a 503 is waited out up to
 # MUSICBRAINZ_ATTEMPTS times, never longer than MUSICBRAINZ_MAX_WAIT_SECONDS at once.
 MUSICBRAINZ_URL = env.str("MUSICBRAINZ_URL", default="https://musicbrainz.org").rstrip("/")
-MUSICBRAINZ_USER_AGENT = env.str(
-    "MUSICBRAINZ_USER_AGENT", default=f"{''.join(SITE_NAME.split())}/1.0 ( {SITE_URL} )"
-)
+MUSICBRAINZ_USER_AGENT = env.str("MUSICBRAINZ_USER_AGENT", default=f"{''.join(SITE_NAME.split())}/1.0 ( {SITE_URL} )")
 MUSICBRAINZ_TIMEOUT = env.float("MUSICBRAINZ_TIMEOUT", default=10.0)
 MUSICBRAINZ_ATTEMPTS = env.int("MUSICBRAINZ_ATTEMPTS", default=3)
 MUSICBRAINZ_MAX_WAIT_SECONDS = env.float("MUSICBRAINZ_MAX_WAIT_SECONDS", default=10.0)

@@ -47,7 +47,9 @@ def test_a_release_is_asked_for_with_its_includes_in_json_and_the_sites_user_age
 def test_the_default_user_agent_names_the_site_and_its_address():
     from django.conf import settings
 
-    assert settings.MUSICBRAINZ_USER_AGENT == f"SoundtrackNotes/1.0 ( {settings.SITE_URL} )"
+    user_agent = settings.MUSICBRAINZ_USER_AGENT
+
+    assert user_agent == f"SoundtrackNotes/1.0 ( {settings.SITE_URL} )"
 
 
 def test_two_requests_in_a_row_arrive_at_least_a_second_apart(service, musicbrainz):
@@ -75,9 +77,7 @@ def test_another_client_sharing_the_cache_waits_its_turn_too(service, musicbrain
 def test_the_limiter_gives_each_caller_its_own_slot_a_second_after_the_last():
     """Several processes (here, limiters) sharing the cache at the same instant go one a second, in turn."""
     waits = []
-    limiters = [
-        RateLimiter(cache=caches["ratelimit"], clock=lambda: 1000.25, sleep=waits.append) for _ in range(3)
-    ]
+    limiters = [RateLimiter(cache=caches["ratelimit"], clock=lambda: 1000.25, sleep=waits.append) for _ in range(3)]
 
     for limiter in limiters:
         limiter.wait()

@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]  # the fi
 MBID = release_mbid()
 VARNHOLT = "6c3f0e1a-8d2b-4f7a-9e5c-1b2d3e4f5a61"
 BRANDT = "7d4a1f2b-9e3c-4a8b-8f6d-2c3e4f5a6b72"
+TRACK_IDS = [f"1a2b3c4d-000{n}-4e5f-8a9b-0c1d2e3f4a0{n}" for n in (1, 2, 3)]
 
 
 def form_url(work) -> str:
@@ -92,9 +93,9 @@ def test_confirming_saves_the_tracks_their_composers_and_isrcs(client, signed_in
 
     assertRedirects(response, change_url(work), fetch_redirect_response=False)
     assert rows(work) == [
-        (1, "Frost on the Branches", timedelta(minutes=2, seconds=48), "GBAYE1900101", "1a2b3c4d-0001-4e5f-8a9b-0c1d2e3f4a01"),
-        (2, "The Orchard at Night", timedelta(minutes=3, seconds=22), "", "1a2b3c4d-0002-4e5f-8a9b-0c1d2e3f4a02"),
-        (3, "Glass", timedelta(minutes=1, seconds=35), "GBAYE1900103", "1a2b3c4d-0003-4e5f-8a9b-0c1d2e3f4a03"),
+        (1, "Frost on the Branches", timedelta(minutes=2, seconds=48), "GBAYE1900101", TRACK_IDS[0]),
+        (2, "The Orchard at Night", timedelta(minutes=3, seconds=22), "", TRACK_IDS[1]),
+        (3, "Glass", timedelta(minutes=1, seconds=35), "GBAYE1900103", TRACK_IDS[2]),
     ]
     varnholt, brandt = Composer.objects.get(musicbrainz_id=VARNHOLT), Composer.objects.get(musicbrainz_id=BRANDT)
     assert (varnholt.name, brandt.name) == ("Ilse Varnholt", "Tomas Brandt")
@@ -176,9 +177,7 @@ def test_an_import_with_nothing_new_has_nothing_to_import(client, signed_in_edit
 
 def test_tracks_typed_by_hand_are_matched_by_position_and_the_others_kept(client, signed_in_editor, work, musicbrainz):
     by_hand = TrackFactory(work=work, position=1, title="Frost", duration=None, isrc="GBAYE1900999")
-    wrong_place = TrackFactory(
-        work=work, position=2, title="Frost on the Branches", musicbrainz_track_id="1a2b3c4d-0001-4e5f-8a9b-0c1d2e3f4a01"
-    )
+    wrong_place = TrackFactory(work=work, position=2, title="Frost on the Branches", musicbrainz_track_id=TRACK_IDS[0])
     encore = TrackFactory(work=work, position=7, title="Encore (live)")
     musicbrainz.answer(MBID, recorded("release"))
 
