@@ -33,7 +33,8 @@ class RateLimiter:
 
     Each request takes a slot of its own, the first free one from now on, in the cache (``add`` is atomic in
     Redis and the database's table), and is sent at the slot's start: slots are ``interval`` apart, so requests
-    are too, whichever process or thread sends them."""
+    are too, whichever process or thread sends them. With the next ``horizon`` slots taken, it gives up rather
+    than keep an editor's request waiting."""
 
     def __init__(
         self,
@@ -41,7 +42,7 @@ class RateLimiter:
         cache: BaseCache,
         key: str = "musicbrainz:slot",
         interval: float = 1.0,
-        horizon: int = 60,
+        horizon: int = 5,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ):

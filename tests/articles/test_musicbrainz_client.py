@@ -85,6 +85,18 @@ def test_the_limiter_gives_each_caller_its_own_slot_a_second_after_the_last():
     assert waits == [0.75, 1.75, 2.75]
 
 
+def test_the_limiter_gives_up_rather_than_keep_a_request_waiting_behind_many():
+    waits = []
+    limiters = [RateLimiter(cache=caches["ratelimit"], clock=lambda: 1000.0, sleep=waits.append) for _ in range(6)]
+
+    for limiter in limiters[:5]:
+        limiter.wait()
+    with pytest.raises(MusicBrainzError, match="MusicBrainz is being asked too often just now"):
+        limiters[5].wait()
+
+    assert waits == [1.0, 2.0, 3.0, 4.0]
+
+
 def test_the_limiter_does_not_wait_once_the_next_slot_has_come(clock):
     waits = []
     limiter = RateLimiter(cache=caches["ratelimit"], sleep=waits.append)
