@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -120,10 +120,16 @@ class MusicBrainzImportMixin:
             self.message_user(request, f"{problem} Nothing was imported: fetch the release again.", messages.ERROR)
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_musicbrainz", work.pk)
         release = form.cleaned_data["release"]
-        with transaction.atomic():
-            plan = import_release(work=work, release=release)
-            message = f"Imported the track list of the MusicBrainz release “{release.title}” ({release.mbid}): "
-            self.log_change(request, work, message + plan.summary() + ".")
+        try:
+            with transaction.atomic():
+                plan = import_release(work=work, release=release)
+                message = f"Imported the track list of the MusicBrainz release “{release.title}” ({release.mbid}): "
+                self.log_change(request, work, message + plan.summary() + ".")
+        except IntegrityError:  # another import or edit saved the same composer or track in between
+            self.message_user(
+                request, "The catalogue changed during the import. Nothing was imported: try again.", messages.ERROR
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_musicbrainz", work.pk)
         self.message_user(request, message + plan.summary() + ".", messages.SUCCESS)
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", work.pk)
 

@@ -166,11 +166,13 @@ def _match_composers(artists: list[Artist]) -> list[ComposerMatch]:
         composer.musicbrainz_id: composer
         for composer in Composer.objects.filter(musicbrainz_id__in=[a.mbid for a in artists])
     }
-    matches = []
+    matches, linked = [], set()
     for artist in artists:
+        unlinked = Composer.objects.filter(musicbrainz_id="", name__iexact=artist.name).exclude(pk__in=linked)
         if composer := by_mbid.get(artist.mbid):
             matches.append(ComposerMatch(artist, composer))
-        elif composer := Composer.objects.filter(musicbrainz_id="", name__iexact=artist.name).order_by("pk").first():
+        elif composer := unlinked.order_by("pk").first():  # two artists of one name: one composer each
+            linked.add(composer.pk)
             matches.append(ComposerMatch(artist, composer, linked=True))
         else:
             matches.append(ComposerMatch(artist, None))

@@ -63,7 +63,10 @@ class Release:
 
     def composers(self) -> list[Artist]:
         """Every composer of the release's tracks, once each, in the order they first appear."""
-        return list(dict.fromkeys(artist for track in self.tracks for artist in track.composers))
+        by_mbid = {}
+        for artist in (artist for track in self.tracks for artist in track.composers):
+            by_mbid.setdefault(artist.mbid, artist)
+        return list(by_mbid.values())
 
 
 def release_id(text: str) -> str:
