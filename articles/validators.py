@@ -9,6 +9,11 @@ musicbrainz_id = RegexValidator(
     "Enter a MusicBrainz identifier (MBID), such as 5b11f4ce-a62d-471e-81fc-a69a8278c7da.",
     code="invalid_musicbrainz_id",
 )
+isrc = RegexValidator(
+    r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}\Z",
+    "Enter an ISRC of 12 characters without dashes, such as GBAYE0601498.",
+    code="invalid_isrc",
+)
 wikidata_id = RegexValidator(
     r"^Q[1-9][0-9]*\Z", "Enter a Wikidata item identifier, such as Q42.", code="invalid_wikidata_id"
 )

@@ -356,6 +356,18 @@ PAGECACHE_PER_VIEW_SLOTS = {"form_token": "comments.forms.new_form_token"}
 SITE_NAME = env.str("SITE_NAME", default="Soundtrack Notes")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in emails
 
+# The MusicBrainz web service, for importing a work's track list (articles/musicbrainz/). Its rules ask each
+# application to name itself with a version and a contact in the User-Agent, and to send at most one request a
+# second (the site holds to it across processes through the "ratelimit" cache); a 503 is waited out up to
+# MUSICBRAINZ_ATTEMPTS times, never longer than MUSICBRAINZ_MAX_WAIT_SECONDS at once. An editor's request waits for
+# all of it: the defaults keep the worst case (3 attempts, 2 waits, a last request that times out) under
+# gunicorn's 30 seconds.
+MUSICBRAINZ_URL = env.str("MUSICBRAINZ_URL", default="https://musicbrainz.org").rstrip("/")
+MUSICBRAINZ_USER_AGENT = env.str("MUSICBRAINZ_USER_AGENT", default=f"{''.join(SITE_NAME.split())}/1.0 ( {SITE_URL} )")
+MUSICBRAINZ_TIMEOUT = env.float("MUSICBRAINZ_TIMEOUT", default=10.0)
+MUSICBRAINZ_ATTEMPTS = env.int("MUSICBRAINZ_ATTEMPTS", default=3)
+MUSICBRAINZ_MAX_WAIT_SECONDS = env.float("MUSICBRAINZ_MAX_WAIT_SECONDS", default=5.0)
+
 # The site's own rules, each overridable from the environment.
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 READING_WORDS_PER_MINUTE = env.int("READING_WORDS_PER_MINUTE", default=230)

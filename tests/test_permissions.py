@@ -191,7 +191,9 @@ EXTRA_ADMIN_PAGES = {
     "articles_article_preview": EDITORS,
     "articles_article_compare": EDITORS,
     "articles_article_restore": EDITORS,
-    "articles_author_mine": STAFF,  # every staff member's own author profile
+    "articles_author_mine": STAFF,
+    "articles_work_musicbrainz": EDITORS,  # a work's track list from MusicBrainz: the release, then the preview
+    "articles_work_musicbrainz_import": EDITORS,  # every staff member's own author profile
     "taggit_tag_merge_tags": EDITORS,
     "comments_comment_decide": MODERATORS,  # a row's Approve, Spam and Reject buttons in the queue
     "comments_comment_reply": MODERATORS,  # a moderator's reply from the queue
@@ -204,6 +206,7 @@ POST_ONLY_ADMIN_PAGES = {
     "articles_article_markdown_preview",
     "articles_article_preview",
     "articles_article_restore",
+    "articles_work_musicbrainz_import",
     "comments_comment_decide",
 }
 # The sign-in pages are open to everyone; "view on site" takes an object and has tests of its own below.

@@ -1,7 +1,8 @@
 """The admin of the articles app. Django's autodiscovery imports this package; importing it registers every
 ModelAdmin below.
 
-- ``catalogue``: works (with their tracks inline), composers, tracks;
+- ``catalogue``: works (with their tracks inline), composers, tracks; ``musicbrainz``: a work's track list
+  imported from MusicBrainz;
 - ``article``: the article list, change form and bulk actions (publishing through ``articles.publishing``);
 - ``editorial``: the article admin's own views (previews, revisions, a draft from a template);
 - ``authors``: author profiles (every staff author may edit their own);

@@ -1,15 +1,17 @@
-"""The catalogue's admin: works with their soundtrack's tracks inline, composers, tracks."""
+"""The catalogue's admin: works with their soundtrack's tracks inline (and their import from MusicBrainz:
+``musicbrainz``), composers, tracks."""
 
 from django.contrib import admin
 from django.db.models import Count
 
 from ..models import Composer, Track, Work
 from .inlines import TrackInline
+from .musicbrainz import MusicBrainzImportMixin
 from .widgets import IMAGE_FIELD_OVERRIDES, ValidatedAutocompleteAdminMixin
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(MusicBrainzImportMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "year", "track_count"]
     list_filter = ["kind"]
     search_fields = ["title"]
@@ -18,7 +20,10 @@ class WorkAdmin(admin.ModelAdmin):
     inlines = [TrackInline]
     fieldsets = [
         (None, {"fields": ["kind", "title", "year", "slug"]}),
-        ("External identifiers", {"fields": ["musicbrainz_id", "wikidata_id", "imdb_id", "igdb_slug"]}),
+        (
+            "External identifiers",
+            {"fields": ["musicbrainz_id", "musicbrainz_release_id", "wikidata_id", "imdb_id", "igdb_slug"]},
+        ),
     ]
 
     def get_queryset(self, request):

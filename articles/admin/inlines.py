@@ -157,7 +157,7 @@ class ArticleTemplateSectionInline(admin.StackedInline):
 class TrackInline(ValidatedAutocompleteAdminMixin, admin.TabularInline):
     model = Track
     extra = 1
-    fields = ["position", "title", "duration", "composers"]
+    fields = ["position", "title", "duration", "isrc", "composers"]
     autocomplete_fields = ["composers"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -30,6 +30,13 @@ class Work(SluggedModel):
     musicbrainz_id = models.CharField(
         "MusicBrainz release group", max_length=36, blank=True, validators=[validators.musicbrainz_id]
     )
+    musicbrainz_release_id = models.CharField(
+        "MusicBrainz release",
+        max_length=36,
+        blank=True,
+        validators=[validators.musicbrainz_id],
+        help_text="The soundtrack album whose track list was imported last.",
+    )
     wikidata_id = models.CharField("Wikidata item", max_length=20, blank=True, validators=[validators.wikidata_id])
     imdb_id = models.CharField("IMDb title", max_length=12, blank=True, validators=[validators.imdb_title_id])
     igdb_slug = models.CharField("IGDB slug", max_length=100, blank=True, validators=[validators.igdb_slug])
@@ -91,6 +98,14 @@ class Composer(SluggedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["musicbrainz_id"],
+                condition=~Q(musicbrainz_id=""),
+                name="composer_unique_musicbrainz_id",
+                violation_error_message="Another composer has this MusicBrainz artist.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -128,11 +143,24 @@ class Track(models.Model):
     title = models.CharField(max_length=200)
     duration = models.DurationField(null=True, blank=True, help_text="Length, as minutes:seconds (3:25).")
     composers = models.ManyToManyField(Composer, related_name="tracks", blank=True)
+    isrc = models.CharField("ISRC", max_length=12, blank=True, validators=[validators.isrc])
+    musicbrainz_track_id = models.CharField(
+        "MusicBrainz track", max_length=36, blank=True, validators=[validators.musicbrainz_id]
+    )
+    musicbrainz_recording_id = models.CharField(
+        "MusicBrainz recording", max_length=36, blank=True, validators=[validators.musicbrainz_id]
+    )
 
     class Meta:
         ordering = ["work", "position"]
         constraints = [
             models.UniqueConstraint(fields=["work", "position"], name="track_unique_position_per_work"),
+            models.UniqueConstraint(
+                fields=["work", "musicbrainz_track_id"],
+                condition=~Q(musicbrainz_track_id=""),
+                name="track_unique_musicbrainz_track_per_work",
+                violation_error_message="Another track of this work has this MusicBrainz track.",
+            ),
             models.CheckConstraint(
                 condition=Q(duration__isnull=True) | Q(duration__gt=timedelta(0)), name="track_duration_positive"
             ),

@@ -18,3 +18,14 @@ def committed(django_capture_on_commit_callbacks):
     """Run what the block leaves for the commit (the search index refresh), as a real commit would:
     ``with committed(): ...``."""
     return partial(django_capture_on_commit_callbacks, execute=True)
+
+
+@pytest.fixture
+def musicbrainz(settings):
+    """A MusicBrainz web service of recorded responses on 127.0.0.1 (``tests.utils.musicbrainz``), which the
+    site's settings point at."""
+    from tests.utils.musicbrainz import MusicBrainzServer
+
+    with MusicBrainzServer() as server:
+        settings.MUSICBRAINZ_URL = server.url
+        yield server
