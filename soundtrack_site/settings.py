@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "taskqueue",  # before django_tasks_db: its db_worker command adds the heartbeat to the library's
     "django_tasks_db",
     "mailing",
+    "privacy",
     "articles",
     "comments",
 ]
