@@ -19,11 +19,19 @@ def site_host() -> str:
 
 
 def compose(
-    *, to: str, subject: str, template: str, context: dict, mailing_list: str | None = None, message_id: str = ""
+    *,
+    to: str | list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    mailing_list: str | None = None,
+    message_id: str = "",
 ) -> EmailMultiAlternatives:
-    """An email to one reader. ``mailing_list`` ("thread:42"): the mail can be left, so it carries RFC 8058's
-    one-click unsubscribe and a visible link. ``message_id``: a stable id for mail that must not arrive twice (a
-    copy delivered again shows as the same message); a fresh one otherwise."""
+    """An email to one reader (or to the moderators: a list, never with a ``mailing_list``).
+
+    ``mailing_list`` ("thread:42"): the mail can be left, so it carries RFC 8058's one-click unsubscribe and a
+    visible link. ``message_id``: a stable id for mail that must not arrive twice (a copy delivered again shows as
+    the same message); a fresh one otherwise."""
     host = site_host()
     context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     headers = {
@@ -32,6 +40,7 @@ def compose(
         "X-Auto-Response-Suppress": "All",  # the same, for Exchange
     }
     if mailing_list:
+        assert isinstance(to, str), "a list's unsubscribe link is personal: one recipient per message"
         context["unsubscribe_url"] = link = unsubscribe_url(to, mailing_list)
         kind = mailing_list.partition(":")[0]
         headers |= {
@@ -42,7 +51,7 @@ def compose(
     message = EmailMultiAlternatives(
         subject=f"[{settings.SITE_NAME}] {subject}",
         body=render_to_string(f"mail/{template}.txt", context),
-        to=[to],
+        to=[to] if isinstance(to, str) else to,
         headers=headers,
     )
     message.attach_alternative(render_to_string(f"mail/{template}.html", context), "text/html")
