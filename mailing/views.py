@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -10,6 +11,7 @@ from .tokens import BadToken
 # No CSRF token: the link in the email is the credential, and RFC 8058's one-click POST comes from the mail
 # client (or its provider's server) with no page of ours before it.
 @csrf_exempt
+@never_cache  # what it shows changes once it is used; the page cache must not keep it
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """GET: what the link stops, with buttons to confirm. POST: stop it at once (the one-click POST of RFC 8058,

@@ -27,6 +27,7 @@ def test_a_get_shows_what_the_link_stops_and_stops_nothing(client, subscribed):
     assert b"reader@example.org" in response.content and b"example mail number 7" in response.content
     assert b"Unsubscribe from everything" in response.content
     assert ("reader@example.org", "7") in subscribed.subscribed
+    assert "no-cache" in response["Cache-Control"]
 
 
 def test_the_one_click_post_unsubscribes_at_once_without_a_csrf_token(subscribed):
