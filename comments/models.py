@@ -99,6 +99,8 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
+        # Waits for its writer to confirm the email address (COMMENTS_CONFIRM_EMAIL) before the rules decide.
+        UNCONFIRMED = "unconfirmed", "Unconfirmed"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -129,9 +131,12 @@ class Comment(models.Model):
         related_name="picked_by",
         verbose_name="track that stood out",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    notify_replies = models.BooleanField(
+        "email me replies", default=False, help_text="Its writer asked to be emailed when replies are approved."
+    )
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     report_count = models.PositiveIntegerField(default=0, editable=False)
     reviewed_at = models.DateTimeField(
@@ -246,8 +251,8 @@ class ModerationEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rule = models.CharField(max_length=50, blank=True, help_text="The rule that decided, when no person did.")
-    from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    from_status = models.CharField(max_length=12, choices=Comment.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Comment.Status.choices)
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -11,7 +11,6 @@ reached, nothing was sent: the claim is let go and the task tries again later (t
 import logging
 import smtplib
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
+from mailing.messages import compose
 from taskqueue.retries import retry_later
 
 from .models import Comment, ModeratorNotice
@@ -64,16 +64,17 @@ def summary(period_start: datetime) -> EmailMessage:
     subject, lines = [], []
     if waiting or not reported:
         subject.append(f"{waiting} comment{pluralize(waiting)} awaiting moderation")
-        lines.append(f"{subject[-1]}: {queue_url}?status__exact=pending")
+        lines.append((subject[-1], f"{queue_url}?status__exact=pending", ""))
     if reported:
         subject.append(f"{reported} approved comment{pluralize(reported)} reported again")
-        lines.append(f"{subject[-1]}, still on the page until you look: {queue_url}?reported=again")
-    return EmailMessage(
-        subject=f"[{settings.SITE_NAME}] {'; '.join(subject)}",
-        body="Waiting in the moderation queue:\n\n" + "\n".join(f"- {line}" for line in lines) + "\n",
+        lines.append((subject[-1], f"{queue_url}?reported=again", "still on the page until you look"))
+    return compose(
         to=moderator_emails(),
+        subject="; ".join(subject),
+        template="moderator_notice",
+        context={"lines": lines},
         # One Message-ID per period: mail clients show a copy delivered twice (by whatever fault) as one message.
-        headers={"Message-ID": f"<moderator-notice.{period_start:%Y%m%dT%H%M}@{urlsplit(settings.SITE_URL).hostname}>"},
+        message_id=f"moderator-notice.{period_start:%Y%m%dT%H%M}",
     )
 
 

@@ -5,6 +5,8 @@ import asyncio
 import logging
 import socket
 import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
@@ -55,6 +57,10 @@ class MailServer:
 
     def subjects(self) -> list[str]:
         return self.headers("Subject")
+
+    def emails(self) -> list[EmailMessage]:
+        """Each message kept, parsed (headers decoded, parts reachable with ``get_body()``)."""
+        return [message_from_bytes(envelope.content, policy=policy.default) for envelope in self.messages]
 
     def release(self) -> None:
         self.released.set()

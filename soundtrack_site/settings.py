@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "replicas",
     "taskqueue",  # before django_tasks_db: its db_worker command adds the heartbeat to the library's
     "django_tasks_db",
+    "mailing",
+    "privacy",
     "articles",
     "comments",
 ]
@@ -494,6 +496,28 @@ COMMENTS_RATE_LIMIT_WINDOW_SECONDS = env.int("COMMENTS_RATE_LIMIT_WINDOW_SECONDS
 COMMENTS_DUPLICATE_WINDOW_MINUTES = env.int("COMMENTS_DUPLICATE_WINDOW_MINUTES", default=24 * 60)
 COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])  # default: the Moderators group
 COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=10)
+# Replies: a commenter who asked is told of approved replies, at most once per thread in this many minutes (later
+# replies wait and are gathered into the next email).
+COMMENTS_REPLY_NOTICE_MINUTES = env.int("COMMENTS_REPLY_NOTICE_MINUTES", default=60)
+# Confirming the email address by a link before moderation: "off", "new" (addresses with no approved comment yet)
+# or "always". A comment still unconfirmed after COMMENTS_UNCONFIRMED_DAYS is deleted.
+COMMENTS_CONFIRM_EMAIL = env.str("COMMENTS_CONFIRM_EMAIL", default="off")
+if COMMENTS_CONFIRM_EMAIL not in ("off", "new", "always"):
+    raise ImproperlyConfigured(f"COMMENTS_CONFIRM_EMAIL must be off, new or always, not {COMMENTS_CONFIRM_EMAIL!r}")
+COMMENTS_UNCONFIRMED_DAYS = env.int("COMMENTS_UNCONFIRMED_DAYS", default=7)
+# Privacy (docs/PRIVACY.md): comments' IP addresses are cleared after this many days; an erased commenter's comments
+# are "anonymised" (kept, without name, email, address or browser) or "deleted" (a deleted comment with replies
+# stays as an empty placeholder, so that the thread keeps its shape).
+COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=30)
+PRIVACY_ERASURE = env.str("PRIVACY_ERASURE", default="anonymise")
+if PRIVACY_ERASURE not in ("anonymise", "delete"):
+    raise ImproperlyConfigured(f"PRIVACY_ERASURE must be anonymise or delete, not {PRIVACY_ERASURE!r}")
+# Links sent by mail that act (confirm an address, download one's data, erase it) work this many hours.
+MAIL_LINK_HOURS = env.int("MAIL_LINK_HOURS", default=48)
+# Every page that sends mail (or stops it) counts requests per client network and per address in this window.
+MAIL_RATE_LIMIT_PER_CLIENT = env.int("MAIL_RATE_LIMIT_PER_CLIENT", default=10)
+MAIL_RATE_LIMIT_PER_ADDRESS = env.int("MAIL_RATE_LIMIT_PER_ADDRESS", default=3)
+MAIL_RATE_LIMIT_WINDOW_SECONDS = env.int("MAIL_RATE_LIMIT_WINDOW_SECONDS", default=60 * 60)
 
 # The benchmark harness (bench/, `make bench`): its app (data generator), the /bench/ceiling/ page and a query-count
 # header. Never on in production.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("slots/<str:name>", slot_value, name="slot"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("mailing.urls")),
 ]
 
 if settings.BENCH_ENABLED:  # the benchmark's ceiling page (bench/)

@@ -66,6 +66,18 @@ def project_after_make_run(tmp_path_factory):
 
 
 @pytest.fixture
+def mail_server(settings):
+    """A real SMTP server that keeps what it is sent (``mail_server.emails()``), with the site's mail going to it."""
+    from reliability.mailservers import MailServer
+    from tests.utils.mail import send_to
+
+    server = MailServer().start()
+    send_to(settings, server)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def clock():
     """Time stands still at ``tests.utils.clock.NOW`` unless the test moves it (``clock.shift(5)``), so ages, edit
     windows and rate limits are exact."""

@@ -5,7 +5,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["articles", "comments", "pagecache", "throttling", "soundtrack_site", "replicas", "bench", "reliability"]
+PACKAGES = [
+    "articles",
+    "comments",
+    "pagecache",
+    "throttling",
+    "soundtrack_site",
+    "replicas",
+    "mailing",
+    "bench",
+    "reliability",
+]
 MAX_MODULE_LINES = 330  # "about 300": a module a little over it is not worth a split for its own sake
 MAX_FUNCTION_LINES = 60
 # Every setting the environment controls, in one place, is easier to read than settings spread over modules.
