@@ -60,9 +60,14 @@ def excerpt(comment: Comment, words: int = 12) -> str:
     return Truncator(" ".join(text.split())).words(words)
 
 
-def replies_approved(replies: list[Comment]) -> None:
-    """Ask, once the transaction commits, for the notices of the threads these newly approved comments answer in."""
-    for thread_id in sorted({reply.thread_id for reply in replies if reply.thread_id}):
+def replies_approved(comments: list[Comment]) -> None:
+    """Ask, once the transaction commits, for the notices of the threads these newly approved comments are in.
+
+    A reply asks for its thread's; a thread's first comment whose writer ticked the box asks for its own, so that
+    replies approved while it was off the page (sent back by reports) are told once it is back.
+    """
+    threads = {comment.thread_id or comment.pk for comment in comments if comment.thread_id or comment.notify_replies}
+    for thread_id in sorted(threads):
         # Robust: the replies are approved by then; a notice that cannot be queued is logged, not the moderator's.
         transaction.on_commit(partial(send_reply_notices.enqueue, thread_id=thread_id), robust=True)
 

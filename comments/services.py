@@ -122,7 +122,7 @@ def _notify_after_posting(comment: Comment) -> None:
     if comment.status == Comment.Status.PENDING:
         # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
         transaction.on_commit(notify_moderators, robust=True)
-    elif comment.is_public:
+    elif comment.is_public and comment.parent_id:
         replies_approved([comment])  # a reply the rules approved (a known commenter's): its thread's subscribers
 
 
@@ -242,7 +242,11 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
     if to_status == Comment.Status.APPROVED:
         kept = list(comments.reported_since_review().values_list("pk", flat=True))
         comments.filter(status=to_status).update(reviewed_at=now)
-    changed = list(comments.exclude(status=to_status).select_for_update().only("pk", "status", "article", "thread"))
+    changed = list(
+        comments.exclude(status=to_status)
+        .select_for_update()
+        .only("pk", "status", "article", "thread", "notify_replies")
+    )
     if not changed and not kept:
         return 0
     fields = {"status": to_status, "updated_at": now}

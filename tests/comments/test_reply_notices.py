@@ -196,6 +196,19 @@ class TestWhoIsTold:
 
         assert mail_server.emails() == []
 
+    def test_replies_approved_while_the_subscribers_comment_was_hidden_are_told_once_it_is_back(
+        self, ada, reply, approve, mail_server
+    ):
+        answer = reply(ada, name="Ben")
+        approve(ada, to_status=PENDING)  # sent back to the queue by readers' reports, say
+        approve(answer)
+        assert mail_server.emails() == []
+
+        approve(ada)
+
+        [message] = mail_server.emails()
+        assert "Ben wrote:" in plain(message)
+
     def test_an_address_unsubscribed_from_everything_gets_nothing_even_with_the_box_ticked(
         self, ada, reply, approve, mail_server
     ):
