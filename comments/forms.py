@@ -66,7 +66,7 @@ class CommentForm(forms.Form):
     notify_replies = forms.BooleanField(
         label="Email me when someone replies",
         required=False,
-        help_text="Once a moderator approves a reply. Every email has a link to stop them.",
+        help_text="When a reply to your comment is published. Every email has a link to stop them.",
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PARENT_GONE})
     form_token = forms.CharField(

@@ -242,11 +242,8 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
     if to_status == Comment.Status.APPROVED:
         kept = list(comments.reported_since_review().values_list("pk", flat=True))
         comments.filter(status=to_status).update(reviewed_at=now)
-    changed = list(
-        comments.exclude(status=to_status)
-        .select_for_update()
-        .only("pk", "status", "article", "thread", "notify_replies")
-    )
+    deciding = comments.exclude(status=to_status).select_for_update()
+    changed = list(deciding.only("pk", "status", "article", "thread", "notify_replies"))
     if not changed and not kept:
         return 0
     fields = {"status": to_status, "updated_at": now}
