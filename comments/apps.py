@@ -6,6 +6,9 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from . import signals
+        from mailing import lists
+
+        from . import replies, signals
 
         signals.connect()
+        lists.register(replies.LIST_KIND, describe=replies.describe, unsubscribe=replies.unsubscribe)

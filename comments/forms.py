@@ -62,6 +62,12 @@ class CommentForm(forms.Form):
         help_text="Markdown: *emphasis*, **bold**, `code`, > quotes, lists and links. Hide spoilers ||like this||.",
     )
     favourite_track = forms.TypedChoiceField(label="Which track stood out to you?", required=False, coerce=int)
+    # Unticked for everyone: the article page, form included, is cached and served to every reader alike.
+    notify_replies = forms.BooleanField(
+        label="Email me when someone replies",
+        required=False,
+        help_text="When a reply to your comment is published. Every email has a link to stop them.",
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PARENT_GONE})
     form_token = forms.CharField(
         widget=forms.HiddenInput,

@@ -280,3 +280,24 @@ class ModeratorNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Moderators' notice of {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class ReplyNotice(models.Model):
+    """What one address was last emailed about the replies in one thread (comments/replies.py).
+
+    The row is claimed before each email goes out (``sent_at`` moves, ``told`` grows) and kept once the email may
+    have gone: a retried or repeated run finds the replies told and the window taken, so none is sent twice.
+    """
+
+    recipient = models.EmailField(max_length=254, help_text="The subscriber's address, in lower case.")
+    thread = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(help_text="When the latest email was claimed: sent, or maybe sent.")
+    told = models.JSONField(default=list, help_text="The ids of the replies already emailed about.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "thread"], name="reply_notice_once_per_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Replies in thread {self.thread_id} emailed to {self.recipient}"

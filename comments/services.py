@@ -18,6 +18,7 @@ from .exceptions import CommentRefused
 from .markup import render_comment
 from .models import Comment, CommentReport, ModerationEvent
 from .notifications import notify_moderators
+from .replies import replies_approved
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def create_comment(
     honeypot: str = "",
     form_age: timedelta | None = None,
     submission_token: str | None = None,
+    notify_replies: bool = False,
 ) -> Comment:
     """Post a reader's comment: check it may be posted, run the moderation rules, record the decision.
 
@@ -105,16 +107,23 @@ def create_comment(
                 ip_address=client.ip_address,
                 user_agent=client.user_agent[:300],
                 submission_token=submission_token or None,
+                notify_replies=notify_replies,
             )
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
-            if comment.status == Comment.Status.PENDING:
-                # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
-                transaction.on_commit(notify_moderators, robust=True)
+            _notify_after_posting(comment)
     except IntegrityError:
         if existing := _posted_with(submission_token):
             return existing  # a concurrent post of the same form committed first
         raise
     return comment
+
+
+def _notify_after_posting(comment: Comment) -> None:
+    if comment.status == Comment.Status.PENDING:
+        # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
+        transaction.on_commit(notify_moderators, robust=True)
+    elif comment.is_public and comment.parent_id:
+        replies_approved([comment])  # a reply the rules approved (a known commenter's): its thread's subscribers
 
 
 def _posted_with(submission_token: str | None) -> Comment | None:
@@ -233,13 +242,16 @@ def moderate(comments, *, to_status: str, actor, reason: str = "") -> int:
     if to_status == Comment.Status.APPROVED:
         kept = list(comments.reported_since_review().values_list("pk", flat=True))
         comments.filter(status=to_status).update(reviewed_at=now)
-    changed = list(comments.exclude(status=to_status).select_for_update().only("pk", "status", "article"))
+    deciding = comments.exclude(status=to_status).select_for_update()
+    changed = list(deciding.only("pk", "status", "article", "thread", "notify_replies"))
     if not changed and not kept:
         return 0
     fields = {"status": to_status, "updated_at": now}
     if to_status == Comment.Status.APPROVED:
         fields["reviewed_at"] = now
     Comment.objects.filter(pk__in=[c.pk for c in changed]).update(**fields)
+    if to_status == Comment.Status.APPROVED:
+        replies_approved(changed)
     # update() sends no signal: the stamps are moved here (a comment's save() moves them by itself).
     shown_before_or_after = [c for c in changed if Comment.Status.APPROVED in (c.status, to_status)]
     if shown_before_or_after:
@@ -309,4 +321,5 @@ def reply_as_moderator(parent: Comment, *, moderator, body: str, client: Client 
         created_at=now,
     )
     _record(reply, from_status="", actor=moderator, reason="A moderator's reply, posted from the queue.")
+    replies_approved([reply])
     return reply

@@ -75,6 +75,7 @@ class PostCommentView(ArticleDetailView):
                     honeypot=data["website"],
                     form_age=form.form_age,
                     submission_token=form.submission_token,
+                    notify_replies=data["notify_replies"],
                 )
             except services.CommentRefused as refused:
                 form.add_error(None, refused.message)

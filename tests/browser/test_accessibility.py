@@ -70,7 +70,7 @@ def test_comment_form_with_a_reply_and_with_errors_has_no_serious_accessibility_
     assert_accessible(page)
 
     page.get_by_label("Name").fill("   ")  # passes the browser's `required`, refused by the server
-    page.get_by_label("Email").fill("cara@example.com")
+    page.get_by_label("Email", exact=True).fill("cara@example.com")
     page.get_by_label("Comment", exact=True).fill("I kept humming it for a week.")
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_label("Name")).to_have_accessible_description(re.compile("This field is required"))

@@ -27,7 +27,7 @@ def test_a_reader_posts_a_moderator_approves_and_the_comment_appears(
     reader = new_page()
     reader.goto(article_url)
     reader.get_by_label("Name").fill("Ada Reader")
-    reader.get_by_label("Email").fill("ada@example.com")
+    reader.get_by_label("Email", exact=True).fill("ada@example.com")
     reader.get_by_label("Comment", exact=True).fill("The *choir* in Harvest of Light! ||The ending|| got me.")
     reader.get_by_label("Which track stood out to you?").select_option(label="Harvest of Light")
     reader.get_by_role("button", name="Post comment").click()

@@ -111,7 +111,7 @@ def test_a_reader_reads_comments_replies_reports_and_opens_a_spoiler(
     screenshot(page, "journey-reader-1-spoiler-opened")
 
     page.get_by_label("Name").fill("Cara")
-    page.get_by_label("Email").fill("cara@example.com")
+    page.get_by_label("Email", exact=True).fill("cara@example.com")
     page.get_by_label("Comment", exact=True).fill("That *choir* in Harvest of Light!")
     page.get_by_label("Which track stood out to you?").select_option(label="Harvest of Light")
     page.get_by_role("button", name="Post comment").click()
@@ -124,7 +124,7 @@ def test_a_reader_reads_comments_replies_reports_and_opens_a_spoiler(
     expect(page.locator("#comment-form")).to_contain_text("Reply to Ada")
     # Typed again, over the name and email this browser remembered.
     page.get_by_label("Name").fill("Cara")
-    page.get_by_label("Email").fill("cara@example.com")
+    page.get_by_label("Email", exact=True).fill("cara@example.com")
     page.get_by_label("Comment", exact=True).fill("It got me too, Ada.")
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".messages")).to_contain_text("Thank you")

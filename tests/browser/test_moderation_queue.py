@@ -73,7 +73,7 @@ def test_a_moderator_approves_a_readers_comment_with_one_click_and_the_reader_se
     reader = new_page()
     reader.goto(article_url)
     reader.get_by_label("Name").fill("Ada Reader")
-    reader.get_by_label("Email").fill("ada@example.com")
+    reader.get_by_label("Email", exact=True).fill("ada@example.com")
     reader.get_by_label("Comment", exact=True).fill("The *choir* in Harvest of Light! ||The ending|| got me.")
     reader.get_by_role("button", name="Post comment").click()
     reader.wait_for_url(f"**{article.get_absolute_url()}#comment-*")

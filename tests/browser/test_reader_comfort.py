@@ -99,7 +99,7 @@ def test_a_reader_replies_under_the_comment_and_is_thanked_beside_the_reply(
     screenshot(page, f"reader-inline-reply-open-{size}")
 
     form.get_by_label("Name").fill("Cara")
-    form.get_by_label("Email").fill(KNOWN_EMAIL)
+    form.get_by_label("Email", exact=True).fill(KNOWN_EMAIL)
     form.get_by_label("Comment", exact=True).fill("It resolves in the *finale*, doesn't it?")
     running_clock.shift(20)  # a person takes their time
     form.get_by_role("button", name="Post comment").click()
@@ -117,13 +117,15 @@ def test_a_reader_replies_under_the_comment_and_is_thanked_beside_the_reply(
     # The next comment: the name and email come back from this browser; unticking forgets them.
     new_comment = page.locator("#comment-form")
     expect(new_comment.get_by_label("Name")).to_have_value("Cara")
-    expect(new_comment.get_by_label("Email")).to_have_value(KNOWN_EMAIL)
+    expect(new_comment.get_by_label("Email", exact=True)).to_have_value(KNOWN_EMAIL)
     remember = new_comment.get_by_role("checkbox", name="Remember me in this browser")
     expect(remember).to_be_checked()
     remember.uncheck()
     page.goto(live_server.url + article.get_absolute_url())
     expect(page.locator("#comment-form").get_by_label("Name")).to_have_value("")
-    expect(page.locator("#comment-form").get_by_role("checkbox")).not_to_be_checked()
+    expect(
+        page.locator("#comment-form").get_by_role("checkbox", name="Remember me in this browser")
+    ).not_to_be_checked()
 
 
 def test_cancelling_a_reply_puts_the_form_back_as_a_new_comment(live_server, open_page, article):
@@ -149,7 +151,7 @@ def test_a_post_at_once_comes_back_with_its_words_and_goes_through_when_posted_a
     page = open_page()
     page.goto(live_server.url + article.get_absolute_url())
     page.get_by_label("Name").fill("Eli")
-    page.get_by_label("Email").fill("eli@example.com")
+    page.get_by_label("Email", exact=True).fill("eli@example.com")
     page.get_by_label("Comment", exact=True).fill("Pasted from my notes: the harp!")
 
     page.get_by_role("button", name="Post comment").click()  # the instant the page loaded, as autofill does

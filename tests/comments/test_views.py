@@ -52,7 +52,7 @@ pytestmark = pytest.mark.django_db
 
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
 REJECTED, SPAM = Comment.Status.REJECTED, Comment.Status.SPAM
-FORM_LABELS = ["Name", "Email", "Comment", "Which track stood out to you?"]
+FORM_LABELS = ["Name", "Email", "Comment", "Which track stood out to you?", "Email me when someone replies"]
 
 
 @pytest.fixture
