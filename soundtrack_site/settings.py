@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "privacy",
     "articles",
     "comments",
+    "follows",
 ]
 
 MIDDLEWARE = [
