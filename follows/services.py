@@ -6,29 +6,18 @@ link is used (its frequency included). The link carries what was asked for, so c
 unconfirmed row is gone (the digests' command clears expired ones).
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from mailing import tokens
 from mailing.models import normalise
 
-from .models import TARGET_FIELDS, TARGET_MODELS, Follow, Frequency, Kind, kind_of
-
-PURPOSE = "follow-confirm"
-
-
-def link_age() -> timedelta:
-    return timedelta(hours=settings.MAIL_LINK_HOURS)
+from .confirmations import FollowRequest, link_age
+from .models import TARGET_FIELDS, Follow, kind_of
+from .tasks import send_confirmation
 
 
 def request_follow(*, email: str, target: models.Model, frequency: str) -> None:
     """Record that ``email`` asked to follow ``target`` and send it the link to confirm (on commit)."""
-    from .tasks import send_confirmation  # the task module imports this one
-
     email, kind = normalise(email), kind_of(target)
     with transaction.atomic():
         follow, created = Follow.objects.get_or_create(
@@ -39,32 +28,6 @@ def request_follow(*, email: str, target: models.Model, frequency: str) -> None:
             follow.save(update_fields=["frequency"])
         request = {"email": email, "kind": kind.value, "target_id": target.pk, "frequency": frequency}
         transaction.on_commit(lambda: send_confirmation.enqueue(**request))
-
-
-def confirmation_url(*, email: str, kind: str, target_id: int, frequency: str) -> str:
-    token = tokens.make(PURPOSE, {"e": email, "k": kind, "t": target_id, "f": frequency})
-    return settings.SITE_URL + reverse("follows:confirm", kwargs={"token": token})
-
-
-class FollowRequest:
-    """What a confirmation link asks for: ``email`` to follow ``target`` at ``frequency`` (None: it is gone)."""
-
-    def __init__(self, payload: dict):
-        email, kind, target_id, frequency = (payload.get(key) for key in ("e", "k", "t", "f"))
-        if not (
-            isinstance(email, str)
-            and kind in Kind.values
-            and isinstance(target_id, int)
-            and frequency in Frequency.values
-        ):
-            raise tokens.BadToken(tokens.NOT_VALID)
-        self.email, self.kind, self.frequency = email, Kind(kind), Frequency(frequency)
-        self.target = TARGET_MODELS[self.kind].objects.filter(pk=target_id).first()
-
-
-def read_confirmation(token: str) -> FollowRequest:
-    """The request a confirmation link carries; BadToken when it was changed or has expired."""
-    return FollowRequest(tokens.read(PURPOSE, token, max_age=link_age()))
 
 
 def confirm_follow(request: FollowRequest) -> Follow:

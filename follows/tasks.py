@@ -9,8 +9,8 @@ from mailing.messages import compose
 from mailing.sending import send
 from taskqueue.retries import retry_later
 
+from .confirmations import confirmation_url
 from .models import TARGET_MODELS, Frequency, Kind, name_of, url_of
-from .services import confirmation_url
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from mailing.tokens import BadToken
 from throttling.clients import client_of
 
 from . import services
+from .confirmations import read_confirmation
 from .forms import FollowForm
 from .models import TARGET_MODELS, Frequency, Kind, feed_url_of, name_of, url_of
 
@@ -61,7 +62,7 @@ def confirm(request, token):
     """GET: what the link confirms, with a button (mail scanners open links; only a person presses buttons).
     POST: confirm it."""
     try:
-        asked = services.read_confirmation(token)
+        asked = read_confirmation(token)
     except BadToken as bad:
         return render(request, "follows/confirm_invalid.html", {"message": bad.message}, status=400)
     if asked.target is None:

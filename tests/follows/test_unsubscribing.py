@@ -38,9 +38,7 @@ def test_a_digest_carries_rfc_8058_one_click_unsubscribe_and_says_what_it_stops(
     assert digest["List-Id"] == "Soundtrack Notes follow <follow.127.0.0.1>"
     link = re.fullmatch(r"<(http://127\.0\.0\.1:8000/mail/unsubscribe/[^/]+/)>", digest["List-Unsubscribe"])[1]
     assert f"Unsubscribe: {link}" in text_of(digest)
-    assert "you asked for the daily digest of new articles about Mica Levi and Under the Skin (2013)" in text_of(
-        digest
-    )
+    assert "you asked for the daily digest of new articles about Mica Levi and Under the Skin (2013)" in text_of(digest)
 
     page = client.get(path_of(link))
     assert b"the daily digest of new articles about Mica Levi and Under the Skin (2013)" in page.content
