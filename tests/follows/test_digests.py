@@ -180,3 +180,21 @@ def test_requests_nobody_confirmed_are_forgotten_once_their_link_has_expired(db,
     send_digests()
 
     assert list(Follow.objects.values_list("composer", flat=True)) == [composers[1].pk]
+
+
+@pytest.mark.parametrize("followers", [2, 8])
+def test_the_digests_cost_a_few_queries_and_a_few_more_per_address(
+    followers, mail_server, composer, tag, article_about, django_assert_max_num_queries
+):
+    for n in range(followers):
+        follow(email=f"reader{n}@example.org", composer=composer)
+        follow(email=f"reader{n}@example.org", tag=tag)
+    article_about(at=YESTERDAY, composers=[composer], tags=[tag])
+
+    # The articles, their composers and tags, the follows, and the two clean-ups (expired requests, old claims);
+    # then each address's claim (an insert between a savepoint and its release), the check that the address may be
+    # written to, and the claim marked sent.
+    with django_assert_max_num_queries(6 + 5 * followers):
+        send_digests(frequency="daily")
+
+    assert len(mail_server.emails()) == followers

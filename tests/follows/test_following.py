@@ -190,3 +190,13 @@ def test_the_confirmation_mail_names_what_is_followed_and_how_long_the_link_last
     assert "the weekly digest of new articles about Mica Levi" in text
     assert f"http://127.0.0.1:8000/composers/{composer.slug}/" in text
     assert "within 48 hours" in text
+
+
+def test_a_renamed_tags_old_address_leads_to_its_follow_page(client, tag):
+    from articles.models import TagAlias
+
+    TagAlias.objects.create(tag=tag, name="violins")
+
+    answer = client.get("/follow/tag/violins/")
+
+    assert answer.status_code == 301 and answer["Location"] == f"/follow/tag/{tag.slug}/"
