@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "privacy",
     "articles",
     "comments",
+    "follows",
 ]
 
 MIDDLEWARE = [

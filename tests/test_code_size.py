@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
     "articles",
     "comments",
+    "follows",
     "pagecache",
     "throttling",
     "soundtrack_site",

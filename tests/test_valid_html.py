@@ -30,6 +30,7 @@ from articles.models import Work
 from articles.templatetags.soundtrack import iso_datetime
 from articles.views import HomeView
 from comments.models import Comment
+from follows.confirmations import confirmation_url
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -229,6 +230,17 @@ def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, c
     page("search-too-long", client.get(reverse("articles:search", query={"q": "choir " * 50})), shows="too long")
     if connection.vendor == "postgresql":
         page("search-corrected", client.get(reverse("articles:search", query={"q": "Glas Orchrd"})), shows="instead")
+
+    follow_url = reverse("follows:follow", args=["composer", composer.slug])
+    page("follow", client.get(follow_url), shows="Atom feed")
+    page("follow-refused", client.post(follow_url, {"email": "x", "frequency": "daily"}), 400, shows="errorlist")
+    asked = {"email": READER["author_email"], "frequency": "daily"}
+    page("follow-requested", client.post(follow_url, asked), shows="Check your inbox")
+    link = confirmation_url(email=asked["email"], kind="composer", target_id=composer.pk, frequency="daily")
+    confirm_url = link.removeprefix(settings.SITE_URL)
+    page("follow-confirm", client.get(confirm_url), shows="Yes, follow")
+    page("follow-confirmed", client.post(confirm_url), shows="You follow")
+    page("follow-link-invalid", client.get(confirm_url[:-6] + "xxxxx/"), 400, shows="not valid")
 
     page("login", client.get(reverse("admin:login")), shows="login-form")
     page("login-refused", client.post(reverse("admin:login"), {"username": "nobody", "password": "x"}))
