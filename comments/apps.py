@@ -6,6 +6,9 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from . import signals
+        from privacy import registry
+
+        from . import personal_data, signals
 
         signals.connect()
+        registry.register("comments", export=personal_data.export, erase=personal_data.erase)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("mailing.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.BENCH_ENABLED:  # the benchmark's ceiling page (bench/)
