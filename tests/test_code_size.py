@@ -13,6 +13,7 @@ PACKAGES = [
     "soundtrack_site",
     "replicas",
     "mailing",
+    "privacy",
     "bench",
     "reliability",
 ]
