@@ -167,3 +167,13 @@ def test_nothing_is_mailed_to_an_address_unsubscribed_from_everything(discussion
 
     assert SENT in response.content.decode()
     assert mail_server.emails() == []
+
+
+def test_the_request_only_enqueues_the_mail_after_its_commit(
+    discussion, client, mail_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post("/privacy/request/", {"email": "ada@example.org", "what": "export"})
+
+    assert len(callbacks) == 1
+    assert mail_server.emails() == []  # nothing is sent from the request itself
