@@ -7,8 +7,10 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from mailing import lists
+        from privacy import registry
 
-        from . import replies, signals
+        from . import personal_data, replies, signals
 
         signals.connect()
         lists.register(replies.LIST_KIND, describe=replies.describe, unsubscribe=replies.unsubscribe)
+        registry.register("comments", export=personal_data.export, erase=personal_data.erase)

@@ -66,6 +66,11 @@ class CommentQuerySet(models.QuerySet):
     def for_article(self, article: Article):
         return self.filter(article=article)
 
+    def by_address(self, email: str):
+        """The comments written from an email address, in any case (the comment_author_email_status index); none
+        for an empty one (erased comments have no address)."""
+        return self.filter(author_email__iexact=email) if email.strip() else self.none()
+
     def discussion_counts(self, article: Article) -> "DiscussionCounts":
         """Approved comments, threads and the favourite-track tally of an article, in one query."""
         rows = (
@@ -117,7 +122,7 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     author_name = models.CharField("name", max_length=80)
-    author_email = models.EmailField("email", max_length=254)
+    author_email = models.EmailField("email", max_length=254, blank=True)  # blank once erased (anonymised)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
     )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("mailing.urls")),
     path("", include("follows.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.BENCH_ENABLED:  # the benchmark's ceiling page (bench/)

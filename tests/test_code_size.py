@@ -14,6 +14,7 @@ PACKAGES = [
     "soundtrack_site",
     "replicas",
     "mailing",
+    "privacy",
     "bench",
     "reliability",
 ]

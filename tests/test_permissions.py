@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author
 from comments.models import Comment, ModerationEvent
+from privacy.models import PrivacyEvent
 from tests.utils.admin import model_admins, registered_models
 from tests.utils.factories import (
     ArticleFactory,
@@ -31,7 +32,10 @@ MODERATOR_ALLOWED = {
     ("comments", "comment"): {"changelist", "change"},
     ("comments", "moderationevent"): {"changelist", "change"},  # "change" opens the read-only view
     ("comments", "commentreport"): {"changelist", "change"},
+    ("privacy", "privacyevent"): {"changelist", "change"},  # the audit trail of the privacy requests they answer
 }
+# The queue's bulk actions moderators run: decisions, and the privacy requests they answer.
+MODERATOR_ACTIONS = {"approve", "reject", "mark_spam", "export_personal_data", "erase_personal_data"}
 ROLES = ["anonymous", "reader", "editor", "moderator", "superuser"]
 
 
@@ -49,6 +53,7 @@ def world():
     Author.objects.create(user=editor(first_name="Ada", last_name="Lovelace"), display_name="Ada L.")
     _sign_in_records()
     _task_result()
+    PrivacyEvent.objects.create(action=PrivacyEvent.Action.EXPORT, address_digest="0" * 64)
     users = {
         "reader": UserFactory(),
         "editor": editor(),
@@ -199,7 +204,7 @@ EXTRA_ADMIN_PAGES = {
     "comments_comment_reply": MODERATORS,  # a moderator's reply from the queue
     "auth_user_password_change": {"superuser"},
 }
-APP_LISTS = {"articles": EDITORS, "taggit": EDITORS, "comments": MODERATORS}
+APP_LISTS = {"articles": EDITORS, "taggit": EDITORS, "comments": MODERATORS, "privacy": MODERATORS}
 # Pages that only answer POST (a GET is 405 for everyone): they are checked with an empty POST.
 POST_ONLY_ADMIN_PAGES = {
     "articles_article_add_preview",
@@ -363,7 +368,7 @@ def _action_allowed(role: str, model, action: str) -> bool:
     label = (model._meta.app_label, model._meta.model_name)
     if role == "editor":
         return model._meta.app_label in EDITOR_APPS
-    return label == ("comments", "comment") and action in {"approve", "reject", "mark_spam"}
+    return label == ("comments", "comment") and action in MODERATOR_ACTIONS
 
 
 @pytest.mark.parametrize("role", ["editor", "moderator"])

@@ -215,6 +215,7 @@ def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, c
     page("comment-delete", client.get(reverse("comments:delete", args=[own.pk])))
     page("comment-report", client.get(reverse("comments:report", args=[thread.pk])))
     page("comment-report-refused", client.post(reverse("comments:report", args=[thread.pk]), {}), 400)
+    privacy_pages(page, client, READER["author_email"])
 
     member = Client()
     member.force_login(UserFactory(first_name="Jon", last_name="Ferris"))
@@ -271,6 +272,21 @@ def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, c
     errors = nu_checker_errors(pages, tmp_path)
 
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
+
+
+def privacy_pages(page, client, email: str) -> None:
+    """The privacy page, the request form and what its links open, for a reader who commented from ``email``."""
+    from privacy import services
+
+    page("privacy", client.get(reverse("privacy:policy")), shows="Your data")
+    page("privacy-request", client.get(reverse("privacy:request")))
+    page("privacy-request-refused", client.post(reverse("privacy:request"), {"email": "x"}), 400, shows="errorlist")
+    page("privacy-requested", client.post(reverse("privacy:request"), {"email": email, "what": "export"}))
+    export, erase = (services.link(purpose, email) for purpose in (services.EXPORT, services.ERASE))
+    page("privacy-export", client.get(export.removeprefix(settings.SITE_URL)), shows="Download my data")
+    page("privacy-erase", client.get(erase.removeprefix(settings.SITE_URL)), shows="Erase my data")
+    page("privacy-link-invalid", client.get(reverse("privacy:erase", args=["x"])), 400, shows="not valid")
+    page("privacy-erased", client.post(erase.removeprefix(settings.SITE_URL)), shows="Data erased")
 
 
 class TestTimeElements:

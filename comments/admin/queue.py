@@ -19,6 +19,7 @@ from ..models import QUEUE_ORDER, Comment, CommentReport, ModerationEvent
 from .decisions import DECISION_FORM, REPLY_FORM, QueueDecisionsMixin
 from .filters import ArticleFilter, ReportedFilter, StatusFilter, may_see_unpublished_articles
 from .lists import QueuePaginator, ReportedCommentFilter, address_reports_link, with_address_report_counts
+from .personal_data import PersonalDataActionsMixin
 from .rows import admin_url, readers_view, row_url, when, why
 from .tabs import OPENS_ON, STATUS, queue_tabs
 
@@ -79,7 +80,7 @@ class QueueChangeList(ChangeList):
 
 
 @admin.register(Comment)
-class CommentAdmin(QueueDecisionsMixin, admin.ModelAdmin):
+class CommentAdmin(PersonalDataActionsMixin, QueueDecisionsMixin, admin.ModelAdmin):
     list_display = ["author_name", "comment_to_decide_on", "article_link", "status_and_why", "submitted"]
     list_filter = [StatusFilter, ReportedFilter, ArticleFilter]  # shown as tabs, and the chosen article's name
     list_select_related = ["article", "parent"]
@@ -88,7 +89,7 @@ class CommentAdmin(QueueDecisionsMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER  # uncounted facets would count the whole table: the tabs count up to a limit
     paginator = QueuePaginator
     list_per_page = 50
-    actions = ["approve", "reject", "mark_spam"]
+    actions = ["approve", "reject", "mark_spam", "export_personal_data", "erase_personal_data"]
     fields = [
         "status",
         "article_link",

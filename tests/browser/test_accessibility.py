@@ -45,6 +45,8 @@ PAGES = {
     "search-results": lambda article: reverse("articles:search") + "?q=orchard",
     "search-without-results": lambda article: reverse("articles:search") + "?q=bagpipes",
     "not-found": lambda article: reverse("articles:article", kwargs={"slug": "no-such-article"}),
+    "privacy": lambda article: reverse("privacy:policy"),
+    "privacy-request": lambda article: reverse("privacy:request"),
 }
 
 
