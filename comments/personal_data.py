@@ -11,7 +11,7 @@ from django.utils import timezone
 from pagecache.stamps import discussion_changed
 
 from .markup import render_comment
-from .models import Comment, CommentReport
+from .models import Comment, CommentReport, ReplyNotice
 
 ANONYMOUS = "Anonymous"
 # What an erased comment that others replied to shows in its place, so that their replies keep their thread.
@@ -48,6 +48,8 @@ def erase(email: str) -> int:
     reply keeps its place: "anonymise" keeps the words without the writer; "delete" deletes each comment nobody
     replied to, and leaves one that has replies as an empty placeholder (its status kept, so its thread shows as
     before)."""
+    # What the address was last emailed about replies goes too (it names the address).
+    ReplyNotice.objects.filter(recipient=email.strip().lower()).delete()
     comments = list(
         Comment.objects.by_address(email).select_for_update().order_by("-depth", "-pk").only("pk", "article_id")
     )

@@ -32,7 +32,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0007_reply_notices_and_unconfirmed_comments"),
+        ("comments", "0008_reply_notices"),
         ("privacy", "0001_privacy_events"),
     ]
 

@@ -30,8 +30,8 @@ def test_a_moderator_downloads_the_selected_writers_data_as_json(client, signed_
     assert [len(person["comments"]) for person in people] == [3, 1]
     events = PrivacyEvent.objects.order_by("pk")
     assert [(e.action, e.actor, e.records) for e in events] == [
-        ("export", signed_in_moderator, {"comments": 3}),
-        ("export", signed_in_moderator, {"comments": 1}),
+        ("export", signed_in_moderator, {"comments": 3, "follows": 0}),
+        ("export", signed_in_moderator, {"comments": 1, "follows": 0}),
     ]
     assert events[0].address_digest == address_digest("ada@example.org")
 
@@ -52,7 +52,7 @@ def test_erasing_from_the_queue_asks_first_then_erases_and_records_it(
     assert not Comment.objects.by_address("ada@example.org").exists()
     assert Comment.objects.filter(author_name="Anonymous").count() == 3
     event = PrivacyEvent.objects.get()
-    assert (event.action, event.actor, event.records) == ("erase", signed_in_moderator, {"comments": 3})
+    assert (event.action, event.actor, event.records) == ("erase", signed_in_moderator, {"comments": 3, "follows": 0})
     assert "Erased the data of 1 address." in client.get(QUEUE).content.decode()
 
 

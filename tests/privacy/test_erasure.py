@@ -2,8 +2,9 @@
 the cached pages that showed the comments are stale at once."""
 
 import pytest
+from django.utils import timezone
 
-from comments.models import Comment, CommentReport, ModerationEvent
+from comments.models import Comment, CommentReport, ModerationEvent, ReplyNotice
 from comments.personal_data import ANONYMOUS, DELETED
 from pagecache.stamps import discussion_key
 from privacy import services
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_anonymising_keeps_every_comment_and_its_words_without_the_writer(discussion, settings):
     settings.PRIVACY_ERASURE = "anonymise"
 
-    assert services.erase("ada@example.org") == {"comments": 3}
+    assert services.erase("ada@example.org") == {"comments": 3, "follows": 0}
 
     for comment in (discussion.thread, discussion.answer, discussion.alone):
         comment.refresh_from_db()
@@ -32,13 +33,13 @@ def test_anonymising_keeps_every_comment_and_its_words_without_the_writer(discus
     assert discussion.thread.body == "The choir!"
     ben = Comment.objects.get(pk=discussion.ben.pk)
     assert (ben.author_name, ben.author_email, ben.parent_id) == ("Ben", "ben@example.org", discussion.thread.pk)
-    assert services.personal_data("ada@example.org") == {"comments": []}
+    assert services.personal_data("ada@example.org") == {"comments": [], "follows": []}
 
 
 def test_deleting_removes_unanswered_comments_and_leaves_a_placeholder_where_others_replied(discussion, settings):
     settings.PRIVACY_ERASURE = "delete"
 
-    assert services.erase("ada@example.org") == {"comments": 3}
+    assert services.erase("ada@example.org") == {"comments": 3, "follows": 0}
 
     # Ada's answer to Ben and her comment on Dune had no reply: gone. Her thread's first comment stays, hollow.
     assert not Comment.objects.filter(pk__in=[discussion.answer.pk, discussion.alone.pk]).exists()
@@ -58,7 +59,7 @@ def test_a_placeholder_is_left_only_where_someone_else_still_replies(settings):
     own_reply = CommentFactory(parent=top, author_email="ada@example.org")
     CommentFactory(parent=own_reply, author_email="ada@example.org")
 
-    assert services.erase("ada@example.org") == {"comments": 3}
+    assert services.erase("ada@example.org") == {"comments": 3, "follows": 0}
 
     assert not Comment.objects.exists()  # her own replies went first, and then nobody had replied to her
 
@@ -105,11 +106,20 @@ def test_an_empty_address_erases_nothing(discussion, settings):
     settings.PRIVACY_ERASURE = "anonymise"
     services.erase("ada@example.org")
 
-    assert services.erase("") == {"comments": 0}
-    assert services.erase("  ") == {"comments": 0}
+    assert services.erase("") == {"comments": 0, "follows": 0}
+    assert services.erase("  ") == {"comments": 0, "follows": 0}
     assert Comment.objects.count() == 4
 
 
 def test_erasing_an_address_the_site_does_not_know_changes_nothing(discussion):
-    assert services.erase("nobody@example.org") == {"comments": 0}
+    assert services.erase("nobody@example.org") == {"comments": 0, "follows": 0}
     assert Comment.objects.filter(author_name="Ada").count() == 3
+
+
+def test_erasing_forgets_what_the_address_was_emailed_about_replies(discussion):
+    ReplyNotice.objects.create(recipient="ada@example.org", thread=discussion.thread, sent_at=timezone.now())
+    ReplyNotice.objects.create(recipient="ben@example.org", thread=discussion.thread, sent_at=timezone.now())
+
+    services.erase("Ada@example.org")
+
+    assert list(ReplyNotice.objects.values_list("recipient", flat=True)) == ["ben@example.org"]

@@ -46,7 +46,7 @@ def test_an_export_request_mails_a_link_whose_page_downloads_every_comment(discu
     assert first["notify_replies"] is True and first["status"] == "approved" and first["edited_at"] is None
     assert comments[1]["in_reply_to"].endswith(discussion.ben.get_absolute_url())
     event = PrivacyEvent.objects.get()
-    assert (event.action, event.actor, event.records) == ("export", None, {"comments": 3})
+    assert (event.action, event.actor, event.records) == ("export", None, {"comments": 3, "follows": 0})
     assert event.address_digest == address_digest("ada@example.org") and "ada" not in event.address_digest
 
 
@@ -118,7 +118,7 @@ def test_an_erasure_link_asks_first_then_erases_once(discussion, ask, mail_serve
     assert not Comment.objects.by_address("ada@example.org").exists()
     assert Comment.objects.filter(author_name="Ben").exists()
     event = PrivacyEvent.objects.get()
-    assert (event.action, event.actor, event.records) == ("erase", None, {"comments": 3})
+    assert (event.action, event.actor, event.records) == ("erase", None, {"comments": 3, "follows": 0})
 
 
 @pytest.mark.parametrize("what", ["export", "erase"])
