@@ -1,4 +1,8 @@
-"""Whole public pages cached for readers without a session, and the per-view values filled into every page.
+"""Whole public pages cached, and the per-view and per-reader values filled into every page.
+
+A page is cached for readers without a session. A page whose rendering did not read the session (the same for
+every reader but for its reader slots: a tag page, a feed) is sent from the cache to readers with one too, signed
+in or not, with their own values in its reader slots and as private.
 
 A cached page is sent for browsers to revalidate on every view (``max-age=0`` with its ETag: a reload costs a 304)
 and for shared caches to keep (``s-maxage``, never past the next scheduled change), with the surrogate keys of what
@@ -20,7 +24,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 from . import edge, stored
-from .slots import fill_per_view_slots, per_view_slots, slot
+from .slots import fill_per_view_slots, fill_reader_slots, per_view_slots, slot
 from .stamps import pages_stamp
 from .views import signed_element
 
@@ -42,19 +46,35 @@ def _edge_includes(request) -> bool:
 
 def _wanted_encoding(request) -> str:
     """gzip for a browser that takes it; the page as rendered for an edge that assembles pages (it fills the slots
-    with its own includes, PerViewSlotsMiddleware, and compresses for itself)."""
-    if _edge_includes(request) or not stored.accepts_gzip(request):
+    with its own includes, PerViewSlotsMiddleware, and compresses for itself), and for a reader with a session
+    (the gzip copy has no reader slots: stored.store())."""
+    if _edge_includes(request) or _has_session(request) or not stored.accepts_gzip(request):
         return ""
     return stored.GZIP
 
 
-def _is_anonymous_read(request) -> bool:
+def _is_public_read(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
     )
+
+
+def _has_session(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _read_the_session(request) -> bool:
+    """Whether rendering the page read the session (the user included): then it may differ from reader to reader."""
+    session = getattr(request, "session", None)
+    return session is None or session.accessed
+
+
+def _for_this_reader(response) -> None:
+    """A page sent to a reader with a session holds their own values: for them alone, never a shared cache."""
+    del response["Cache-Control"]
+    patch_cache_control(response, private=True, no_cache=True)
 
 
 def _shared_max_age(next_change: float) -> int:
@@ -75,29 +95,33 @@ def _is_cacheable(response) -> bool:
     )
 
 
-class AnonymousPageCacheMiddleware:
+class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.local = stored.LocalCopies(LOCAL_PAGES)
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_SECONDS or not _is_anonymous_read(request):
+        if not settings.PAGE_CACHE_SECONDS or not _is_public_read(request):
             response = self.get_response(request)
             if response.get("Cache-Control") is None:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        encoding = _wanted_encoding(request)
+        encoding, has_session = _wanted_encoding(request), _has_session(request)
         key = _page_key(request, encoding)
         stamp, next_change, page = self._lookup(key)
-        if page is not None and page.stamp == stamp:
-            response = page.response(fill_slots=not _edge_includes(request))
-            patch_cache_control(response, s_maxage=_shared_max_age(next_change))  # kept since: less left
+        if page is not None and page.stamp == stamp and (page.shared or not has_session):
+            response = page.response(request, fill_slots=not _edge_includes(request))
+            if has_session:
+                _for_this_reader(response)
+            else:
+                patch_cache_control(response, s_maxage=_shared_max_age(next_change))  # kept since: less left
             response["X-Page-Cache"] = "hit"
             return response
 
         response = self.get_response(request)
-        if _is_cacheable(response):
+        shared = not _read_the_session(request)
+        if _is_cacheable(response) and (shared or not has_session):
             patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
             patch_cache_control(response, public=True, max_age=0, s_maxage=_shared_max_age(next_change))
             response[edge.HEADER] = " ".join(sorted(edge.surrogate_keys(request)))
@@ -107,12 +131,16 @@ class AnonymousPageCacheMiddleware:
                 timeout = max(1, min(timeout, int(next_change - time.time()) + 1))
             pages = {
                 _page_key(request, encoding): page
-                for encoding, page in zip(("", stored.GZIP), stored.store(response, stamp=stamp), strict=True)
+                for encoding, page in zip(
+                    ("", stored.GZIP), stored.store(response, stamp=stamp, shared=shared), strict=True
+                )
             }
             cache.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
             self.local.keep(key, pages[key])
             # A miss is sent as a hit will be: the same headers and bytes.
-            response = pages[key].response(fill_slots=not _edge_includes(request))
+            response = pages[key].response(request, fill_slots=not _edge_includes(request))
+            if has_session:
+                _for_this_reader(response)
             response["X-Page-Cache"] = "miss"
         elif response.get("Cache-Control") is None:
             patch_cache_control(response, private=True, no_cache=True)
@@ -162,6 +190,7 @@ class PerViewSlotsMiddleware:
                     content = _with_includes(content, name, mark)
         else:
             content = fill_per_view_slots(content)
+        content = fill_reader_slots(content, request)
         if content is not response.content:
             response.content = content
             response["Content-Length"] = str(len(content))

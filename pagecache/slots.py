@@ -1,4 +1,10 @@
-"""Slots: marks in cached HTML where each view puts a value of its own (a reader's name, a fresh form token)."""
+"""Slots: marks in cached HTML where each view puts a value of its own (a reader's name, a fresh form token).
+
+Two kinds are filled on every response, cached or not: per-view slots (``PAGECACHE_PER_VIEW_SLOTS``: a fresh
+value each view, the same for every reader, which an edge may fill with an include) and reader slots
+(``PAGECACHE_READER_SLOTS``: what the reader's own session says, "" for a reader without one; filled by the app
+alone, from the request).
+"""
 
 from functools import cache, lru_cache
 
@@ -30,9 +36,23 @@ def per_view_slots() -> dict[str, object]:
     return {name: import_string(path) for name, path in settings.PAGECACHE_PER_VIEW_SLOTS.items()}
 
 
+@cache
+def reader_slots() -> dict[str, object]:
+    """The slots filled from the reader's session, and what makes each one's value from the request."""
+    return {name: import_string(path) for name, path in settings.PAGECACHE_READER_SLOTS.items()}
+
+
 def fill_per_view_slots(content: bytes) -> bytes:
     """``content`` with a fresh value in each per-view slot it holds."""
     for name, make in per_view_slots().items():
         if (mark := slot(name).encode()) in content:
             content = content.replace(mark, make().encode())
+    return content
+
+
+def fill_reader_slots(content: bytes, request) -> bytes:
+    """``content`` with the request's reader's value in each reader slot it holds."""
+    for name, make in reader_slots().items():
+        if (mark := slot(name).encode()) in content:
+            content = content.replace(mark, make(request).encode())
     return content

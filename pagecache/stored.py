@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils.http import quote_etag
 
-from .slots import per_view_slots, slot
+from .slots import per_view_slots, reader_slots, slot
 
 GZIP = "gzip"
-FORMAT = 3  # in the keys: a release that changes StoredPage never reads the pages an older one kept
+FORMAT = 4  # in the keys: a release that changes StoredPage never reads the pages an older one kept
 COMPRESS_LEVEL = 6  # zlib's default: nearly all of level 9's gain on HTML, at a third of its time
 # A gzip header without a name or a time: the same page compresses to the same bytes.
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -43,32 +43,44 @@ class StoredPage:
     texts: tuple[bytes, ...] = ()  # gzip: the text of every piece but the first, for the trailer
     first_crc: int = 0  # gzip: the CRC-32 of the first piece's text, and the length of all the pieces' text
     size: int = 0
+    # Rendered without reading the session: the same for every reader but for its reader slots, so it may be sent
+    # to readers who have one (signed in, or with comments of their own) too.
+    shared: bool = False
 
-    def response(self, *, fill_slots: bool = True) -> HttpResponse:
-        """The page to send, its slots filled with this view's values (``fill_slots``; else left for
-        ``PerViewSlotsMiddleware`` to make includes of: only the page as rendered can be sent so)."""
+    def response(self, request, *, fill_slots: bool = True) -> HttpResponse:
+        """The page to send, its slots filled with this view's values (``fill_slots``; else its per-view slots
+        are left for ``PerViewSlotsMiddleware`` to make includes of: only the page as rendered can be sent so) and
+        its reader slots with the request's reader's."""
+        values = self._values(request, fill_slots)
         if self.encoding == GZIP:
-            body = self._gzip_body() if self.slots else self.pieces[0]
+            body = self._gzip_body(values) if self.slots else self.pieces[0]
         else:
-            body = self._body(fill_slots)
+            body = b"".join(part for pair in zip(self.pieces, [*values, b""], strict=True) for part in pair)
         response = HttpResponse(body)
         for name, value in self.headers:
             response[name] = value
+        if own := b"".join(value for name, value in zip(self.slots, values, strict=True) if name in reader_slots()):
+            # What the reader's values add: a representation of its own, with a validator of its own.
+            own_digest = hashlib.md5(own, usedforsecurity=False).hexdigest()[:12]
+            response["ETag"] = response["ETag"][:-1] + f"-{own_digest}" + '"'
         response["Content-Length"] = str(len(body))
-        response.slots_filled = fill_slots or not self.slots
+        response.slots_filled = fill_slots or not (set(self.slots) & set(per_view_slots()))
         return response
 
-    def _body(self, fill_slots: bool) -> bytes:
-        body, makers = [self.pieces[0]], per_view_slots()
-        for name, piece in zip(self.slots, self.pieces[1:], strict=True):
-            body += [makers[name]().encode() if fill_slots else slot(name).encode(), piece]
-        return b"".join(body)
+    def _values(self, request, fill_slots: bool) -> list[bytes]:
+        makers, readers = per_view_slots(), reader_slots()
+        return [
+            readers[name](request).encode()
+            if name in readers
+            else makers[name]().encode()
+            if fill_slots
+            else slot(name).encode()
+            for name in self.slots
+        ]
 
-    def _gzip_body(self) -> bytes:
+    def _gzip_body(self, values: list[bytes]) -> bytes:
         body, crc, size = [self.pieces[0]], self.first_crc, self.size
-        makers = per_view_slots()
-        for name, piece, text in zip(self.slots, self.pieces[1:], self.texts, strict=True):
-            value = makers[name]().encode()
+        for value, piece, text in zip(values, self.pieces[1:], self.texts, strict=True):
             body += [_compressed_alone(value, zlib.Z_SYNC_FLUSH, small=True), piece]
             crc = zlib.crc32(text, zlib.crc32(value, crc))
             size += len(value)
@@ -91,19 +103,26 @@ def accepts_gzip(request) -> bool:
     return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
-def store(response: HttpResponse, *, stamp: float) -> tuple[StoredPage, StoredPage]:
-    """The page as rendered and its gzip copy, each with its own strong ETag (one validator per representation)."""
+def store(response: HttpResponse, *, stamp: float, shared: bool) -> tuple[StoredPage, StoredPage]:
+    """The page as rendered and its gzip copy, each with its own strong ETag (one validator per representation).
+    ``shared``: the page was rendered without reading the session (StoredPage.shared).
+
+    The gzip copy is for readers without a session alone, whose reader slots are all empty: they are left out of
+    it, so that it is compressed in as few pieces as it has per-view slots. A reader with a session is sent the
+    page as rendered, compressed as it is sent (CompressionMiddleware)."""
     content = response.content
     headers = tuple((name, value) for name, value in response.items() if name not in ("Content-Length", "ETag"))
     digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
     version = secrets.token_hex(8)
+    texts, slots = _split(content, (*per_view_slots(), *reader_slots()))
+    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", texts, slots, shared=shared)
     gzip_headers = (*headers, ("Content-Encoding", GZIP), ("ETag", quote_etag(f"{digest}-{GZIP}")))
-    marks = {slot(name).encode(): name for name in per_view_slots()}
-    split = re.split(b"(" + b"|".join(map(re.escape, marks)) + b")", content) if marks else [content]
-    texts, slots = split[::2], tuple(marks[mark] for mark in split[1::2])
-    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", tuple(texts), slots)
+    for name in reader_slots():
+        content = content.replace(slot(name).encode(), b"")
+    texts, slots = _split(content, per_view_slots())
     if not slots:
-        return plain, StoredPage(stamp, version, gzip_headers, GZIP, (gzip.compress(content, COMPRESS_LEVEL, mtime=0),))
+        whole = (gzip.compress(content, COMPRESS_LEVEL, mtime=0),)
+        return plain, StoredPage(stamp, version, gzip_headers, GZIP, whole, shared=shared)
     pieces = [_compressed_alone(text, zlib.Z_SYNC_FLUSH) for text in texts[:-1]]
     pieces.append(_compressed_alone(texts[-1], zlib.Z_FINISH))
     pieces[0] = GZIP_HEADER + pieces[0]
@@ -114,11 +133,19 @@ def store(response: HttpResponse, *, stamp: float) -> tuple[StoredPage, StoredPa
         GZIP,
         tuple(pieces),
         slots,
-        tuple(texts[1:]),
+        texts[1:],
         first_crc=zlib.crc32(texts[0]),
         size=sum(map(len, texts)),
+        shared=shared,
     )
     return plain, compressed
+
+
+def _split(content: bytes, names) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+    """The text around the slots named that ``content`` holds, and the slot between each two pieces."""
+    marks = {slot(name).encode(): name for name in names}
+    split = re.split(b"(" + b"|".join(map(re.escape, marks)) + b")", content) if marks else [content]
+    return tuple(split[::2]), tuple(marks[mark] for mark in split[1::2])
 
 
 def version_key(key: str) -> str:

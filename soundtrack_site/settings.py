@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
     "pagecache.middleware.CompressionMiddleware",  # gzip for pages the page cache did not send compressed
     "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
-    "pagecache.middleware.AnonymousPageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",  # whole pages; signed-in readers share those that read no session
     "soundtrack_site.middleware.SessionMiddleware",  # Django's, a database outage told apart (docs/RELIABILITY.md)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -355,6 +355,8 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/",
 # returning a datetime or None), and the slots each view of a page fills with a fresh value (name: callable).
 PAGECACHE_NEXT_SCHEDULED_CHANGE = "articles.publishing.next_scheduled_publication"
 PAGECACHE_PER_VIEW_SLOTS = {"form_token": "comments.forms.new_form_token"}
+# ...and the reader slots, filled from the request's own session (name: callable taking the request).
+PAGECACHE_READER_SLOTS = {"staff_links": "soundtrack_site.reader_slots.staff_links"}
 
 SITE_NAME = env.str("SITE_NAME", default="Soundtrack Notes")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in emails

@@ -120,13 +120,13 @@ def counts(site: Site, client: Client, *, cold: bool) -> dict[str, int]:
     return {name: count_queries(client, url, cold=cold) for name, url in site.pages().items()}
 
 
-def assert_within_budget_and_flat(site: Site, client: Client, *, cold: bool) -> None:
+def assert_within_budget_and_flat(site: Site, client: Client, *, cold: bool, budget: int = BUDGET) -> None:
     small = counts(site, client, cold=cold)
     site.grow(articles=4, each=3)
     large = counts(site, client, cold=cold)
 
     assert large == small
-    assert {name: n for name, n in large.items() if n > BUDGET} == {}
+    assert {name: n for name, n in large.items() if n > budget} == {}
 
 
 def test_an_anonymous_readers_pages_stay_within_the_budget_on_a_cache_miss(site):
@@ -138,7 +138,10 @@ def test_a_signed_in_readers_pages_stay_within_the_budget(site):
     client.force_login(UserFactory())
     client.get(reverse("articles:home"))  # the session is in the cache from then on, as in production
 
-    assert_within_budget_and_flat(site, client, cold=False)
+    # One more than an anonymous reader's miss: the reader's own row. (Their pages go through the page cache too,
+    # which asks when the next scheduled article is due once after each change: the views measured here come
+    # right after one.)
+    assert_within_budget_and_flat(site, client, cold=False, budget=BUDGET + 1)
 
 
 def test_the_signed_in_article_page_makes_no_more_queries_than_the_anonymous_one_plus_the_reader(site):
@@ -147,8 +150,9 @@ def test_the_signed_in_article_page_makes_no_more_queries_than_the_anonymous_one
     client.force_login(UserFactory())
     client.get(url)
 
-    # The anonymous page on a miss also asks when the next scheduled article goes public (for the page cache).
-    assert count_queries(client, url, cold=False) == count_queries(Client(), url, cold=True)
+    # Both ask the page cache, which asks when the next scheduled article goes public; the signed-in reader's page
+    # also reads their own row.
+    assert count_queries(client, url, cold=False) == count_queries(Client(), url, cold=True) + 1
 
 
 def selected_columns(sql: str) -> list[str]:

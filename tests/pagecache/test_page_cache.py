@@ -1,4 +1,5 @@
-"""The anonymous page cache: served from the cache, invalidated by every visible change, bypassed by sessions."""
+"""The page cache: served from the cache, invalidated by every visible change. Pages that read the session (an
+article's, with its comment form) are rendered for each reader who has one (test_readers_with_a_session.py)."""
 
 import re
 from datetime import timedelta
@@ -80,7 +81,7 @@ def test_a_scheduled_article_appears_on_cached_pages_at_its_publish_time(client)
     assert "Coming at noon" in response.content.decode()
 
 
-def test_signed_in_users_readers_with_a_session_and_posts_bypass_the_cache(client):
+def test_signed_in_users_and_readers_with_a_session_get_an_article_page_of_their_own(client):
     article = ArticleFactory()
     get(client, article.get_absolute_url())
 

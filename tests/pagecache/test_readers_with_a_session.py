@@ -1,0 +1,152 @@
+"""Readers with a session (signed in, or with comments of their own) share the cached pages that read nothing of
+theirs: the page comes from the cache with their own values in its reader slots, and is sent as theirs alone."""
+
+import gzip
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.utils.factories import ArticleFactory, ComposerFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+ADMIN_LINK = f'<li><a href="{reverse("admin:index")}">Admin</a></li>'
+
+
+@pytest.fixture
+def article():
+    article = ArticleFactory()
+    article.tags.add("Leitmotif")
+    article.composers.add(ComposerFactory())
+    return article
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.fixture
+def reader(client_factory):
+    signed_in = client_factory()
+    signed_in.force_login(UserFactory())
+    return signed_in
+
+
+@pytest.fixture
+def editor(client_factory):
+    staff = client_factory()
+    staff.force_login(UserFactory(is_staff=True))
+    return staff
+
+
+@pytest.fixture
+def client_factory():
+    return Client
+
+
+def shareable_pages(article) -> list[str]:
+    return [
+        "/",
+        reverse("articles:tag", args=["leitmotif"]),
+        reverse("articles:composer", args=[article.composers.get().slug]),
+        reverse("articles:work", args=[article.work.slug]),
+        reverse("articles:feed_atom"),
+        reverse("sitemap"),
+    ]
+
+
+def test_a_signed_in_reader_gets_list_pages_feeds_and_sitemaps_from_the_cache(anonymous, reader, article):
+    for url in shareable_pages(article):
+        cached = anonymous.get(url)
+        response = reader.get(url)
+
+        assert (cached["X-Page-Cache"], response["X-Page-Cache"]) == ("miss", "hit"), url
+        assert response.content == cached.content, url
+        assert response["Cache-Control"] == "private, no-cache", url  # never kept by a shared cache
+
+
+def test_staff_get_their_admin_link_in_a_cached_page_and_nobody_else_does(anonymous, reader, editor, article):
+    url = reverse("articles:tag", args=["leitmotif"])
+    staff_view = editor.get(url)  # rendered for the editor, and kept for everyone
+
+    assert staff_view["X-Page-Cache"] == "miss"
+    assert ADMIN_LINK in staff_view.content.decode()
+    for other in (anonymous.get(url), reader.get(url)):
+        assert other["X-Page-Cache"] == "hit"
+        assert ADMIN_LINK not in other.content.decode()
+    assert editor.get(url)["X-Page-Cache"] == "hit"
+    assert ADMIN_LINK in editor.get(url).content.decode()
+
+
+def test_a_page_with_the_staffs_links_is_a_representation_of_its_own(anonymous, editor, article):
+    """A browser that revalidates the page it had before signing in gets the page with the links, not a 304."""
+    url = reverse("articles:tag", args=["leitmotif"])
+    before = anonymous.get(url)
+
+    staff_view = editor.get(url, headers={"If-None-Match": before["ETag"]})
+
+    assert staff_view.status_code == 200 and staff_view["ETag"] != before["ETag"]
+    assert editor.get(url, headers={"If-None-Match": staff_view["ETag"]}).status_code == 304
+
+
+def test_a_page_compressed_for_a_reader_with_a_session_holds_their_values(anonymous, editor, article):
+    url = reverse("articles:tag", args=["leitmotif"])
+    anonymous.get(url, headers={"Accept-Encoding": "gzip"})
+
+    response = editor.get(url, headers={"Accept-Encoding": "gzip"})
+
+    assert response["Content-Encoding"] == "gzip"
+    assert ADMIN_LINK in gzip.decompress(response.content).decode()
+
+
+def test_an_article_page_reads_the_session_and_is_never_shared_with_a_signed_in_reader(anonymous, reader, article):
+    anonymous.get(article.get_absolute_url())
+
+    response = reader.get(article.get_absolute_url())
+
+    assert "X-Page-Cache" not in response
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()  # the signed-in reader's own form
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_page_rendered_for_a_signed_in_reader_that_reads_their_session_is_not_kept(anonymous, reader, article):
+    reader.get(article.get_absolute_url())
+
+    assert anonymous.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_pages_outside_the_cache_fill_the_reader_slots_too(editor, reader):
+    assert ADMIN_LINK in editor.get(reverse("articles:search"), {"q": "score"}).content.decode()
+    assert ADMIN_LINK not in reader.get(reverse("articles:search"), {"q": "score"}).content.decode()
+
+
+def test_a_session_cookie_that_names_no_session_gets_the_page_without_staff_links(anonymous, client_factory, article):
+    url = reverse("articles:tag", args=["leitmotif"])
+    anonymous.get(url)
+    stranger = client_factory()
+    stranger.cookies["sessionid"] = "made-up"
+
+    response = stranger.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert ADMIN_LINK not in response.content.decode()
+
+
+def test_a_signed_in_readers_view_of_a_cached_page_reads_no_row(anonymous, editor, reader, article):
+    """Their session notes what the slots need on their first view; later views read the session alone (one cache
+    read)."""
+    url = reverse("articles:tag", args=["leitmotif"])
+    anonymous.get(url)
+    for client in (editor, reader):
+        client.get(url)
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+
+        assert response["X-Page-Cache"] == "hit"
+        assert len(queries) == 0
+    assert ADMIN_LINK in editor.get(url).content.decode()
