@@ -5,6 +5,15 @@ from taggit.apps import TaggitAppConfig
 class SiteAdminConfig(AdminConfig):
     default_site = "soundtrack_site.admin.SiteAdmin"
 
+    def ready(self):
+        super().ready()
+        # Staff sign in through the admin: the header's reader slot learns from their session who they are.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .reader_slots import note_sign_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="reader-slots-sign-in")
+
 
 class TagsConfig(TaggitAppConfig):
     """django-taggit, named "Tags" where the admin lists its apps (its own name for itself is "Taggit")."""

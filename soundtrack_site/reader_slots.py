@@ -1,9 +1,9 @@
 """What a page shows only to its own reader, filled into the page's reader slots (pagecache/slots.py) on every
 response, cached pages included: the page itself reads nothing of the reader's, so it can be shared.
 
-A slot's value comes from the session alone, not the user's row: it is read on every view of a cached page, and
-one read of the session (from the cache) is what that costs. What the session notes about the user is learnt from
-their row on the first view that needs it; a link it shows is only a link (the admin checks the user itself)."""
+On a page the cache sends, a slot's value comes from the session alone, not the user's row: one read of the
+session (from the cache) is what that costs. The session notes what the slots need when the user signs in; a link
+it shows is only a link (the admin checks the user itself)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user
@@ -23,15 +23,19 @@ def _session_of(request):
     return request.session
 
 
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """On ``user_logged_in``: note in the session what the slots need to know of the user."""
+    request.session[STAFF_KEY] = user.is_staff
+
+
 def _is_staff(request) -> bool:
+    if hasattr(request, "user"):  # a page rendered for this request: the user is at hand
+        return request.user.is_staff
     session = _session_of(request)
-    if STAFF_KEY not in session:
-        if "_auth_user_id" not in session:  # nobody signed in
-            return False
-        user = request.user if hasattr(request, "user") else get_user(request)
-        session[STAFF_KEY] = user.is_staff
-        session.save()
-    return session[STAFF_KEY]
+    if STAFF_KEY in session:
+        return session[STAFF_KEY]
+    # A session from before sign-ins were noted: the user's row, as the authentication middleware would read it.
+    return "_auth_user_id" in session and get_user(request).is_staff
 
 
 def staff_links(request) -> str:

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from soundtrack_site.reader_slots import STAFF_KEY
 from tests.utils.factories import ArticleFactory, ComposerFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -150,3 +151,16 @@ def test_a_signed_in_readers_view_of_a_cached_page_reads_no_row(anonymous, edito
         assert response["X-Page-Cache"] == "hit"
         assert len(queries) == 0
     assert ADMIN_LINK in editor.get(url).content.decode()
+
+
+def test_a_session_from_before_sign_ins_were_noted_still_gets_the_staffs_links(anonymous, editor, article):
+    url = reverse("articles:tag", args=["leitmotif"])
+    anonymous.get(url)
+    session = editor.session
+    del session[STAFF_KEY]
+    session.save()
+
+    response = editor.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert ADMIN_LINK in response.content.decode()
