@@ -118,6 +118,13 @@ class AppServer:
         if self.process:
             self.log_file.close()
 
+    def booted_workers(self, count: int, timeout: float = 30) -> dict[int, int]:
+        """``worker_rss()`` once ``count`` workers run (gunicorn forks them after it listens), or as it is then."""
+        deadline = time.monotonic() + timeout
+        while len(rss := self.worker_rss()) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return rss
+
     def worker_rss(self) -> dict[int, int]:
         """Resident memory (kB) of each gunicorn worker: the children of the master process."""
         rss = {}

@@ -32,7 +32,8 @@ def describe(key: str) -> str | None:
     """What unsubscribing from the list stops; None when its follows are gone."""
     if not key:
         return "the digests of new articles about what you follow"
-    follows = list(Follow.objects.filter(pk__in=_ids(key)).with_targets())
+    follows = Follow.objects.filter(pk__in=_ids(key)).with_targets().order_by("created_at", "pk")  # as digests do
+    follows = list(follows)
     return describe_follows(follows) if follows else None
 
 

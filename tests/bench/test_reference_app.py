@@ -57,7 +57,7 @@ def test_the_bare_app_serves_exactly_the_bytes_asked_for_through_startprojects_m
 def test_the_bare_app_runs_the_worker_class_and_count_of_the_sites_gunicorn_conf(bare_app):
     site_conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
-    assert len(bare_app.worker_rss()) == site_conf["workers"]
+    assert len(bare_app.booted_workers(site_conf["workers"])) == site_conf["workers"]
     assert f"Using worker: {site_conf['worker_class']}" in (STATE / "reference.log").read_text()
 
 
