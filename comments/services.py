@@ -13,7 +13,7 @@ from articles.models import Article, FeaturedTrack
 from pagecache.stamps import discussion_changed
 from throttling.clients import UNKNOWN_CLIENT, Client, client_network
 
-from . import limits, moderation
+from . import email_confirmation, limits, moderation
 from .exceptions import CommentRefused
 from .markup import render_comment
 from .models import Comment, CommentReport, ModerationEvent
@@ -87,6 +87,7 @@ def create_comment(
             return existing  # stored by a post of the same form that ran at the same time
         raise CommentRefused("You have already posted this comment here.", code="duplicate")
     decision = moderation.decide(submission)
+    decision = email_confirmation.hold_until_confirmed(decision, email=email, user=user, client=client)
     parent, thread, depth = _thread_position(parent)
     try:
         with transaction.atomic():
@@ -110,6 +111,8 @@ def create_comment(
             if comment.status == Comment.Status.PENDING:
                 # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
                 transaction.on_commit(notify_moderators, robust=True)
+            elif comment.status == Comment.Status.UNCONFIRMED:
+                email_confirmation.ask_to_confirm(comment)  # mailed by a task, after the commit
     except IntegrityError:
         if existing := _posted_with(submission_token):
             return existing  # a concurrent post of the same form committed first
@@ -283,7 +286,7 @@ def reply_as_moderator(parent: Comment, *, moderator, body: str, client: Client 
         raise CommentRefused(
             "The first comment of this thread is not public: decide on it before replying here.", code="bad_parent"
         )
-    if parent.status == Comment.Status.PENDING:
+    if parent.status in (Comment.Status.PENDING, Comment.Status.UNCONFIRMED):
         moderate(
             Comment.objects.filter(pk=parent.pk),
             to_status=Comment.Status.APPROVED,

@@ -28,6 +28,8 @@ TABS = [
     Tab("Approved", {STATUS: Comment.Status.APPROVED}, Comment.objects.approved),
     Tab("Spam", {STATUS: Comment.Status.SPAM}, lambda: Comment.objects.filter(status=Comment.Status.SPAM)),
     Tab("Rejected", {STATUS: Comment.Status.REJECTED}, lambda: Comment.objects.filter(status=Comment.Status.REJECTED)),
+    # Waiting for their writers, not for a moderator (comments/email_confirmation.py): there to look at, if need be.
+    Tab("Unconfirmed", {STATUS: Comment.Status.UNCONFIRMED}, Comment.objects.unconfirmed),
     Tab("All", {STATUS: StatusFilter.ALL}, None),
 ]
 
