@@ -108,16 +108,21 @@ def create_comment(
                 submission_token=submission_token or None,
             )
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
-            if comment.status == Comment.Status.PENDING:
-                # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
-                transaction.on_commit(notify_moderators, robust=True)
-            elif comment.status == Comment.Status.UNCONFIRMED:
-                email_confirmation.ask_to_confirm(comment)  # mailed by a task, after the commit
+            _ask_who_acts_next(comment)
     except IntegrityError:
         if existing := _posted_with(submission_token):
             return existing  # a concurrent post of the same form committed first
         raise
     return comment
+
+
+def _ask_who_acts_next(comment: Comment) -> None:
+    """After the commit: tell the moderators a comment waits for them, or mail its writer the link to confirm it."""
+    if comment.status == Comment.Status.PENDING:
+        # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
+        transaction.on_commit(notify_moderators, robust=True)
+    elif comment.status == Comment.Status.UNCONFIRMED:
+        email_confirmation.ask_to_confirm(comment)
 
 
 def _posted_with(submission_token: str | None) -> Comment | None:

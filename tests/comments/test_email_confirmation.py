@@ -14,12 +14,14 @@ from django.urls import reverse
 
 from comments.email_confirmation import confirmation_url
 from comments.models import Comment, ModerationEvent
+from comments.services import reply_as_moderator
 from mailing import tokens
 from mailing.models import Unsubscribed
 from tests.utils.clock import ago
 from tests.utils.discussion import POSTER, article_page, comment_form, known_commenter, messages_on, post_comment
-from tests.utils.factories import ArticleFactory, CommentFactory
+from tests.utils.factories import ArticleFactory, CommentFactory, moderator
 from tests.utils.html import parse
+from tests.utils.moderation import bodies_in_queue
 from tests.utils.mail import html_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -359,3 +361,22 @@ class TestDeletingTheUnconfirmed:
 
         assert response.status_code == 404
         assert b"no longer here" in response.content
+
+
+class TestModerators:
+    def test_the_queue_shows_unconfirmed_comments_under_their_own_status_not_among_the_pending(
+        self, client, signed_in_moderator, article
+    ):
+        unconfirmed_comment(article, body="Not confirmed yet.")
+        CommentFactory(article=article, status=PENDING, body="Waiting.")
+
+        assert bodies_in_queue(client) == ["Waiting."]
+        assert bodies_in_queue(client, "?status__exact=unconfirmed") == ["Not confirmed yet."]
+
+    def test_a_moderators_reply_approves_an_unconfirmed_comment_first(self, article):
+        comment = unconfirmed_comment(article)
+
+        reply_as_moderator(comment, moderator=moderator(), body="Welcome.")
+
+        comment.refresh_from_db()
+        assert comment.status == APPROVED
