@@ -68,9 +68,7 @@ def hold_until_confirmed(
 def ask_to_confirm(comment: Comment) -> None:
     """Mail the comment's writer a link to confirm it, once the transaction that stored it commits."""
     requested = timezone.now().strftime("%Y%m%dT%H%M%S%f")
-    transaction.on_commit(
-        lambda: send_confirmation.enqueue(comment_id=comment.pk, requested=requested), robust=True
-    )
+    transaction.on_commit(lambda: send_confirmation.enqueue(comment_id=comment.pk, requested=requested), robust=True)
 
 
 def confirmation_url(comment: Comment) -> str:

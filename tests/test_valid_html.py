@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.template import Context, Template
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -29,6 +29,7 @@ from PIL import Image
 from articles.models import Work
 from articles.templatetags.soundtrack import iso_datetime
 from articles.views import HomeView
+from comments.email_confirmation import confirmation_url
 from comments.models import Comment
 from tests.utils.factories import (
     ArticleFactory,
@@ -179,6 +180,24 @@ def comment_form(client, url: str) -> dict[str, str]:
     return {node.attrs["name"]: node.attrs.get("value") or "" for node in form.find_all("input")}
 
 
+def check_email_confirmation_pages(page, client, clock, url: str, post_url: str) -> None:
+    """A comment that waits for its writer's email confirmation, and the pages its link opens."""
+    with override_settings(COMMENTS_CONFIRM_EMAIL="always"):
+        data = comment_form(client, url) | READER | {"body": "Waiting for my link."}
+        wait(clock)
+        page("article-unconfirmed", client.post(post_url, data, follow=True), shows="Confirm your email")
+        own = Comment.objects.get(status=Comment.Status.UNCONFIRMED)
+        link = confirmation_url(own).removeprefix(settings.SITE_URL)
+        with time_machine.travel(NOW - timedelta(days=3), tick=False):
+            expired = confirmation_url(own).removeprefix(settings.SITE_URL)
+        page("confirm-email", Client().get(link), shows="Confirm my comment")
+        page("confirm-email-expired", Client().get(expired), 410, shows="Send me a new link")
+        page("confirm-email-sent", Client().post(f"{expired}again/"), shows="a new link is on its way")
+        page("confirm-email-invalid", Client().get(link[:-6] + "xxxxx/"), 400, shows="not valid")
+        Client().post(link)
+        page("confirm-email-done", Client().get(link), shows="already confirmed")
+
+
 def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, catalogue, tmp_path):
     article, featured, thread = catalogue.article, catalogue.featured, catalogue.thread
     url = article.get_absolute_url()
@@ -214,6 +233,7 @@ def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, c
     page("comment-delete", client.get(reverse("comments:delete", args=[own.pk])))
     page("comment-report", client.get(reverse("comments:report", args=[thread.pk])))
     page("comment-report-refused", client.post(reverse("comments:report", args=[thread.pk]), {}), 400)
+    check_email_confirmation_pages(page, client, clock_with_microseconds, url, post_url)
 
     member = Client()
     member.force_login(UserFactory(first_name="Jon", last_name="Ferris"))

@@ -21,8 +21,8 @@ from tests.utils.clock import ago
 from tests.utils.discussion import POSTER, article_page, comment_form, known_commenter, messages_on, post_comment
 from tests.utils.factories import ArticleFactory, CommentFactory, moderator
 from tests.utils.html import parse
-from tests.utils.moderation import bodies_in_queue
 from tests.utils.mail import html_of, text_of
+from tests.utils.moderation import bodies_in_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +199,7 @@ class TestConfirming:
         response = client.get(path_of(comment))
 
         assert response.status_code == 200
-        assert b"Confirm my comment" in response.content and b"<form method=\"post\"" in response.content
+        assert b"Confirm my comment" in response.content and b'<form method="post"' in response.content
         comment.refresh_from_db()
         assert comment.status == UNCONFIRMED
 
