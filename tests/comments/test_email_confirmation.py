@@ -19,7 +19,7 @@ from mailing import tokens
 from mailing.models import Unsubscribed
 from tests.utils.clock import ago
 from tests.utils.discussion import POSTER, article_page, comment_form, known_commenter, messages_on, post_comment
-from tests.utils.factories import ArticleFactory, CommentFactory, moderator
+from tests.utils.factories import ArticleFactory, CommentFactory, UserFactory, moderator
 from tests.utils.html import parse
 from tests.utils.mail import html_of, text_of
 from tests.utils.moderation import bodies_in_queue
@@ -161,6 +161,31 @@ class TestWhoWaits:
         assert mail_server.emails() == []
         assert f"we sent a link to {EMAIL}" in response.content.decode()
 
+    def test_a_signed_in_reader_commenting_under_their_accounts_address_is_not_asked(
+        self, client, clock, article, committed, mail_server, confirm_mode
+    ):
+        confirm_mode("always")
+        user = UserFactory(email="member@example.com")
+        client.force_login(user)
+
+        post(client, clock, article, committed, author_email="Member@example.com")
+
+        assert newest().status == PENDING
+        assert mail_server.emails() == []
+
+    def test_posting_past_the_mail_limits_is_refused_and_stores_nothing(
+        self, client, clock, article, committed, mail_server, confirm_mode, settings
+    ):
+        confirm_mode("always")
+        settings.MAIL_RATE_LIMIT_PER_ADDRESS = 1
+        post(client, clock, article, committed, body="First.")
+
+        refused = post(client, clock, article, committed, body="Second.")
+
+        assert refused.status_code == 429
+        assert list(Comment.objects.values_list("body", flat=True)) == ["First."]
+        assert len(mail_server.emails()) == 1
+
 
 class TestWhatTheReaderIsTold:
     def test_the_form_says_a_first_comment_is_confirmed_by_email_in_mode_new(self, article, confirm_mode):
@@ -298,17 +323,24 @@ class TestNewLinks:
     def again(self, path: str) -> str:
         return path + "again/"
 
-    def test_an_expired_link_gets_a_new_one_by_mail(self, client, clock, article, committed, mail_server):
-        comment = unconfirmed_comment(article)
-        path = path_of(comment)
+    def test_an_expired_link_gets_a_new_one_by_mail_as_a_message_of_its_own(
+        self, client, clock, article, committed, mail_server, confirm_mode
+    ):
+        confirm_mode("new")
+        post(client, clock, article, committed)
+        (first,) = mail_server.emails()
         clock.shift(timedelta(hours=49))
 
         with committed():
-            response = client.post(self.again(path))
+            response = Client().post(self.again(link_in(first)))
 
         assert response.status_code == 200
-        (message,) = mail_server.emails()
-        assert Client().post(link_in(message)).status_code == 302
+        first, second = mail_server.emails()
+        comment = newest()
+        assert first["Message-ID"] != second["Message-ID"]  # mail clients would drop a second message with one id
+        assert second["Message-ID"].startswith(f"<confirm-comment.{comment.pk}.")
+        assert Client().post(link_in(first)).status_code == 410
+        assert Client().post(link_in(second)).status_code == 302
         comment.refresh_from_db()
         assert comment.status == PENDING
 
