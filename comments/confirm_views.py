@@ -1,10 +1,12 @@
-"""The pages a confirmation email links to: GET shows what the link confirms, POST confirms it.
+"""The pages a confirmation email links to (GET shows what the link confirms, POST confirms it), and the button
+on a reader's own unconfirmed comment that sends its link again.
 
 Mail scanners open the links in the mail they check, so a GET changes nothing. No CSRF token: the signed link is
 the credential, and the reader may open it in a browser that has never seen the site.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,8 +17,8 @@ from throttling.clients import client_of
 
 from . import email_confirmation
 from .own_comments import remember_own_comment
-from .section import confirm_posting
-from .views import where_shown
+from .section import CONFIRMATION_TAG, confirm_posting
+from .views import own_comment, where_shown
 
 TEMPLATE = "comments/confirm_email.html"
 
@@ -61,3 +63,17 @@ def send_new_link(request, token):
     if not within_limits:
         return _page(request, "invalid", status=429, message=too_many_message())
     return _page(request, "sent", email=email)
+
+
+@csrf_exempt  # like posting a comment (comments/views.py): the session shows whose it is, and it mails only them
+@require_POST
+def send_own_link_again(request, pk):
+    """The writer of an unconfirmed comment, from the browser they posted it with, asks for its link again."""
+    comment = own_comment(request, pk)
+    if comment.status != email_confirmation.UNCONFIRMED:
+        return redirect(comment.get_absolute_url())
+    if not email_confirmation.send_own_again(comment, client=client_of(request)):
+        return _page(request, "invalid", status=429, message=too_many_message())
+    text = f"A new link is on its way to {comment.author_email}; it works for {settings.MAIL_LINK_HOURS} hours."
+    messages.info(request, text, extra_tags=CONFIRMATION_TAG)
+    return redirect(where_shown(comment))

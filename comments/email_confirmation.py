@@ -136,6 +136,14 @@ def send_again(token: str, *, client: Client) -> tuple[str, bool]:
     return email, True
 
 
+def send_own_again(comment: Comment, *, client: Client) -> bool:
+    """Send a comment's link again, at its writer's request; False past the limits."""
+    if not within_mail_limits("confirm", client=client, email=normalise(comment.author_email)):
+        return False
+    ask_to_confirm(comment)
+    return True
+
+
 @transaction.atomic
 def confirm_comment(comment: Comment) -> bool:
     """Confirm a comment's address: the moderation rules decide its status now, as they would have at posting.

@@ -11,4 +11,5 @@ urlpatterns = [
     path("comments/<int:pk>/report/", views.report_comment, name="report"),
     path("comments/confirm/<str:token>/", confirm_views.confirm_email, name="confirm-email"),
     path("comments/confirm/<str:token>/again/", confirm_views.send_new_link, name="confirm-email-again"),
+    path("comments/<int:pk>/confirm-again/", confirm_views.send_own_link_again, name="confirm-email-own"),
 ]

@@ -99,7 +99,7 @@ def where_shown(comment: Comment) -> str:
     return reverse("articles:article", kwargs={"slug": comment.article.slug}, query=query, fragment=comment.anchor)
 
 
-def _own_comment(request, pk: int) -> Comment:
+def own_comment(request, pk: int) -> Comment:
     """A comment this browser posted; 404 for anyone else's."""
     if pk not in own_comment_ids(request):
         raise Http404("You can only change your own comments, from the browser you posted them with.")
@@ -118,7 +118,7 @@ def _too_late(request, comment: Comment):
 
 
 def edit_comment(request, pk):
-    comment = _own_comment(request, pk)
+    comment = own_comment(request, pk)
     if not comment.can_still_edit():
         return _too_late(request, comment)
     form = CommentEditForm(request.POST or None, comment=comment)
@@ -139,7 +139,7 @@ def edit_comment(request, pk):
 
 
 def delete_comment(request, pk):
-    comment = _own_comment(request, pk)
+    comment = own_comment(request, pk)
     if not comment.can_still_edit():
         return _too_late(request, comment)
     if request.method == "POST":

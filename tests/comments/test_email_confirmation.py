@@ -363,6 +363,23 @@ class TestNewLinks:
             assert first.content.replace(EMAIL.encode(), b"") == second.content.replace(b"gone@example.com", b"")
         assert [message["To"] for message in mail_server.emails()] == [EMAIL, EMAIL]
 
+    def test_the_writer_asks_for_the_link_again_from_their_own_comment(
+        self, client, clock, article, committed, mail_server, confirm_mode, settings
+    ):
+        confirm_mode("new")
+        settings.MAIL_RATE_LIMIT_PER_ADDRESS = 2
+        page = parse(post(client, clock, article, committed, follow=True))
+        (form,) = [form for form in page.find_all("form") if form.attrs["action"].endswith("/confirm-again/")]
+
+        with committed():
+            again = client.post(form.attrs["action"], follow=True)
+        refused = client.post(form.attrs["action"])
+
+        assert f"A new link is on its way to {EMAIL}" in again.content.decode()
+        assert refused.status_code == 429
+        assert len(mail_server.emails()) == 2
+        assert Client().post(form.attrs["action"]).status_code == 404  # from another browser
+
 
 class TestDeletingTheUnconfirmed:
     def test_the_command_deletes_only_old_unconfirmed_comments_and_running_it_again_deletes_nothing(
