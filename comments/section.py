@@ -49,7 +49,7 @@ def confirm_posting(request, comment: Comment, *, remembered: bool) -> None:
             text += f" {NOT_REMEMBERED}"
         messages.success(request, text, extra_tags=CONFIRMATION_TAG)
     elif comment.status == Comment.Status.UNCONFIRMED:
-        messages.info(request, _waits_for_confirmation(comment), extra_tags=CONFIRMATION_TAG)
+        messages.info(request, _waits_for_confirmation(comment, remembered=remembered), extra_tags=CONFIRMATION_TAG)
     elif comment.status == Comment.Status.PENDING:
         if remembered:
             text = "Thank you: your comment is awaiting moderation. Only you can see it now."
@@ -61,7 +61,7 @@ def confirm_posting(request, comment: Comment, *, remembered: bool) -> None:
         messages.warning(request, text, extra_tags=CONFIRMATION_TAG)
 
 
-def _waits_for_confirmation(comment: Comment) -> str:
+def _waits_for_confirmation(comment: Comment, *, remembered: bool) -> str:
     # Said whether or not the address left every email from us (then none is sent): the page tells nobody that.
     moderated = {
         "new": " and a moderator approves it (a first comment waits for review)",
@@ -69,7 +69,7 @@ def _waits_for_confirmation(comment: Comment) -> str:
     }.get(settings.COMMENTS_CONFIRM_EMAIL, "")
     return (
         f"Thank you: we sent a link to {comment.author_email}; your comment appears after you confirm it"
-        f"{moderated}. Only you can see it now."
+        f"{moderated}. {'Only you can see it now.' if remembered else NOT_REMEMBERED}"
     )
 
 

@@ -215,6 +215,13 @@ class TestWhatTheReaderIsTold:
         assert "Only mine for now." in text and "Only mine for now." not in other_reader.text
         assert other_reader.find("h2", id="comments-heading").text == "0 comments"
 
+    def test_an_unconfirmed_comment_cannot_be_edited_until_it_is_confirmed(self, article, own_client):
+        comment = unconfirmed_comment(article)
+
+        response = own_client(comment).get(comment.edit_url(), follow=True)
+
+        assert "Confirm your email address first" in response.content.decode()
+
 
 class TestConfirming:
     def test_a_get_shows_the_comment_and_a_button_and_changes_nothing(self, client, article, confirm_mode):
