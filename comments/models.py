@@ -44,6 +44,10 @@ class CommentQuerySet(models.QuerySet):
         """The moderators' queue: waiting for a decision."""
         return self.filter(status=Comment.Status.PENDING)
 
+    def unconfirmed(self):
+        """Waiting for their writers to confirm the email address (comments/email_confirmation.py): never shown."""
+        return self.filter(status=Comment.Status.UNCONFIRMED)
+
     def reported(self):
         return self.filter(report_count__gt=0)  # the comment_reported index
 

@@ -48,6 +48,8 @@ def confirm_posting(request, comment: Comment, *, remembered: bool) -> None:
         if not remembered:
             text += f" {NOT_REMEMBERED}"
         messages.success(request, text, extra_tags=CONFIRMATION_TAG)
+    elif comment.status == Comment.Status.UNCONFIRMED:
+        messages.info(request, _waits_for_confirmation(comment, remembered=remembered), extra_tags=CONFIRMATION_TAG)
     elif comment.status == Comment.Status.PENDING:
         if remembered:
             text = "Thank you: your comment is awaiting moderation. Only you can see it now."
@@ -57,6 +59,18 @@ def confirm_posting(request, comment: Comment, *, remembered: bool) -> None:
     else:
         text = "Your comment was held by our spam filter; a moderator may release it."
         messages.warning(request, text, extra_tags=CONFIRMATION_TAG)
+
+
+def _waits_for_confirmation(comment: Comment, *, remembered: bool) -> str:
+    # Said whether or not the address left every email from us (then none is sent): the page tells nobody that.
+    moderated = {
+        "new": " and a moderator approves it (a first comment waits for review)",
+        "always": " (and a moderator approves it, for a first comment)",
+    }.get(settings.COMMENTS_CONFIRM_EMAIL, "")
+    return (
+        f"Thank you: we sent a link to {comment.author_email}; your comment appears after you confirm it"
+        f"{moderated}. {'Only you can see it now.' if remembered else NOT_REMEMBERED}"
+    )
 
 
 def is_confirmation(message: Message) -> bool:
@@ -132,6 +146,7 @@ def section_context(
         "confirmation": [] if confirmed_id else confirmation,
         "comments_open": is_open,
         "edit_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
+        "confirm_email": settings.COMMENTS_CONFIRM_EMAIL,
     }
 
 
@@ -150,6 +165,7 @@ def _section_key(request, article: Article, *, signed_in: bool) -> str:
         settings.COMMENTS_THREADS_PER_PAGE,
         settings.COMMENTS_MAX_DEPTH,
         settings.COMMENTS_EDIT_WINDOW_MINUTES,
+        settings.COMMENTS_CONFIRM_EMAIL,
         *map(repr, fragment_stamps(request, article.pk)),
     )
     return fragment_key("comment-section", templates=(SECTION_TEMPLATE, CARD_TEMPLATE), shown=shown)

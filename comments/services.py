@@ -13,12 +13,13 @@ from articles.models import Article, FeaturedTrack
 from pagecache.stamps import discussion_changed
 from throttling.clients import UNKNOWN_CLIENT, Client, client_network
 
-from . import limits, moderation
+from . import email_confirmation, limits, moderation
 from .exceptions import CommentRefused
 from .markup import render_comment
 from .models import Comment, CommentReport, ModerationEvent
 from .notifications import notify_moderators
 from .replies import replies_approved
+from .threads import thread_position
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +35,6 @@ def _record(comment: Comment, *, from_status: str, actor=None, rule: str = "", r
     ModerationEvent.objects.create(
         comment=comment, actor=actor, rule=rule, from_status=from_status, to_status=comment.status, reason=reason
     )
-
-
-def _thread_position(parent: Comment | None) -> tuple[Comment | None, Comment | None, int]:
-    """(parent, thread, depth) for a reply, attaching replies past the maximum depth to the deepest allowed level."""
-    if parent is None:
-        return None, None, 0
-    while parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH and parent.parent_id:
-        parent = parent.parent
-    if parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:  # a depth limit of 1: no replies, only threads
-        return None, None, 0
-    return parent, parent.thread or parent, parent.depth + 1
 
 
 def _check_may_post(article: Article, parent: Comment | None, favourite_track: FeaturedTrack | None) -> None:
@@ -84,12 +74,11 @@ def create_comment(
     submission = moderation.Submission(
         article_id=article.pk, body=body, author_name=author_name, email=email, honeypot=honeypot, form_age=form_age
     )
-    if moderation.is_recent_duplicate(submission):
-        if existing := _posted_with(submission_token):
-            return existing  # stored by a post of the same form that ran at the same time
-        raise CommentRefused("You have already posted this comment here.", code="duplicate")
+    if existing := _earlier_post_of(submission, submission_token):
+        return existing
     decision = moderation.decide(submission)
-    parent, thread, depth = _thread_position(parent)
+    decision = email_confirmation.hold_until_confirmed(decision, email=email, user=user, client=client)
+    parent, thread, depth = thread_position(parent)
     try:
         with transaction.atomic():
             comment = Comment.objects.create(
@@ -110,7 +99,7 @@ def create_comment(
                 notify_replies=notify_replies,
             )
             _record(comment, from_status="", rule=decision.rule, reason=decision.reason)
-            _notify_after_posting(comment)
+            _ask_who_acts_next(comment)
     except IntegrityError:
         if existing := _posted_with(submission_token):
             return existing  # a concurrent post of the same form committed first
@@ -118,12 +107,26 @@ def create_comment(
     return comment
 
 
-def _notify_after_posting(comment: Comment) -> None:
+def _ask_who_acts_next(comment: Comment) -> None:
+    """After the commit: tell the moderators a comment waits for them, mail its writer the link to confirm it, or
+    tell its thread's subscribers of an approved reply."""
     if comment.status == Comment.Status.PENDING:
         # Robust: the comment is stored by then; a notice that fails (the database went down) is logged.
         transaction.on_commit(notify_moderators, robust=True)
+    elif comment.status == Comment.Status.UNCONFIRMED:
+        email_confirmation.ask_to_confirm(comment)
     elif comment.is_public and comment.parent_id:
         replies_approved([comment])  # a reply the rules approved (a known commenter's): its thread's subscribers
+
+
+def _earlier_post_of(submission: moderation.Submission, submission_token: str | None) -> Comment | None:
+    """The comment a recent post of the same words stored, if it was this form's (None: no such post); refused
+    when it was another form's."""
+    if not moderation.is_recent_duplicate(submission):
+        return None
+    if existing := _posted_with(submission_token):
+        return existing  # stored by a post of the same form that ran at the same time
+    raise CommentRefused("You have already posted this comment here.", code="duplicate")
 
 
 def _posted_with(submission_token: str | None) -> Comment | None:
@@ -295,14 +298,14 @@ def reply_as_moderator(parent: Comment, *, moderator, body: str, client: Client 
         raise CommentRefused(
             "The first comment of this thread is not public: decide on it before replying here.", code="bad_parent"
         )
-    if parent.status == Comment.Status.PENDING:
+    if parent.status in (Comment.Status.PENDING, Comment.Status.UNCONFIRMED):
         moderate(
             Comment.objects.filter(pk=parent.pk),
             to_status=Comment.Status.APPROVED,
             actor=moderator,
             reason="Approved to reply to it.",
         )
-    attach_to, thread, depth = _thread_position(parent)
+    attach_to, thread, depth = thread_position(parent)
     now = timezone.now()
     reply = Comment.objects.create(  # an approved comment's save() moves the page cache's discussion stamp
         article=parent.article,

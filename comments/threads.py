@@ -3,9 +3,21 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 
 from .models import Comment
+
+
+def thread_position(parent: Comment | None) -> tuple[Comment | None, Comment | None, int]:
+    """(parent, thread, depth) for a reply, attaching replies past the maximum depth to the deepest allowed level."""
+    if parent is None:
+        return None, None, 0
+    while parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH and parent.parent_id:
+        parent = parent.parent
+    if parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:  # a depth limit of 1: no replies, only threads
+        return None, None, 0
+    return parent, parent.thread or parent, parent.depth + 1
+
 
 PRIVATE_OR_UNSHOWN = ("body", "author_email", "ip_address", "user_agent", "submission_token")
 
@@ -49,8 +61,8 @@ def page_of(comment: Comment) -> int:
 def load_threads(article, approved, *, page: int, pages: int, picked, own_ids: list[int]):
     """The comments a page shows, as a tree (or a flat list for one picked track): (nodes by pk, roots).
 
-    ``approved`` is the article's public comments; the reader's own comments that wait for moderation are added
-    where they belong (a new thread of theirs on the last page).
+    ``approved`` is the article's public comments; the reader's own comments that wait for moderation (or for the
+    reader to confirm their address) are added where they belong (a new thread of theirs on the last page).
     """
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     if picked is not None:
@@ -65,8 +77,11 @@ def load_threads(article, approved, *, page: int, pages: int, picked, own_ids: l
         if page == pages:  # the reader's own new threads are the newest: they come last
             own_shown |= Q(parent__isnull=True)
     if own_ids:
-        own_pending = Q(pk__in=own_ids, article=article, status=Comment.Status.PENDING) & own_shown
-        shown = Comment.objects.filter(Q(pk__in=shown.values("pk")) | own_pending)
+        waiting = (Comment.Status.PENDING, Comment.Status.UNCONFIRMED)
+        own_pending = Q(pk__in=own_ids, article=article, status__in=waiting) & own_shown
+        # Its writer's own card names the address a comment waits to be confirmed by: read it for those alone.
+        to_confirm = Case(When(status=Comment.Status.UNCONFIRMED, then=F("author_email")), default=Value(""))
+        shown = Comment.objects.filter(Q(pk__in=shown.values("pk")) | own_pending).annotate(confirm_to=to_confirm)
     comments = (
         shown.select_related("favourite_track__track")
         .defer(*PRIVATE_OR_UNSHOWN)  # the Markdown source can be long, and the rest is never shown

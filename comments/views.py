@@ -82,15 +82,15 @@ class PostCommentView(ArticleDetailView):
                 status = REFUSAL_STATUS.get(refused.code, 400)
             else:
                 confirm_posting(request, comment, remembered=remember_own_comment(request, comment))
-                return redirect(_where_shown(comment))
+                return redirect(where_shown(comment))
         context = self.get_context_data(object=article, comment_form=form)
         return self.render_to_response(context, status=status)
 
 
-def _where_shown(comment: Comment) -> str:
+def where_shown(comment: Comment) -> str:
     """The article's page of threads that shows the comment, at the comment; at the form for one it does not show
     (held as spam)."""
-    if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+    if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.UNCONFIRMED):
         return reverse("articles:article", kwargs={"slug": comment.article.slug}, fragment="comment-form")
     try:
         page = page_of(comment)
@@ -100,7 +100,7 @@ def _where_shown(comment: Comment) -> str:
     return reverse("articles:article", kwargs={"slug": comment.article.slug}, query=query, fragment=comment.anchor)
 
 
-def _own_comment(request, pk: int) -> Comment:
+def own_comment(request, pk: int) -> Comment:
     """A comment this browser posted; 404 for anyone else's."""
     if pk not in own_comment_ids(request):
         raise Http404("You can only change your own comments, from the browser you posted them with.")
@@ -111,13 +111,15 @@ def _own_comment(request, pk: int) -> Comment:
 def _too_late(request, comment: Comment):
     if comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED):
         messages.error(request, "The time to change this comment has passed.")
+    elif comment.status == Comment.Status.UNCONFIRMED:
+        messages.error(request, "Confirm your email address first, with the link we sent: then it can be changed.")
     else:
         messages.error(request, "This comment was removed and can no longer be changed.")
     return redirect(comment.get_absolute_url())
 
 
 def edit_comment(request, pk):
-    comment = _own_comment(request, pk)
+    comment = own_comment(request, pk)
     if not comment.can_still_edit():
         return _too_late(request, comment)
     form = CommentEditForm(request.POST or None, comment=comment)
@@ -138,7 +140,7 @@ def edit_comment(request, pk):
 
 
 def delete_comment(request, pk):
-    comment = _own_comment(request, pk)
+    comment = own_comment(request, pk)
     if not comment.can_still_edit():
         return _too_late(request, comment)
     if request.method == "POST":

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.template import Context, Template
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -29,8 +29,9 @@ from PIL import Image
 from articles.models import Work
 from articles.templatetags.soundtrack import iso_datetime
 from articles.views import HomeView
+from comments.email_confirmation import confirmation_url
 from comments.models import Comment
-from follows.confirmations import confirmation_url
+from follows.confirmations import confirmation_url as follow_confirmation_url
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -180,6 +181,24 @@ def comment_form(client, url: str) -> dict[str, str]:
     return {node.attrs["name"]: node.attrs.get("value") or "" for node in form.find_all("input")}
 
 
+def check_email_confirmation_pages(page, client, clock, url: str, post_url: str) -> None:
+    """A comment that waits for its writer's email confirmation, and the pages its link opens."""
+    with override_settings(COMMENTS_CONFIRM_EMAIL="always"):
+        data = comment_form(client, url) | READER | {"body": "Waiting for my link."}
+        wait(clock)
+        page("article-unconfirmed", client.post(post_url, data, follow=True), shows="Confirm your email")
+        own = Comment.objects.get(status=Comment.Status.UNCONFIRMED)
+        link = confirmation_url(own).removeprefix(settings.SITE_URL)
+        with time_machine.travel(NOW - timedelta(days=3), tick=False):
+            expired = confirmation_url(own).removeprefix(settings.SITE_URL)
+        page("confirm-email", Client().get(link), shows="Confirm my comment")
+        page("confirm-email-expired", Client().get(expired), 410, shows="Send me a new link")
+        page("confirm-email-sent", Client().post(f"{expired}again/"), shows="a new link is on its way")
+        page("confirm-email-invalid", Client().get(link[:-6] + "xxxxx/"), 400, shows="not valid")
+        Client().post(link)
+        page("confirm-email-done", Client().get(link), shows="already confirmed")
+
+
 def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, catalogue, tmp_path):
     article, featured, thread = catalogue.article, catalogue.featured, catalogue.thread
     url = article.get_absolute_url()
@@ -216,6 +235,7 @@ def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, c
     page("comment-report", client.get(reverse("comments:report", args=[thread.pk])))
     page("comment-report-refused", client.post(reverse("comments:report", args=[thread.pk]), {}), 400)
     privacy_pages(page, client, READER["author_email"])
+    check_email_confirmation_pages(page, client, clock_with_microseconds, url, post_url)
 
     member = Client()
     member.force_login(UserFactory(first_name="Jon", last_name="Ferris"))
@@ -237,7 +257,7 @@ def test_every_public_page_type_is_valid_html(client, clock_with_microseconds, c
     page("follow-refused", client.post(follow_url, {"email": "x", "frequency": "daily"}), 400, shows="errorlist")
     asked = {"email": READER["author_email"], "frequency": "daily"}
     page("follow-requested", client.post(follow_url, asked), shows="Check your inbox")
-    link = confirmation_url(email=asked["email"], kind="composer", target_id=composer.pk, frequency="daily")
+    link = follow_confirmation_url(email=asked["email"], kind="composer", target_id=composer.pk, frequency="daily")
     confirm_url = link.removeprefix(settings.SITE_URL)
     page("follow-confirm", client.get(confirm_url), shows="Yes, follow")
     page("follow-confirmed", client.post(confirm_url), shows="You follow")

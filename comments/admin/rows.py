@@ -30,6 +30,7 @@ RULE_NAMES = {
     "form_expired": "Old form",
     "reports": "Readers' reports",
     "author_deleted": "Deleted by its author",
+    "unconfirmed_email": "Email not confirmed yet",
 }
 DECIDED_BY = {
     Comment.Status.APPROVED: "Approved by",

@@ -18,7 +18,7 @@ OPENS_ON = {STATUS: Comment.Status.PENDING}
 class Tab:
     label: str
     query: dict[str, str]
-    comments: Callable[[], CommentQuerySet] | None  # what it counts; None: not counted (the whole table)
+    comments: Callable[[], CommentQuerySet] | None  # what it counts; None: not counted
 
 
 TABS = [
@@ -28,6 +28,9 @@ TABS = [
     Tab("Approved", {STATUS: Comment.Status.APPROVED}, Comment.objects.approved),
     Tab("Spam", {STATUS: Comment.Status.SPAM}, lambda: Comment.objects.filter(status=Comment.Status.SPAM)),
     Tab("Rejected", {STATUS: Comment.Status.REJECTED}, lambda: Comment.objects.filter(status=Comment.Status.REJECTED)),
+    # Waiting for their writers, not for a moderator (comments/email_confirmation.py): there to look at if need be,
+    # not counted (no moderator has to act on them).
+    Tab("Unconfirmed", {STATUS: Comment.Status.UNCONFIRMED}, None),
     Tab("All", {STATUS: StatusFilter.ALL}, None),
 ]
 

@@ -76,6 +76,7 @@ class TestTheQueueOpensOnWhatWaits:
             "Approved": "3",
             "Spam": "1",
             "Rejected": "1",
+            "Unconfirmed": "",
             "All": "",
         }
 
