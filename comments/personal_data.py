@@ -50,9 +50,9 @@ def erase(email: str) -> int:
     before)."""
     # What the address was last emailed about replies goes too (it names the address).
     ReplyNotice.objects.filter(recipient=email.strip().lower()).delete()
-    comments = list(
-        Comment.objects.by_address(email).select_for_update().order_by("-depth", "-pk").only("pk", "article_id")
-    )
+    # The status too: deleting a comment reads it (comments/signals.py).
+    comments = Comment.objects.by_address(email).select_for_update().order_by("-depth", "-pk")
+    comments = list(comments.only("pk", "article_id", "status"))
     if not comments:
         return 0
     now = timezone.now()

@@ -26,7 +26,7 @@ def test_a_new_commenter_confirms_by_the_mailed_link_without_javascript(
         reader.goto(live_server.url + article.get_absolute_url())
         expect(reader.locator("#comment-form")).to_contain_text("First comment from this address?")
         reader.get_by_label("Name").fill("Ada Reader")
-        reader.get_by_label("Email").fill("ada@example.com")
+        reader.get_by_label("Email", exact=True).fill("ada@example.com")
         reader.get_by_label("Comment", exact=True).fill("The choir in the last episode!")
         reader.get_by_role("button", name="Post comment").click()
 
