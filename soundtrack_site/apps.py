@@ -7,12 +7,13 @@ class SiteAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        # Staff sign in through the admin: the header's reader slot learns from their session who they are.
-        from django.contrib.auth.signals import user_logged_in
+        # Staff sign in through the admin: the header's reader slot follows a hint set then (reader_slots.py).
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from .reader_slots import note_sign_in
+        from .reader_slots import note_sign_in, note_sign_out
 
         user_logged_in.connect(note_sign_in, dispatch_uid="reader-slots-sign-in")
+        user_logged_out.connect(note_sign_out, dispatch_uid="reader-slots-sign-out")
 
 
 class TagsConfig(TaggitAppConfig):

@@ -1,49 +1,54 @@
 """What a page shows only to its own reader, filled into the page's reader slots (pagecache/slots.py) on every
 response, cached pages included: the page itself reads nothing of the reader's, so it can be shared.
 
-On a page the cache sends, a slot's value comes from the session alone, not the user's row: one read of the
-session (from the cache) is what that costs. The session notes what the slots need when the user signs in; a link
-it shows is only a link (the admin checks the user itself)."""
+A slot's value comes from the request alone, with no read of the session or the user's row: it is filled on every
+view of a cached page. The staff's links follow a hint cookie set when a member of staff signs in and deleted when
+they sign out (``StaffHintMiddleware``). It is a hint, not a credential: a forged one shows a link to the admin,
+which asks who you are as it always does.
+"""
 
 from django.conf import settings
-from django.contrib.auth import get_user
-from django.db import DatabaseError
 from django.template.loader import render_to_string
 
-from .middleware import SessionMiddleware
-
-STAFF_KEY = "reader_slots:staff"
-
-
-def _session_of(request):
-    """The request's session. A page sent from the page cache comes back before the session middleware runs: the
-    session is read here then, as it would be."""
-    if not hasattr(request, "session"):
-        SessionMiddleware(lambda request: None).process_request(request)
-    return request.session
-
-
-def note_sign_in(sender, request, user, **kwargs) -> None:
-    """On ``user_logged_in``: note in the session what the slots need to know of the user."""
-    request.session[STAFF_KEY] = user.is_staff
-
-
-def _is_staff(request) -> bool:
-    if hasattr(request, "user"):  # a page rendered for this request: the user is at hand
-        return request.user.is_staff
-    session = _session_of(request)
-    if STAFF_KEY in session:
-        return session[STAFF_KEY]
-    # A session from before sign-ins were noted: the user's row, as the authentication middleware would read it.
-    return "_auth_user_id" in session and get_user(request).is_staff
+STAFF_COOKIE = "staff"
 
 
 def staff_links(request) -> str:
     """The header's links for staff (the admin); nothing for anyone else."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    if request.COOKIES.get(STAFF_COOKIE) != "1":
         return ""
-    try:
-        is_staff = _is_staff(request)
-    except DatabaseError:  # an outage page is still sent: without the links, which would not work anyway
-        return ""
-    return render_to_string("includes/staff_links.html") if is_staff else ""
+    return render_to_string("includes/staff_links.html")
+
+
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """On ``user_logged_in``: the response sets the hint (StaffHintMiddleware)."""
+    request.staff_hint = user.is_staff
+
+
+def note_sign_out(sender, request, **kwargs) -> None:
+    """On ``user_logged_out``: the response deletes the hint."""
+    request.staff_hint = False
+
+
+class StaffHintMiddleware:
+    """Sets or deletes the staff hint cookie on the response to a sign-in or a sign-out; touches nothing else (it
+    reads no session: a page that did not read it stays shareable)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        staff = getattr(request, "staff_hint", None)
+        if staff:
+            response.set_cookie(
+                STAFF_COOKIE,
+                "1",
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif staff is False and STAFF_COOKIE in request.COOKIES:
+            response.delete_cookie(STAFF_COOKIE, samesite="Lax")
+        return response
