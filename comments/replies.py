@@ -19,7 +19,6 @@ summary. When the mail server refuses the email or cannot be reached, the claim 
 import html
 import logging
 import re
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -44,8 +43,6 @@ logger = logging.getLogger(__name__)
 
 LIST_KIND = "thread"
 
-# Certainly not delivered: the server refused the message, or no connection was made.
-NOT_DELIVERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, ConnectionRefusedError)
 
 # A spoiler stays hidden in an excerpt, as on the page until the reader asks.
 _SPOILER = re.compile(r'<span class="spoiler-text">.*?</span>', re.DOTALL)
@@ -172,15 +169,13 @@ def _message(claim: Claim, thread: Comment):
     )
 
 
-def _send(claim: Claim, thread: Comment, attempt: int) -> None:
+def _send(claim: Claim, thread: Comment) -> None:
     try:
         sending.send([_message(claim, thread)])
-    except OSError as error:  # smtplib's errors included
-        if isinstance(error, NOT_DELIVERED):
-            _release(claim)
-            if retry_later(send_reply_notices, attempt=attempt, kwargs={"thread_id": thread.pk}):
-                logger.warning("A reply notice failed (attempt %s), retrying later: %s", attempt, error)
-        raise  # otherwise cut off mid-conversation: it may have been delivered, so the claim stays (at most once)
+    except sending.NotDelivered:
+        _release(claim)  # certainly not delivered: the retry sends it
+        raise
+    # Any other error: cut off mid-conversation, it may have been delivered, so the claim stays (at most once).
 
 
 @task
@@ -190,18 +185,27 @@ def send_reply_notices(thread_id: int, attempt: int = 1) -> str:
     thread = Comment.objects.select_related("article").filter(pk=thread_id, parent=None).first()
     if thread is None or not thread.is_public or not thread.article.is_public:
         return "the thread is not public"
-    sent, later = 0, []
+    sent, later, failed = 0, [], None
     try:
         for recipient, replies in _replies_by_subscriber(thread).items():
             claim = _claim(recipient, thread, replies)
             if isinstance(claim, datetime):
                 later.append(claim)
             elif claim is not None:
-                _send(claim, thread, attempt)
-                sent += 1
+                try:
+                    _send(claim, thread)
+                    sent += 1
+                except OSError as error:  # smtplib's errors included; the other subscribers are still told
+                    failed = failed or error
     finally:
         if later and send_reply_notices.get_backend().supports_defer:
             send_reply_notices.using(run_after=min(later)).enqueue(thread_id=thread_id)
+    if failed is not None:
+        if isinstance(failed, sending.NotDelivered) and retry_later(
+            send_reply_notices, attempt=attempt, kwargs={"thread_id": thread_id}
+        ):
+            logger.warning("A reply notice failed (attempt %s), retrying later: %s", attempt, failed)
+        raise failed
     return f"{sent} sent" + (f", more at {min(later):%H:%M}" if later else "")
 
 

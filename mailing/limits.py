@@ -11,8 +11,7 @@ from throttling.clients import Client, client_network
 
 
 def within_mail_limits(scope: str, *, client: Client | None, email: str = "") -> bool:
-    """Count one request; False past either limit. ``client`` None: counted by address alone (one-click
-    unsubscribes arrive from the mail providers' few servers, on behalf of all their users)."""
+    """Count one request; False past either limit. ``client`` None: counted by address alone."""
     window = settings.MAIL_RATE_LIMIT_WINDOW_SECONDS
     try:
         by_client = client is None or ratelimit.hit(
@@ -27,6 +26,19 @@ def within_mail_limits(scope: str, *, client: Client | None, email: str = "") ->
     except ratelimit.RateLimitUnavailable:
         return False
     return by_client and by_address
+
+
+# Unsubscribing sends nothing: it is counted only against a flood of requests, generously (a reader leaving many
+# threads, a provider retrying its one-click POST), and let through when the counters cannot be reached.
+UNSUBSCRIBES_PER_ADDRESS_FACTOR = 10
+
+
+def within_unsubscribe_limit(email: str) -> bool:
+    limit = settings.MAIL_RATE_LIMIT_PER_ADDRESS * UNSUBSCRIBES_PER_ADDRESS_FACTOR
+    try:
+        return ratelimit.hit("mail-unsubscribe", email, limit=limit, window=settings.MAIL_RATE_LIMIT_WINDOW_SECONDS)
+    except ratelimit.RateLimitUnavailable:
+        return True
 
 
 def too_many_message() -> str:

@@ -4,7 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import lists
-from .limits import too_many_message, within_mail_limits
+from .limits import too_many_message, within_unsubscribe_limit
 from .tokens import BadToken
 
 
@@ -28,7 +28,7 @@ def unsubscribe(request, token):
             "is_everything": mailing_list == lists.EVERYTHING,
         }
         return render(request, "mailing/unsubscribe.html", context)
-    if not within_mail_limits("unsubscribe", client=None, email=email):
+    if not within_unsubscribe_limit(email):
         return render(request, "mailing/unsubscribe_invalid.html", {"message": too_many_message()}, status=429)
     if request.POST.get("scope") == lists.EVERYTHING:
         mailing_list = lists.EVERYTHING

@@ -30,6 +30,7 @@ def policy(request):
             "unconfirmed_days": settings.COMMENTS_UNCONFIRMED_DAYS,
             "erasure": settings.PRIVACY_ERASURE,
             "link_hours": settings.MAIL_LINK_HOURS,
+            "reply_notice_minutes": settings.COMMENTS_REPLY_NOTICE_MINUTES,
         },
     )
 

@@ -67,6 +67,7 @@ def test_a_reader_hears_of_an_approved_reply_and_leaves_the_thread_in_one_click(
 
     queue = new_page()
     log_in(queue, live_server.url + QUEUE + "?status__exact=pending", "mod")
+    expect(queue.locator("#result_list")).to_be_visible()  # signed in, on the queue: a reload now reloads it
     approve_in_the_queue(queue, "Ada")
 
     ben = new_page()

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from mailing import lists
+from mailing.messages import compose
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -34,3 +35,14 @@ def example_templates(settings):
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEMPLATES]},
         *settings.TEMPLATES[1:],
     ]
+
+
+@pytest.fixture
+def example():
+    """An email of the example templates, to ``to``."""
+
+    def make(to="reader@example.org", **kwargs):
+        context = {"name": "Ana", "title": 'Dune\'s "drums" & <voices>', "link": "https://soundtrack.example/a/dune/"}
+        return compose(to=to, subject="An example", template="example", context=context, **kwargs)
+
+    return make

@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from mailing.messages import compose
 from mailing.models import Unsubscribed
 from mailing.sending import send
 from tests.utils.mail import html_of, text_of
@@ -12,12 +11,7 @@ from tests.utils.mail import html_of, text_of
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("example_templates", "example_list")]
 
 
-def example(to="reader@example.org", **kwargs):
-    context = {"name": "Ana", "title": 'Dune\'s "drums" & <voices>', "link": "https://soundtrack.example/a/dune/"}
-    return compose(to=to, subject="An example", template="example", context=context, **kwargs)
-
-
-def test_an_email_has_a_plain_text_and_an_html_part_from_the_templates(mail_server, settings):
+def test_an_email_has_a_plain_text_and_an_html_part_from_the_templates(example, mail_server, settings):
     settings.SITE_NAME = "Soundtrack Notes"
     assert send([example()]) == 1
 
@@ -31,7 +25,7 @@ def test_an_email_has_a_plain_text_and_an_html_part_from_the_templates(mail_serv
     )
 
 
-def test_mail_that_can_be_left_carries_one_click_unsubscribe_and_a_visible_link(mail_server, settings):
+def test_mail_that_can_be_left_carries_one_click_unsubscribe_and_a_visible_link(example, mail_server, settings):
     settings.SITE_URL = "https://soundtrack.example"
     send([example(mailing_list="example:7")])
 
@@ -44,7 +38,7 @@ def test_mail_that_can_be_left_carries_one_click_unsubscribe_and_a_visible_link(
     assert "You asked for examples." in text_of(message)
 
 
-def test_every_email_says_it_was_sent_automatically_and_names_itself(mail_server, settings):
+def test_every_email_says_it_was_sent_automatically_and_names_itself(example, mail_server, settings):
     settings.SITE_URL = "https://soundtrack.example"
     send([example(), example(message_id="example.7")])
 
@@ -55,7 +49,7 @@ def test_every_email_says_it_was_sent_automatically_and_names_itself(mail_server
     assert first["List-Unsubscribe"] is None  # mail nobody subscribed to (a confirmation link) has nothing to leave
 
 
-def test_nothing_is_sent_to_an_address_unsubscribed_from_everything(mail_server):
+def test_nothing_is_sent_to_an_address_unsubscribed_from_everything(example, mail_server):
     Unsubscribed.objects.create(email="gone@example.org")
 
     assert send([example(to="Gone@Example.org"), example(to="still@example.org")]) == 1

@@ -177,3 +177,9 @@ def test_the_request_only_enqueues_the_mail_after_its_commit(
 
     assert len(callbacks) == 1
     assert mail_server.emails() == []  # nothing is sent from the request itself
+
+
+def test_the_privacy_page_states_the_reply_notice_window_from_the_settings(client, settings):
+    settings.COMMENTS_REPLY_NOTICE_MINUTES = 90
+
+    assert "at most one every 90 minutes per conversation" in " ".join(client.get("/privacy/").content.decode().split())
