@@ -1,7 +1,6 @@
 """The comments this browser posted, remembered in its session: their authors see them while they wait, and may
 change them for a while."""
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.db import DatabaseError
 
@@ -12,9 +11,8 @@ SESSION_LIMIT = 50
 
 
 def own_comment_ids(request) -> list[int]:
-    """The session is only read when the reader already has one (a page for everyone else needs no session)."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return []
+    """Read from the session even for a reader without one (no query then): the page cache tells a page that may
+    differ from reader to reader by its having read the session (pagecache/middleware.py)."""
     return [int(pk) for pk in request.session.get(SESSION_KEY, [])]
 
 

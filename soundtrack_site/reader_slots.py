@@ -15,7 +15,8 @@ STAFF_COOKIE = "staff"
 
 def staff_links(request) -> str:
     """The header's links for staff (the admin); nothing for anyone else."""
-    if request.COOKIES.get(STAFF_COOKIE) != "1":
+    # With the session too: a hint that outlived its session (expired, signed out elsewhere) shows nothing.
+    if request.COOKIES.get(STAFF_COOKIE) != "1" or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     return render_to_string("includes/staff_links.html")
 

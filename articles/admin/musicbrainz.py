@@ -31,6 +31,14 @@ def _salt(work: Work) -> str:
     return f"articles.musicbrainz.import:{work.pk}"
 
 
+IMPORT_PERMISSIONS = [
+    "articles.add_track",
+    "articles.change_track",
+    "articles.add_composer",
+    "articles.change_composer",
+]
+
+
 class ReleaseForm(forms.Form):
     release = forms.CharField(
         label="MusicBrainz release",
@@ -86,7 +94,8 @@ class MusicBrainzImportMixin:
         work = self.get_object(request, unquote(object_id))
         if work is None:
             raise Http404(f"No work with the id “{object_id}”.")
-        if not self.has_change_permission(request, work):
+        # An import adds and changes tracks and composers too: it needs what the admin would ask for each.
+        if not self.has_change_permission(request, work) or not request.user.has_perms(IMPORT_PERMISSIONS):
             raise PermissionDenied
         return work
 

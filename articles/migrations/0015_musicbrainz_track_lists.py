@@ -4,12 +4,32 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def refuse_shared_composer_ids(apps, schema_editor):
+    """The unique constraint below would fail with the database's own words: name the composers instead."""
+    Composer = apps.get_model("articles", "Composer")
+    shared = (
+        Composer.objects.exclude(musicbrainz_id="")
+        .values("musicbrainz_id")
+        .annotate(count=models.Count("id"))
+        .filter(count__gt=1)
+        .values_list("musicbrainz_id", flat=True)
+    )
+    if clashes := list(shared):
+        names = Composer.objects.filter(musicbrainz_id__in=clashes).order_by("musicbrainz_id", "name")
+        listed = "; ".join(f"{c.name} ({c.musicbrainz_id})" for c in names)
+        raise RuntimeError(
+            f"Composers share a MusicBrainz id, which must now be unique: {listed}. Correct them in the admin "
+            "(each artist has an id of their own), then migrate again."
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0014_tag_aliases_and_descriptions"),
     ]
 
     operations = [
+        migrations.RunPython(refuse_shared_composer_ids, migrations.RunPython.noop, elidable=True),
         migrations.AddField(
             model_name="track",
             name="isrc",

@@ -14,6 +14,8 @@ from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.db import DatabaseError
+from redis.exceptions import RedisError
 
 RELEASE_INCLUDES = "recordings+artist-credits+isrcs+work-rels+work-level-rels+artist-rels+recording-level-rels"
 MAX_RESPONSE_BYTES = 5 * 1024 * 1024  # a release of a few hundred tracks, with every relationship, is far smaller
@@ -31,16 +33,16 @@ class ReleaseNotFound(MusicBrainzError):
 class RateLimiter:
     """At most one request per ``interval`` seconds among every process that shares ``cache``.
 
-    Each request takes a slot of its own, the first free one from now on, in the cache (``add`` is atomic in
-    Redis and the database's table), and is sent at the slot's start: slots are ``interval`` apart, so requests
-    are too, whichever process or thread sends them. With the next ``horizon`` slots taken, it gives up rather
+    Each request takes a turn of its own, the first free one from now on, in the cache (``add`` is atomic in
+    Redis and the database's table), and is sent at the turn's start: turns are ``interval`` apart, so requests
+    are too, whichever process or thread sends them. With the next ``horizon`` turns taken, it gives up rather
     than keep an editor's request waiting."""
 
     def __init__(
         self,
         *,
         cache: BaseCache,
-        key: str = "musicbrainz:slot",
+        key: str = "musicbrainz:turn",
         interval: float = 1.0,
         horizon: int = 5,
         clock: Callable[[], float] = time.time,
@@ -53,9 +55,15 @@ class RateLimiter:
         now = self.clock()
         first = math.ceil(now / self.interval)
         keep = math.ceil(self.horizon * self.interval) + 60
-        for slot in range(first, first + self.horizon):
-            if self.cache.add(f"{self.key}:{slot}", True, timeout=keep):
-                if (delay := slot * self.interval - now) > 0:
+        for turn in range(first, first + self.horizon):
+            try:
+                taken = self.cache.add(f"{self.key}:{turn}", True, timeout=keep)
+            except (RedisError, OSError, DatabaseError) as error:  # the shared counters cannot be reached
+                raise MusicBrainzError(
+                    "The site cannot pace its requests to MusicBrainz just now. Try again in a minute."
+                ) from error
+            if taken:
+                if (delay := turn * self.interval - now) > 0:
                     self.sleep(delay)
                 return
         raise MusicBrainzError("MusicBrainz is being asked too often just now. Try again in a minute.")

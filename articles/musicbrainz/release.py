@@ -40,7 +40,7 @@ class ReleaseTrack:
     @property
     def duration(self) -> timedelta | None:
         # Whole seconds, as the track lists show them and editors type them.
-        return timedelta(seconds=round(self.length_ms / 1000)) if self.length_ms else None
+        return timedelta(seconds=max(1, round(self.length_ms / 1000))) if self.length_ms else None
 
 
 @dataclass(frozen=True)

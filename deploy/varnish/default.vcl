@@ -1,7 +1,8 @@
 # Varnish in front of the soundtrack site (README.md beside this file). The app decides what may be kept: Varnish
 # keeps only what it marks for shared caches (s-maxage), by the surrogate keys in its `xkey` header, until the app
-# purges them. These rules mirror the app's page cache (pagecache/middleware.py, _is_anonymous_read and
-# PAGE_CACHE_EXCLUDED_PREFIXES): whatever it would not serve from its cache, Varnish passes.
+# purges them. These rules keep to the app's page cache (pagecache/middleware.py, _is_public_read and
+# PAGE_CACHE_EXCLUDED_PREFIXES): whatever it would not serve from its cache, Varnish passes; so does any request
+# with a session (the app fills such a reader's own values into the pages it shares with them).
 vcl 4.1;
 
 import xkey;
@@ -42,7 +43,8 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages|recent_write)=" || req.http.Authorization) {
         return (pass);
     }
-    # Anything else in Cookie (a CSRF cookie left by the admin's sign-in page) changes nothing the app shows.
+    # Anything else in Cookie (a CSRF cookie left by the admin's sign-in page, a staff hint that outlived its
+    # session) changes nothing the app shows a reader without a session: dropped, so every such reader shares a copy.
     unset req.http.Cookie;
     return (hash);
 }

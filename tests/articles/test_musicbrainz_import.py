@@ -301,3 +301,14 @@ def test_staff_who_may_only_view_works_cannot_import(client, work, musicbrainz):
     assert client.post(import_url(work), {"release": "x"}).status_code == 403
     assert musicbrainz.received == []
     assertNotContains(client.get(change_url(work)), "Import track list from MusicBrainz")
+
+
+def test_staff_who_may_change_works_but_not_tracks_or_composers_cannot_import(client, work, musicbrainz):
+    """An import adds and changes tracks and composers: it asks for what the admin would ask for each."""
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_work", "change_work"]))
+    client.force_login(editor)
+
+    assert client.get(form_url(work)).status_code == 403
+    assert preview(client, work).status_code == 403
+    assert musicbrainz.received == []

@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections
 
-from articles.musicbrainz import RateLimiter
+from articles.musicbrainz import MusicBrainzError, RateLimiter
 from soundtrack_site.cache import SharedClientRedisCache
 
 REDIS_URL = os.environ.get("MUSICBRAINZ_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -65,3 +65,11 @@ def database_cache(settings):
 @pytest.mark.postgresql("concurrent writers on one database")
 def test_callers_sharing_the_database_table_go_a_second_apart(database_cache):
     assert waits_of_callers_at_the_same_instant(database_cache) == [1.0, 2.0, 3.0]
+
+
+def test_counters_that_cannot_be_reached_give_the_editor_a_message_not_an_error():
+    unreachable = SharedClientRedisCache("redis://127.0.0.1:1/0", {})
+    limiter = RateLimiter(cache=unreachable, clock=lambda: 1000.0, sleep=lambda seconds: None)
+
+    with pytest.raises(MusicBrainzError, match="cannot pace its requests"):
+        limiter.wait()

@@ -119,3 +119,10 @@ def test_a_release_without_tracks_says_so():
 
     with pytest.raises(MusicBrainzError, match="no tracks"):
         read_release(data)
+
+
+def test_a_track_shorter_than_a_second_lasts_a_second_not_nothing():
+    answer = recorded_release()
+    answer["media"][0]["tracks"][0]["length"] = 500
+
+    assert read_release(answer).tracks[0].duration == timedelta(seconds=1)

@@ -9,6 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from comments.own_comments import own_comment_ids
+from soundtrack_site.middleware import SessionMiddleware
 from soundtrack_site.reader_slots import STAFF_COOKIE
 from tests.utils.factories import ArticleFactory, ComposerFactory, UserFactory
 
@@ -174,3 +176,22 @@ def test_the_hint_is_set_on_signing_in_for_as_long_as_the_session(editor, settin
 
     assert hint.value == "1"
     assert (hint["max-age"], hint["httponly"], hint["samesite"]) == (settings.SESSION_COOKIE_AGE, True, "Lax")
+
+
+def test_a_staff_hint_without_a_session_shows_nothing(anonymous, client_factory, article):
+    """The hint outlived its session (expired, or signed out in another browser): the page is the anonymous one."""
+    url = reverse("articles:tag", args=["leitmotif"])
+    anonymous.get(url)
+    stale = client_factory()
+    stale.cookies[STAFF_COOKIE] = "1"
+
+    assert ADMIN_LINK not in stale.get(url).content.decode()
+
+
+def test_looking_for_a_readers_own_comments_counts_as_reading_the_session_even_without_one(rf):
+    """So a page that shows them is never shared, whoever rendered it first."""
+    request = rf.get("/")
+    SessionMiddleware(lambda request: None).process_request(request)
+
+    assert own_comment_ids(request) == []
+    assert request.session.accessed
