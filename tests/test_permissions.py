@@ -202,6 +202,7 @@ EXTRA_ADMIN_PAGES = {
     "taggit_tag_merge_tags": EDITORS,
     "comments_comment_decide": MODERATORS,  # a row's Approve, Spam and Reject buttons in the queue
     "comments_comment_reply": MODERATORS,  # a moderator's reply from the queue
+    "privacy_privacyevent_by_address": MODERATORS,  # an address's data, exported or erased
     "auth_user_password_change": {"superuser"},
 }
 APP_LISTS = {"articles": EDITORS, "taggit": EDITORS, "comments": MODERATORS, "privacy": MODERATORS}

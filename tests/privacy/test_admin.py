@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
+from follows.models import Follow
 from privacy.models import PrivacyEvent, address_digest
-from tests.utils.factories import UserFactory, editor
+from tests.utils.factories import ComposerFactory, UserFactory, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,53 @@ def test_a_superuser_may_too(client, signed_in_superuser, discussion):
     response = act(client, "export_personal_data", discussion.thread)
 
     assert json.loads(response.content)["people"][0]["email"] == "ada@example.org"
+
+
+BY_ADDRESS = reverse("admin:privacy_privacyevent_by_address")
+
+
+@pytest.fixture
+def follower():
+    """Someone who follows a composer and never commented: the comment queue cannot select them."""
+    return Follow.objects.create(email="cy@example.org", composer=ComposerFactory(name="Mica Levi"), frequency="daily")
+
+
+def test_a_moderator_exports_any_addresss_data_from_the_audit_trails_page(client, signed_in_moderator, follower):
+    assert BY_ADDRESS in client.get(reverse("admin:privacy_privacyevent_changelist")).content.decode()
+
+    response = client.post(BY_ADDRESS, {"email": "Cy@Example.org", "what": "export"})
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    [person] = json.loads(response.content)["people"]
+    assert person["email"] == "cy@example.org"
+    assert [follow["name"] for follow in person["follows"]] == ["Mica Levi"]
+    assert PrivacyEvent.objects.get().records == {"comments": 0, "follows": 1}
+
+
+def test_erasing_an_address_from_the_audit_trails_page_asks_first(client, signed_in_moderator, follower):
+    asked = client.post(BY_ADDRESS, {"email": "cy@example.org", "what": "erase"})
+
+    assert asked.status_code == 200 and "Yes, erase its data" in asked.content.decode()
+    assert Follow.objects.exists() and not PrivacyEvent.objects.exists()
+
+    done = client.post(BY_ADDRESS, {"email": "cy@example.org", "what": "erase", "post": "yes"}, follow=True)
+
+    assert "Erased the data of cy@example.org: 0 comments, 1 follows." in done.content.decode()
+    assert not Follow.objects.exists()
+    event = PrivacyEvent.objects.get()
+    assert (event.action, event.actor, event.records) == ("erase", signed_in_moderator, {"comments": 0, "follows": 1})
+
+
+def test_a_bad_address_is_told_on_the_form_and_nothing_is_done(client, signed_in_moderator, follower):
+    response = client.post(BY_ADDRESS, {"email": "not an address", "what": "erase", "post": "yes"})
+
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert not PrivacyEvent.objects.exists()
+
+
+def test_editors_cannot_open_the_address_page(client, follower):
+    client.force_login(editor())
+
+    assert client.get(BY_ADDRESS).status_code == 403
+    assert client.post(BY_ADDRESS, {"email": "cy@example.org", "what": "erase", "post": "yes"}).status_code == 403
