@@ -3,9 +3,11 @@ when the reader asks for it (static/js/players.js), so that the page itself asks
 
 A player's address is built from the ids a strict pattern finds in the link, never from the link's own text, and
 only for the providers a page may frame: SECURE_CSP's frame-src is frame_origins() of LISTENING_LINK_HOSTS.
-Bandcamp's player needs the numeric ids of the album and the track, which its links do not carry (they name them
-by slug): a Bandcamp link stays a plain link, as does any link whose player cannot be derived (Tidal, Deezer, a
-youtube.com channel, an Apple Music song page, a SoundCloud short link).
+Bandcamp's player needs the numeric ids of the album and the track, which its artist pages' links do not carry
+(they name them by slug): such a link stays a plain link. An editor who wants Bandcamp's player pastes the embed
+address from Bandcamp's Share → Embed dialog (bandcamp.com/EmbeddedPlayer/album=…/track=…/), which holds the ids;
+without JavaScript that link opens Bandcamp's player page. Any other link whose player cannot be derived stays a
+plain link too (Tidal, Deezer, a youtube.com channel, an Apple Music song page, a SoundCloud short link).
 
 settings.py imports this module for frame_origins(): it reads the settings only when a player is asked for.
 """
@@ -19,6 +21,7 @@ from django.conf import settings
 YOUTUBE = "https://www.youtube-nocookie.com"  # YouTube's player that sets no cookie until the video is played
 SPOTIFY = "https://open.spotify.com"
 APPLE_MUSIC = "https://embed.music.apple.com"
+BANDCAMP = "https://bandcamp.com"
 SOUNDCLOUD = "https://w.soundcloud.com"
 
 # The hosts of the links each player opens, exactly (a link from any other host, or with a port, user name or
@@ -27,6 +30,7 @@ LINK_HOSTS = {
     YOUTUBE: ("youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be"),
     SPOTIFY: ("open.spotify.com",),
     APPLE_MUSIC: ("music.apple.com",),
+    BANDCAMP: ("bandcamp.com",),  # the embed addresses of its share dialog; artists' subdomains have no player
     SOUNDCLOUD: ("soundcloud.com", "www.soundcloud.com", "m.soundcloud.com"),
 }
 
@@ -45,6 +49,10 @@ APPLE_MUSIC_PATH = re.compile(
     rf"|playlist/(?P<playlist_slug>{APPLE_SLUG}/)?(?P<playlist>pl\.[A-Za-z0-9-]{{1,64}}))/?"
 )
 APPLE_TRACK_ID = re.compile(r"[0-9]{1,15}")
+BANDCAMP_PATH = re.compile(r"/EmbeddedPlayer(?:\.html)?((?:/[a-z]+=[A-Za-z0-9]+)+)/?")
+BANDCAMP_ID = re.compile(r"[0-9]{1,12}")
+# The look the share dialog lets an editor choose ("v" in its older addresses): ignored, the player has ours.
+BANDCAMP_LOOK = {"size", "bgcol", "linkcol", "tracklist", "artwork", "transparent", "minimal", "v"}
 SOUNDCLOUD_PATH = re.compile(r"/([a-z0-9_-]{1,100})/(sets/)?([a-z0-9_-]{1,255})/?")
 
 
@@ -78,6 +86,23 @@ def apple_music(link) -> Player | None:
     return Player(f"{album}?i={track}", "track") if APPLE_TRACK_ID.fullmatch(track) else None
 
 
+def bandcamp(link) -> Player | None:
+    if not (found := BANDCAMP_PATH.fullmatch(link.path)):
+        return None
+    segments = [segment.split("=") for segment in found[1].split("/")[1:]]
+    ids = {key: value for key, value in segments if key in ("album", "track")}
+    if (
+        len({key for key, _ in segments}) < len(segments)
+        or not ids
+        or any(key not in BANDCAMP_LOOK for key, _ in segments if key not in ids)
+        or not all(BANDCAMP_ID.fullmatch(value) for value in ids.values())
+    ):
+        return None
+    album, track = (f"{key}={ids[key]}/" if key in ids else "" for key in ("album", "track"))
+    look = "size=large/bgcol=ffffff/linkcol=0687f5/tracklist=false/artwork=small/"
+    return Player(f"{BANDCAMP}/EmbeddedPlayer/{album}{look}{track}transparent=true/", "track" if track else "list")
+
+
 def soundcloud(link) -> Player | None:
     if not (found := SOUNDCLOUD_PATH.fullmatch(link.path)):
         return None
@@ -86,7 +111,7 @@ def soundcloud(link) -> Player | None:
     return Player(f"{SOUNDCLOUD}/player/?url={quote(page, safe='')}&auto_play=true", "list" if sets else "track")
 
 
-PARSERS = {YOUTUBE: youtube, SPOTIFY: spotify, APPLE_MUSIC: apple_music, SOUNDCLOUD: soundcloud}
+PARSERS = {YOUTUBE: youtube, SPOTIFY: spotify, APPLE_MUSIC: apple_music, BANDCAMP: bandcamp, SOUNDCLOUD: soundcloud}
 ORIGIN_OF_HOST = {host: origin for origin, hosts in LINK_HOSTS.items() for host in hosts}
 
 

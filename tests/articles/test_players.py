@@ -16,6 +16,7 @@ PLAYER_ORIGINS = [
     "https://www.youtube-nocookie.com",
     "https://open.spotify.com",
     "https://embed.music.apple.com",
+    "https://bandcamp.com",
     "https://w.soundcloud.com",
 ]
 VIDEO = "dQw4w9WgXcQ"
@@ -26,6 +27,8 @@ YOUTUBE_PLAYER = Player(f"https://www.youtube-nocookie.com/embed/{VIDEO}?autopla
 SOUNDCLOUD_PLAYER = "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2Fmira-holt%2F"
 APPLE_PLAYER = "https://embed.music.apple.com"
 SPOTIFY_PLAYER = "https://open.spotify.com/embed"
+BANDCAMP_EMBED = "https://bandcamp.com/EmbeddedPlayer"
+BANDCAMP_LOOK = "size=large/bgcol=ffffff/linkcol=0687f5/tracklist=false/artwork=small"
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,17 @@ SPOTIFY_PLAYER = "https://open.spotify.com/embed"
          (f"{SOUNDCLOUD_PLAYER}harvest_of-light&auto_play=true", "track")),
         ("https://m.soundcloud.com/mira-holt/sets/the-glass-orchard/?utm=x",
          (f"{SOUNDCLOUD_PLAYER}sets%2Fthe-glass-orchard&auto_play=true", "list")),
+        (f"{BANDCAMP_EMBED}/album=1234567890/size=large/bgcol=ffffff/linkcol=0687f5/tracklist=false/track=987654321"
+         "/transparent=true/",
+         (f"{BANDCAMP_EMBED}/album=1234567890/{BANDCAMP_LOOK}/track=987654321/transparent=true/", "track")),
+        (f"{BANDCAMP_EMBED}/track=987654321/album=1234567890/size=small/bgcol=transparent/v=2",  # any order
+         (f"{BANDCAMP_EMBED}/album=1234567890/{BANDCAMP_LOOK}/track=987654321/transparent=true/", "track")),
+        (f"{BANDCAMP_EMBED}/size=large/album=1/artwork=none/minimal=true/tracklist=true/",
+         (f"{BANDCAMP_EMBED}/album=1/{BANDCAMP_LOOK}/transparent=true/", "list")),
+        (f"{BANDCAMP_EMBED}.html/track=987654321/",
+         (f"{BANDCAMP_EMBED}/{BANDCAMP_LOOK}/track=987654321/transparent=true/", "track")),
+        ("https://BANDCAMP.com/EmbeddedPlayer/album=123456789012/?ref=x#t",  # the query and fragment are not read
+         (f"{BANDCAMP_EMBED}/album=123456789012/{BANDCAMP_LOOK}/transparent=true/", "list")),
     ],
 )  # fmt: skip
 def test_a_providers_link_opens_its_player(link, player):
@@ -63,7 +77,28 @@ def test_a_providers_link_opens_its_player(link, player):
     "link",
     [
         pytest.param("https://artist.bandcamp.com/track/harvest-of-light", id="bandcamp: its player needs numeric ids"),
-        pytest.param("https://bandcamp.com/EmbeddedPlayer/track=1/", id="bandcamp-embed-link"),
+        pytest.param("https://artist.bandcamp.com/album/dune", id="bandcamp-album-page"),
+        pytest.param("https://artist.bandcamp.com/EmbeddedPlayer/track=1/", id="bandcamp-artist-subdomain-embed"),
+        pytest.param("https://www.bandcamp.com/EmbeddedPlayer/track=1/", id="bandcamp-www"),
+        pytest.param("http://bandcamp.com/EmbeddedPlayer/track=1/", id="bandcamp-http"),
+        pytest.param("https://bandcamp.com:443/EmbeddedPlayer/track=1/", id="bandcamp-port"),
+        pytest.param("https://bandcamp.com@evil.example/EmbeddedPlayer/track=1/", id="bandcamp-user-name"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=12a/", id="bandcamp-id-not-digits"),
+        pytest.param(f"{BANDCAMP_EMBED}/album=%31/", id="bandcamp-id-escaped"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1234567890123/", id="bandcamp-id-too-long"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=/", id="bandcamp-id-empty"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1/ref=x/", id="bandcamp-unknown-key"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1/Size=large/", id="bandcamp-key-not-lowercase"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1/track=2/", id="bandcamp-duplicate-id"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1/size=large/size=small/", id="bandcamp-duplicate-look"),
+        pytest.param(f"{BANDCAMP_EMBED}/size=large/tracklist=false/", id="bandcamp-no-id"),
+        pytest.param(f"{BANDCAMP_EMBED}/", id="bandcamp-embed-bare"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1//", id="bandcamp-empty-segment"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1/../album=2/", id="bandcamp-dot-segment"),
+        pytest.param(f"{BANDCAMP_EMBED}/track=1/bgcol=ff%22/", id="bandcamp-look-escaped"),
+        pytest.param("https://bandcamp.com/EmbeddedPlayerX/track=1/", id="bandcamp-other-path"),
+        pytest.param("https://bandcamp.com/embeddedplayer/track=1/", id="bandcamp-path-case"),
+        pytest.param("https://bandcamp.com/x/EmbeddedPlayer/track=1/", id="bandcamp-nested-path"),
         pytest.param("https://listen.tidal.com/track/1", id="tidal"),
         pytest.param("https://www.deezer.com/track/1", id="deezer"),
         pytest.param(f"https://evil.example/watch?v={VIDEO}", id="unknown-host"),
@@ -112,6 +147,7 @@ PIECES = [
     "https://", "http://", "youtu.be", "www.youtube.com", "open.spotify.com", "music.apple.com", "soundcloud.com",
     "/", "?", "&", "#", "=", "v=", "i=", "/watch", "/track/", "/album/", "/sets/", "/intl-de", "%2F", "%22", "..",
     "@", ":443", "\\", '"', "'", "<", ">", " ", "\n", "javascript:", VIDEO, SPOTIFY_ID, "1440818660", "pl.u-1",
+    "bandcamp.com", "/EmbeddedPlayer/", "album=", "track=", "size=large/", "ref=",
 ]  # fmt: skip
 
 
@@ -137,7 +173,9 @@ def test_the_policy_frames_exactly_the_players_of_the_allowed_providers(settings
 @pytest.mark.parametrize(
     ("allowed", "framed"),
     [
-        (["bandcamp.com", "tidal.com", "deezer.com"], []),
+        (["tidal.com", "deezer.com"], []),
+        (["bandcamp.com", "tidal.com"], ["https://bandcamp.com"]),
+        (["artist.bandcamp.com"], []),  # an artist's own links: none is an embed address
         (["youtu.be"], ["https://www.youtube-nocookie.com"]),
         (["music.youtube.com"], ["https://www.youtube-nocookie.com"]),
         (["apple.com"], ["https://embed.music.apple.com"]),  # a parent domain allows its subdomains' links
