@@ -6,9 +6,14 @@ Tags are django-taggit's; their aliases and descriptions are ours (``TagAlias``,
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.dispatch import Signal
 from taggit.models import Tag, TaggedItem
 
 from .models import TagAlias
+
+# Sent in merge_tags() for each tag merged away, before it is deleted (``tag``, ``into``): what other apps hold of
+# the tag (a reader's follow) moves to the tag it became, in the same transaction.
+tag_merged = Signal()
 
 
 def rename_tag(tag: Tag, *, name: str, slug: str) -> Tag:
@@ -35,6 +40,7 @@ def merge_tags(tags: Iterable[Tag], *, into: str) -> Tag:
                 items.filter(content_type_id=content_type_id, object_id__in=object_ids).delete()
             items.update(tag=target)
             TagAlias.objects.filter(tag=tag).update(tag=target)
+            tag_merged.send(sender=Tag, tag=tag, into=target)
             name, slug = tag.name, tag.slug
             tag.delete()
             _keep_alias(target, name, slug)

@@ -45,3 +45,10 @@ def confirm_follow(request: FollowRequest) -> Follow:
 def clear_expired_requests() -> int:
     """Forget the follows nobody confirmed while their link was valid: how many."""
     return Follow.objects.unconfirmed_since(timezone.now() - link_age()).delete()[0]
+
+
+def follow_merged_tag(sender, *, tag, into, **kwargs) -> None:
+    """On ``articles.tags.tag_merged``: the follows of a tag merged away follow the tag it became; an address that
+    follows both keeps its follow of that one (the other goes with the merged tag)."""
+    already = Follow.objects.filter(tag=into).values("email")
+    Follow.objects.filter(tag=tag).exclude(email__in=already).update(tag=into)
