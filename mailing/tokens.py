@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import UsedToken
 
@@ -33,8 +34,12 @@ def read(purpose: str, token: str, *, max_age: timedelta | None = None) -> dict:
         raise BadToken(NOT_VALID) from None
 
 
-def use_once(purpose: str, token: str) -> bool:
-    """Mark the link used; False when it was used before (two clicks at once included: one of them wins)."""
+def use_once(purpose: str, token: str, *, max_age: timedelta | None = None) -> bool:
+    """Mark the link used; False when it was used before (two clicks at once included: one of them wins).
+    ``max_age``: how long such links work; the marks of links that have expired since are let go (an expired link
+    is refused by ``read()`` whether or not it was used)."""
+    if max_age is not None:
+        UsedToken.objects.filter(purpose=purpose, used_at__lt=timezone.now() - max_age).delete()
     digest = hashlib.sha256(f"{purpose}:{token}".encode()).hexdigest()
     try:
         with transaction.atomic():

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -78,7 +79,7 @@ def erase(request, token):
     if request.method != "POST":
         return render(request, "privacy/erase.html", {"email": email, "erasure": settings.PRIVACY_ERASURE})
     with transaction.atomic():  # the link is spent only if the erasure is done
-        if not tokens.use_once(services.ERASE, token):
+        if not tokens.use_once(services.ERASE, token, max_age=timedelta(hours=settings.MAIL_LINK_HOURS)):
             return render(request, "privacy/link_invalid.html", {"message": USED}, status=410)
         services.erase(email)
     return render(request, "privacy/erased.html", {"email": email})

@@ -356,7 +356,7 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/",
 # returning a datetime or None), and the slots each view of a page fills with a fresh value (name: callable).
 PAGECACHE_NEXT_SCHEDULED_CHANGE = "articles.publishing.next_scheduled_publication"
 PAGECACHE_PER_VIEW_SLOTS = {"form_token": "comments.forms.new_form_token"}
-# ...and the reader slots, filled from the request's own session (name: callable taking the request).
+# ...and the reader slots, filled from the request itself on every response (name: callable taking the request).
 PAGECACHE_READER_SLOTS = {"staff_links": "soundtrack_site.reader_slots.staff_links"}
 
 SITE_NAME = env.str("SITE_NAME", default="Soundtrack Notes")

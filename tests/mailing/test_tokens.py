@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 from mailing import tokens
+from mailing.models import UsedToken
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,15 @@ def test_a_single_use_link_works_once():
     assert tokens.use_once("erase", token)
     assert not tokens.use_once("erase", token)
     assert tokens.use_once("export", token)  # another purpose's use is its own
+
+
+def test_the_marks_of_used_links_go_once_such_links_have_expired(clock):
+    old = tokens.make("erase", {"e": "ada@example.org"})
+    assert tokens.use_once("erase", old, max_age=timedelta(hours=48))
+    clock.shift(timedelta(hours=49))
+
+    assert tokens.use_once("erase", tokens.make("erase", {"e": "ben@example.org"}), max_age=timedelta(hours=48))
+
+    assert UsedToken.objects.count() == 1  # the old link's mark is gone: read() refuses the link as expired anyway
+    with pytest.raises(tokens.BadToken):
+        tokens.read("erase", old, max_age=timedelta(hours=48))

@@ -24,6 +24,8 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "kq3$-production-like-secret-for-the-deploy-check-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "soundtrack.example",
     "DJANGO_STATIC_MANIFEST": "1",
+    "SITE_URL": "https://soundtrack.example",
+    "TASKS_BACKEND": "database",
 }
 
 
@@ -39,6 +41,16 @@ def test_the_deploy_check_is_clean_with_production_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_of_mail_links_without_https_and_of_mail_sent_inside_requests():
+    env = PRODUCTION_ENV | {"SITE_URL": "http://soundtrack.example", "TASKS_BACKEND": "immediate"}
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode == 1
+    assert "(mailing.W001) SITE_URL (http://soundtrack.example) is not an https:// address" in result.stderr
+    assert "(mailing.W002) TASKS_BACKEND is immediate" in result.stderr
 
 
 @pytest.mark.django_db
