@@ -366,12 +366,13 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # f
 # application to name itself with a version and a contact in the User-Agent, and to send at most one request a
 # second (the site holds to it across processes through the "ratelimit" cache); a 503 is waited out up to
 # MUSICBRAINZ_ATTEMPTS times, never longer than MUSICBRAINZ_MAX_WAIT_SECONDS at once. An editor's request waits for
-# all of it: the defaults keep the worst case (3 attempts, 2 waits, a last request that times out) under
-# gunicorn's 30 seconds.
+# all of it: every attempt, wait and back-off end within MUSICBRAINZ_DEADLINE_SECONDS (with the pacing's own few
+# seconds, under gunicorn's 30), after which the editor is told to try again.
 MUSICBRAINZ_URL = env.str("MUSICBRAINZ_URL", default="https://musicbrainz.org").rstrip("/")
 MUSICBRAINZ_USER_AGENT = env.str("MUSICBRAINZ_USER_AGENT", default=f"{''.join(SITE_NAME.split())}/1.0 ( {SITE_URL} )")
 MUSICBRAINZ_TIMEOUT = env.float("MUSICBRAINZ_TIMEOUT", default=10.0)
 MUSICBRAINZ_ATTEMPTS = env.int("MUSICBRAINZ_ATTEMPTS", default=3)
+MUSICBRAINZ_DEADLINE_SECONDS = env.float("MUSICBRAINZ_DEADLINE_SECONDS", default=20)
 MUSICBRAINZ_MAX_WAIT_SECONDS = env.float("MUSICBRAINZ_MAX_WAIT_SECONDS", default=5.0)
 
 # The site's own rules, each overridable from the environment.

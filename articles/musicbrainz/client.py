@@ -69,6 +69,9 @@ class RateLimiter:
         raise MusicBrainzError("MusicBrainz is being asked too often just now. Try again in a minute.")
 
 
+TOO_SLOW = "MusicBrainz is too slow to answer just now. Try again in a minute."
+
+
 class MusicBrainzClient:
     def __init__(
         self,
@@ -79,10 +82,12 @@ class MusicBrainzClient:
         attempts: int,
         max_wait: float,
         limiter: RateLimiter,
+        deadline: float = 20,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.base_url, self.user_agent, self.timeout = base_url.rstrip("/"), user_agent, timeout
         self.attempts, self.max_wait, self.limiter, self.sleep = max(1, attempts), max_wait, limiter, sleep
+        self.deadline = deadline
 
     @classmethod
     def from_settings(cls, *, sleep: Callable[[float], None] = time.sleep) -> "MusicBrainzClient":
@@ -92,6 +97,7 @@ class MusicBrainzClient:
             timeout=settings.MUSICBRAINZ_TIMEOUT,
             attempts=settings.MUSICBRAINZ_ATTEMPTS,
             max_wait=settings.MUSICBRAINZ_MAX_WAIT_SECONDS,
+            deadline=settings.MUSICBRAINZ_DEADLINE_SECONDS,
             limiter=RateLimiter(cache=caches["ratelimit"], sleep=sleep),
             sleep=sleep,
         )
@@ -101,15 +107,22 @@ class MusicBrainzClient:
         return self.get(f"/ws/2/release/{quote(mbid)}?inc={RELEASE_INCLUDES}&fmt=json", what="release")
 
     def get(self, path: str, *, what: str) -> dict:
+        """The JSON at ``path``. An editor waits for it: every attempt, wait and back-off together end by
+        ``deadline`` seconds (the limiter's own wait aside), well within the app server's timeout."""
         request = Request(self.base_url + path, headers={"User-Agent": self.user_agent, "Accept": "application/json"})
+        give_up_at = time.time() + self.deadline
         for attempt in range(1, self.attempts + 1):
             self.limiter.wait()
+            if (remaining := give_up_at - time.time()) <= 0:
+                raise MusicBrainzError(TOO_SLOW)
             try:
-                with urlopen(request, timeout=self.timeout) as response:
+                with urlopen(request, timeout=min(self.timeout, remaining)) as response:
                     body = response.read(MAX_RESPONSE_BYTES + 1)
             except HTTPError as error:
                 with error:
                     delay = self._retry_delay(error, attempt, what=what)
+                if time.time() + delay >= give_up_at:
+                    raise MusicBrainzError(TOO_SLOW) from error
                 self.sleep(delay)
                 continue
             except TimeoutError as error:

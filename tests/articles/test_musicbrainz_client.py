@@ -192,3 +192,16 @@ def test_retry_after_may_be_seconds_or_a_date():
     assert retry_after_seconds("Mon, 01 Jun 2026 11:00:00 GMT", now=now.timestamp()) == 0
     assert retry_after_seconds("soon", now=now.timestamp()) is None
     assert retry_after_seconds(None, now=(now + timedelta(1)).timestamp()) is None
+
+
+def test_waits_that_would_outlast_the_deadline_give_up_with_a_message(service, musicbrainz):
+    """Every attempt, wait and back-off end within the deadline: the editor's request never outlives the app
+    server's timeout."""
+    service.attempts, service.max_wait, service.deadline = 5, 5, 10
+    musicbrainz.answer(MBID, busy(retry_after="4"))
+
+    with pytest.raises(MusicBrainzError, match=r"^MusicBrainz is too slow to answer just now\. Try again"):
+        service.release(MBID)
+
+    assert service.slept == [4.0, 4.0]  # a third wait would end past the deadline
+    assert len(musicbrainz.received) == 3
