@@ -51,7 +51,7 @@ def must_confirm(email: str, *, user=None) -> bool:
         return False
     if user is not None and user.is_authenticated and normalise(user.email) == normalise(email):
         return False
-    return mode == "always" or not Comment.objects.approved().filter(author_email__iexact=email).exists()
+    return mode == "always" or not Comment.objects.approved().by_address(email).exists()
 
 
 def hold_until_confirmed(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mailing.models import normalise
 from pagecache.stamps import discussion_changed
 
 from .markup import render_comment
@@ -49,7 +50,7 @@ def erase(email: str) -> int:
     replied to, and leaves one that has replies as an empty placeholder (its status kept, so its thread shows as
     before)."""
     # What the address was last emailed about replies goes too (it names the address).
-    ReplyNotice.objects.filter(recipient=email.strip().lower()).delete()
+    ReplyNotice.objects.filter(recipient=normalise(email)).delete()
     # The status too: deleting a comment reads it (comments/signals.py).
     comments = Comment.objects.by_address(email).select_for_update().order_by("-depth", "-pk")
     comments = list(comments.only("pk", "article_id", "status"))

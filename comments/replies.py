@@ -221,7 +221,7 @@ def describe(key: str) -> str | None:
 
 def unsubscribe(email: str, key: str) -> None:
     """Stop the reply notices to the address in thread ``key``, or in every thread for an empty key."""
-    comments = Comment.objects.filter(author_email__iexact=normalise(email), notify_replies=True)
+    comments = Comment.objects.by_address(email).filter(notify_replies=True)
     if key:
         thread_id = _thread_id(key)
         comments = comments.filter(Q(pk=thread_id) | Q(thread_id=thread_id)) if thread_id else comments.none()
