@@ -20,10 +20,12 @@ class MailServer:
     """An SMTP server that keeps each message it accepts. ``refuse``: it answers every message "451 try again
     later" (nothing is delivered). ``hold``: it keeps each message, then waits for ``release()`` before answering,
     so the sender can be stopped after the message arrived and before it heard so; ``delay``: it keeps each
-    message, then answers after that many seconds."""
+    message, then answers after that many seconds; ``refuse_to``: it refuses the messages to these addresses."""
 
-    def __init__(self, *, refuse: bool = False, hold: bool = False, delay: float = 0):
-        self.refuse, self.hold, self.delay = refuse, hold, delay
+    def __init__(
+        self, *, refuse: bool = False, hold: bool = False, delay: float = 0, refuse_to: frozenset[str] = frozenset()
+    ):
+        self.refuse, self.hold, self.delay, self.refuse_to = refuse, hold, delay, refuse_to
         self.port = free_port()
         self.messages: list[Envelope] = []
         self.attempts = 0  # messages sent to it, kept or refused
@@ -37,7 +39,7 @@ class MailServer:
 
     async def handle_DATA(self, server, session, envelope: Envelope) -> str:  # aiosmtpd's handler hook
         self.attempts += 1
-        if self.refuse:
+        if self.refuse or self.refuse_to & set(envelope.rcpt_tos):
             return "451 4.3.0 Try again later"
         self.messages.append(envelope)
         self.received.set()

@@ -298,6 +298,25 @@ class TestGathering:
         assert run_due_tasks() == []
         assert len(mail_server.emails()) == 1
 
+    def test_one_subscribers_refused_email_keeps_none_of_the_others_from_being_told(
+        self, ada, reply, approve, database_queue, settings
+    ):
+        ben = CommentFactory(
+            parent=ada, author_name="Ben", author_email="ben@example.com", body="Yes!", notify_replies=True
+        )
+        refusing = MailServer(refuse_to=frozenset({"ada@example.com"})).start()
+        try:
+            send_to(settings, refusing)
+            approve(reply(ben))
+            with pytest.raises(Exception, match="Try again later"):
+                run_due_tasks()
+        finally:
+            refusing.stop()
+
+        assert [message["To"] for message in refusing.emails()] == ["ben@example.com"]
+        assert list(ReplyNotice.objects.values_list("recipient", flat=True)) == ["ben@example.com"]  # Ada's let go
+        assert len(queued_notices()) == 1  # the retry, for Ada
+
 
 class TestLeaving:
     def test_every_notice_carries_rfc_8058_headers_and_a_visible_link(self, ada, reply, approve, mail_server):
