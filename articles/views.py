@@ -64,7 +64,20 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        articles = Article.objects.visible_to(self.request.user)
+        return self.with_page_parts(Article.objects.visible_to(self.request.user))
+
+    def get_object(self, queryset=None):
+        # A published article is found without asking who the reader is: its page then reads no session and can be
+        # shared with readers who have one (pagecache/middleware.py).
+        if queryset is None:
+            try:
+                return super().get_object(self.with_page_parts(Article.objects.published()))
+            except Http404:
+                pass  # a draft, for those who may preview it
+        return super().get_object(queryset)
+
+    @staticmethod
+    def with_page_parts(articles):
         return articles.select_related("work", "author__author_profile").without_search_text()
 
     def get_context_data(self, **kwargs):

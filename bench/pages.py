@@ -4,6 +4,8 @@ import urllib.parse
 from typing import NamedTuple
 
 READER, MODERATOR = "bench-reader", "bench-moderator"
+# A signed-in reader who posted comments from this browser: the article pages are rendered for them alone.
+COMMENTER = "bench-commenter"
 
 
 class Page(NamedTuple):
@@ -14,15 +16,22 @@ class Page(NamedTuple):
 
 
 def sign_in() -> dict[str, str]:
-    """A signed-in reader and a moderator: the session cookie of each, by username."""
+    """A signed-in reader and a moderator: the cookies of each, by username, as a browser holds them after signing
+    in (the session's, the CSRF cookie and the hints of soundtrack_site/reader_slots.py)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    from soundtrack_site.reader_slots import hint_cookies
 
     users = get_user_model()
     cookies = {}
-    for username, staff in ((READER, False), (MODERATOR, True)):
+    from comments.own_comments import OWN_COMMENTS_COOKIE
+
+    for username, staff in ((READER, False), (COMMENTER, False), (MODERATOR, True)):
         user, _ = users.objects.update_or_create(
             username=username, defaults={"is_staff": staff, "email": f"{username}@example.com"}
         )
@@ -35,7 +44,13 @@ def sign_in() -> dict[str, str]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        cookies[username] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        jar = {
+            settings.SESSION_COOKIE_NAME: session.session_key,
+            settings.CSRF_COOKIE_NAME: get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS),
+            **hint_cookies(user),
+            **({OWN_COMMENTS_COOKIE: "1"} if username == COMMENTER else {}),
+        }
+        cookies[username] = "; ".join(f"{name}={value}" for name, value in jar.items())
     return cookies
 
 
@@ -64,9 +79,11 @@ def pick_pages() -> tuple[list[Page], list[str]]:
     pages = [
         Page("home", "Home", "/", None),
         Page("article", "Article, 200 comments", article, None),
-        Page("article_signed_in", "Article, 200 comments, signed in (rendered for the reader)", article, READER),
+        Page("article_signed_in", "Article, 200 comments, signed in (the shared cached page)", article, READER),
+        Page("article_own", "Article, 200 comments, a reader with comments of theirs (rendered)", article, COMMENTER),
         Page("hot", "Hot article, 1,000 comments", hot_path, None),
-        Page("hot_signed_in", "Hot article, signed in (rendered for the reader)", hot_path, READER),
+        Page("hot_signed_in", "Hot article, signed in (the shared cached page)", hot_path, READER),
+        Page("hot_own", "Hot article, a reader with comments of their own (rendered)", hot_path, COMMENTER),
         Page("tag", "Tag", f"/tags/{tag.slug}/", None),
         Page("tag_signed_in", "Tag, signed in (the shared cached page)", f"/tags/{tag.slug}/", READER),
         Page("composer", "Composer", composer.get_absolute_url(), None),

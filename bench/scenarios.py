@@ -15,7 +15,7 @@ MEMORY_REQUESTS = 100_000  # a fiftieth in a quick run
 # by less than the noise); else the bare app is measured at the page's own size.
 SAME_SIZE = 0.05
 # The pages of the latency targets (targets.py reads p50 or p95 of each), one client at a time.
-SINGLE_CLIENT = ("article_signed_in", "hot_signed_in", "search_word", "search_phrase", "search_misspelt", "moderation")
+SINGLE_CLIENT = ("article_own", "hot_own", "search_word", "search_phrase", "search_misspelt", "moderation")
 # Mostly what readers ask for most (cached pages), with uncached list pages and searches among them.
 MEMORY_MIX = {"home", "article", "hot", "tag", "composer", "feed", "sitemap", "search_word", "composer_signed_in"}
 

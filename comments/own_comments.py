@@ -8,6 +8,9 @@ from .models import Comment
 
 SESSION_KEY = "comments_posted"
 SESSION_LIMIT = 50
+# Set beside the session when it notes a comment (soundtrack_site/reader_slots.py): tells, without reading the
+# session, that this browser's article pages show comments of its own.
+OWN_COMMENTS_COOKIE = "own_comments"
 
 
 def own_comment_ids(request) -> list[int]:
@@ -23,6 +26,7 @@ def remember_own_comment(request, comment: Comment) -> bool:
         ids = [pk for pk in own_comment_ids(request) if pk != comment.pk]
         request.session[SESSION_KEY] = (ids + [comment.pk])[-SESSION_LIMIT:]
         request.session.save()
+        request.posted_own_comment = True
     except (DatabaseError, UpdateError):
         request.session.modified = False  # nothing left for the session middleware to save
         return False

@@ -1,11 +1,13 @@
 """The cached comment section under an article: counts, favourite tracks, a page of comments and the form.
 
-The section looks the same to every reader who has no comments of their own in it. It is rendered once with slots
-where a signed-in reader's own values go (the CSRF token, their name and email; pagecache/slots.py), cached under
-the catalogue's and the article's discussion stamps (pagecache/stamps.py), and each view fills its values in. The
-form's signed token is a slot in every section, shared or not, filled for each response by
-``pagecache.middleware.PerViewSlotsMiddleware`` (cached pages included). A bound form (a refused post) and a
-reader's own comments are always rendered fresh.
+The section looks the same to every reader who has no comments of their own in it, signed in or not, and it reads
+no session for them: the article's page can then be shared by all of them (pagecache/middleware.py). It is
+rendered once with reader slots where a signed-in reader's own values go (the CSRF token, their name and email;
+soundtrack_site/reader_slots.py), cached under the catalogue's and the article's discussion stamps
+(pagecache/stamps.py), and each response fills the values in. The form's signed token is a slot in every section,
+shared or not, filled for each response by ``pagecache.middleware.PerViewSlotsMiddleware`` (cached pages
+included). A bound form (a refused post), a confirmation, and a reader who needs a page of their own (comments of
+their own: ``pagecache.slots.needs_own_page``) get the section rendered fresh, from their session.
 """
 
 from django.conf import settings
@@ -16,13 +18,13 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.authors import public_name
 from articles.models import Article, FeaturedTrack
 from pagecache.fragments import fragment_key
-from pagecache.slots import fill_slots, slot
+from pagecache.slots import fill_slots, needs_own_page, slot
 from pagecache.stamps import fragment_stamps
 
 from .cards import CARD_TEMPLATE, CommentList
@@ -82,23 +84,29 @@ def confirmations(request) -> list[Message]:
 
 
 def render_comment_section(request, article: Article, *, form: CommentForm | None = None) -> SafeString:
-    if form is not None or settings.DEBUG or own_comment_ids(request) or confirmations(request):
-        context = section_context(request, article, form=form, form_initial={"form_token": slot(FORM_TOKEN_SLOT)})
+    own_page = needs_own_page(request)
+    if form is not None or settings.DEBUG or confirmations(request) or (own_page and own_comment_ids(request)):
+        context = section_context(
+            request, article, form=form, form_initial={"form_token": slot(FORM_TOKEN_SLOT)}, reader=True
+        )
         return render_to_string(SECTION_TEMPLATE, context, request=request)
 
-    signed_in = request.user.is_authenticated
-    key = _section_key(request, article, signed_in=signed_in)
+    key = _section_key(request, article)
     html = cache.get(key)
     if html is None:
-        html = _render_shared(request, article, signed_in=signed_in)
+        html = _render_shared(request, article)
         cache.set(key, html, SECTION_TIMEOUT)
-    return mark_safe(_fill_in(html, request, signed_in=signed_in))  # noqa: S308 (rendered by the template above)
+    if own_page:  # a page for this reader alone, their values from their session rather than the hints
+        html = fill_slots(html, _reader_values(request.user, request))
+    return mark_safe(html)  # noqa: S308 (rendered by the template above)
 
 
 def section_context(
-    request, article: Article, *, form: CommentForm | None = None, form_initial: dict | None = None
+    request, article: Article, *, form: CommentForm | None = None, form_initial: dict | None = None, reader: bool
 ) -> dict:
-    """What the section shows, in a fixed number of queries; ``form_initial`` fills the empty form (slots)."""
+    """What the section shows, in a fixed number of queries; ``form_initial`` fills the empty form (slots).
+    ``reader``: for this reader alone, from their session (their own comments, their account); otherwise it
+    reads no session, and shows what it shows every reader who needs no page of their own."""
     # The article's featured tracks (for the favourites tally, the filter and the form): the page may have fetched
     # them with the article already (articles/pages.py), otherwise this is one query.
     featured = FeaturedTrack.objects.select_related("track").order_by("position")
@@ -112,7 +120,8 @@ def section_context(
     is_open = comments_are_open(article)
     # A reader who posted recently also sees their own pending comments and edit links (the section is cached only
     # for readers without any).
-    own_ids = own_comment_ids(request)
+    own_ids = own_comment_ids(request) if reader else []
+    user = request.user if reader else None
     nodes, roots = load_threads(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
     # The thanks for a comment just posted (the reader's newest) go beside it, or at the form if it is not shown.
     confirmation = confirmations(request)
@@ -130,7 +139,7 @@ def section_context(
 
     if form is None and is_open:
         initial = {"parent": reply_to.pk if reply_to else None} | (form_initial or {})
-        form = CommentForm(article=article, user=request.user, initial=initial)
+        form = CommentForm(article=article, user=user, initial=initial)
     return {
         "article": article,
         "counts": counts,
@@ -147,10 +156,13 @@ def section_context(
         "comments_open": is_open,
         "edit_minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES,
         "confirm_email": settings.COMMENTS_CONFIRM_EMAIL,
+        "signed_in": user is not None and user.is_authenticated,
+        # A shared section's: filled with a signed-in reader's token (only their posts are checked for one).
+        "csrf_slot": "" if reader else slot("csrf_input"),
     }
 
 
-def _section_key(request, article: Article, *, signed_in: bool) -> str:
+def _section_key(request, article: Article) -> str:
     """Everything the shared section shows: its stamps (the catalogue's and the article's discussion's) and what
     changes without moving them."""
     shown = (
@@ -159,7 +171,6 @@ def _section_key(request, article: Article, *, signed_in: bool) -> str:
         requested_page(request),
         parse_comment_id(request.GET.get("picked")),
         parse_comment_id(request.GET.get("reply_to")),
-        signed_in,
         comments_are_open(article),  # closes by the clock, with no change to move a stamp
         timezone.get_current_timezone_name(),
         settings.COMMENTS_THREADS_PER_PAGE,
@@ -171,23 +182,27 @@ def _section_key(request, article: Article, *, signed_in: bool) -> str:
     return fragment_key("comment-section", templates=(SECTION_TEMPLATE, CARD_TEMPLATE), shown=shown)
 
 
-def _render_shared(request, article: Article, *, signed_in: bool) -> str:
-    initial = {"form_token": slot(FORM_TOKEN_SLOT)}
-    context = {}
-    if signed_in:
-        initial |= {"author_name": slot("author_name"), "author_email": slot("author_email")}
-        context["csrf_token"] = slot("csrf_token")
-    shared = section_context(request, article, form_initial=initial)
-    return render_to_string(SECTION_TEMPLATE, shared | context, request=request)
-
-
-def _fill_in(html: str, request, *, signed_in: bool) -> str:
-    if not signed_in:
-        return html
-    user = request.user
-    values = {
-        "author_name": escape(public_name(user)),
-        "author_email": escape(user.email),
-        "csrf_token": get_token(request),
+def _render_shared(request, article: Article) -> str:
+    # A signed-in reader's name and email are reader slots; a reader without an account's are empty.
+    initial = {
+        "form_token": slot(FORM_TOKEN_SLOT),
+        "author_name": slot("comment_author_name"),
+        "author_email": slot("comment_author_email"),
     }
-    return fill_slots(html, values)
+    context = section_context(request, article, form_initial=initial, reader=False)
+    return render_to_string(SECTION_TEMPLATE, context, request=request)
+
+
+def _reader_values(user, request) -> dict[str, str]:
+    if not user.is_authenticated:
+        return {"comment_author_name": "", "comment_author_email": "", "csrf_input": ""}
+    return {
+        "comment_author_name": escape(public_name(user)),
+        "comment_author_email": escape(user.email),
+        "csrf_input": csrf_input(get_token(request)),
+    }
+
+
+def csrf_input(token: str) -> SafeString:
+    """The form's CSRF field: only a signed-in reader's post is checked for one (comments/views.py)."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)

@@ -1,8 +1,9 @@
 """Whole public pages cached, and the per-view and per-reader values filled into every page.
 
 A page is cached for readers without a session. A page whose rendering did not read the session (the same for
-every reader but for its reader slots: a tag page, a feed) is sent from the cache to readers with one too, signed
-in or not, with their own values in its reader slots and as private.
+every reader but for its reader slots: a tag page, a feed, an article for a reader with no comments of their own
+on it) is sent from the cache to readers with one too, signed in or not, with their own values in its reader
+slots and as private.
 
 A cached page is sent for browsers to revalidate on every view (``max-age=0`` with its ETag: a reload costs a 304)
 and for shared caches to keep (``s-maxage``, never past the next scheduled change), with the surrogate keys of what
@@ -24,7 +25,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 from . import edge, stored
-from .slots import fill_per_view_slots, fill_reader_slots, per_view_slots, slot
+from .slots import fill_per_view_slots, fill_reader_slots, needs_own_page, per_view_slots, slot
 from .stamps import pages_stamp
 from .views import signed_element
 
@@ -71,6 +72,11 @@ def _read_the_session(request) -> bool:
     return session is None or session.accessed
 
 
+def _shared_with(request, page: stored.StoredPage) -> bool:
+    """Whether a reader with a session may be sent the shared copy of ``page``."""
+    return page.shared and not (page.asks_reader and needs_own_page(request))
+
+
 def _for_this_reader(response) -> None:
     """A page sent to a reader with a session holds their own values: for them alone, never a shared cache."""
     del response["Cache-Control"]
@@ -110,7 +116,7 @@ class PageCacheMiddleware:
         encoding, has_session = _wanted_encoding(request), _has_session(request)
         key = _page_key(request, encoding)
         stamp, next_change, page = self._lookup(key)
-        if page is not None and page.stamp == stamp and (page.shared or not has_session):
+        if page is not None and page.stamp == stamp and (not has_session or _shared_with(request, page)):
             response = page.response(request, fill_slots=not _edge_includes(request))
             if has_session:
                 _for_this_reader(response)
@@ -132,7 +138,11 @@ class PageCacheMiddleware:
             pages = {
                 _page_key(request, encoding): page
                 for encoding, page in zip(
-                    ("", stored.GZIP), stored.store(response, stamp=stamp, shared=shared), strict=True
+                    ("", stored.GZIP),
+                    stored.store(
+                        response, stamp=stamp, shared=shared, asks_reader=getattr(request, "asked_for_own_page", False)
+                    ),
+                    strict=True,
                 )
             }
             cache.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)

@@ -56,3 +56,17 @@ def fill_reader_slots(content: bytes, request) -> bytes:
         if (mark := slot(name).encode()) in content:
             content = content.replace(mark, make(request).encode())
     return content
+
+
+@cache
+def _own_page_check():
+    return import_string(settings.PAGECACHE_OWN_PAGE_CHECK)
+
+
+def needs_own_page(request) -> bool:
+    """Whether a page that shows readers something of their own (comments they posted) must be rendered for this
+    one alone (``PAGECACHE_OWN_PAGE_CHECK``), read from the request with no read of the session. A page that asks
+    is noted so: the page cache sends its shared copy to a reader with a session only when the answer for them is
+    no too (StoredPage.asks_reader)."""
+    request.asked_for_own_page = True
+    return _own_page_check()(request)

@@ -25,7 +25,7 @@ from django.utils.http import quote_etag
 from .slots import per_view_slots, reader_slots, slot
 
 GZIP = "gzip"
-FORMAT = 4  # in the keys: a release that changes StoredPage never reads the pages an older one kept
+FORMAT = 5  # in the keys: a release that changes StoredPage never reads the pages an older one kept
 COMPRESS_LEVEL = 6  # zlib's default: nearly all of level 9's gain on HTML, at a third of its time
 # A gzip header without a name or a time: the same page compresses to the same bytes.
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -46,6 +46,9 @@ class StoredPage:
     # Rendered without reading the session: the same for every reader but for its reader slots, so it may be sent
     # to readers who have one (signed in, or with comments of their own) too.
     shared: bool = False
+    # Its rendering asked whether the reader needs a page of their own (slots.needs_own_page): a reader with a
+    # session is sent the shared copy only when the answer for them is no.
+    asks_reader: bool = False
 
     def response(self, request, *, fill_slots: bool = True) -> HttpResponse:
         """The page to send, its slots filled with this view's values (``fill_slots``; else its per-view slots
@@ -103,9 +106,11 @@ def accepts_gzip(request) -> bool:
     return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
-def store(response: HttpResponse, *, stamp: float, shared: bool) -> tuple[StoredPage, StoredPage]:
+def store(
+    response: HttpResponse, *, stamp: float, shared: bool, asks_reader: bool = False
+) -> tuple[StoredPage, StoredPage]:
     """The page as rendered and its gzip copy, each with its own strong ETag (one validator per representation).
-    ``shared``: the page was rendered without reading the session (StoredPage.shared).
+    ``shared``, ``asks_reader``: StoredPage's.
 
     The gzip copy is for readers without a session alone, whose reader slots are all empty: they are left out of
     it, so that it is compressed in as few pieces as it has per-view slots. A reader with a session is sent the
@@ -115,14 +120,15 @@ def store(response: HttpResponse, *, stamp: float, shared: bool) -> tuple[Stored
     digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
     version = secrets.token_hex(8)
     texts, slots = _split(content, (*per_view_slots(), *reader_slots()))
-    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", texts, slots, shared=shared)
+    sharing = {"shared": shared, "asks_reader": asks_reader}
+    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", texts, slots, **sharing)
     gzip_headers = (*headers, ("Content-Encoding", GZIP), ("ETag", quote_etag(f"{digest}-{GZIP}")))
     for name in reader_slots():
         content = content.replace(slot(name).encode(), b"")
     texts, slots = _split(content, per_view_slots())
     if not slots:
         whole = (gzip.compress(content, COMPRESS_LEVEL, mtime=0),)
-        return plain, StoredPage(stamp, version, gzip_headers, GZIP, whole, shared=shared)
+        return plain, StoredPage(stamp, version, gzip_headers, GZIP, whole, **sharing)
     pieces = [_compressed_alone(text, zlib.Z_SYNC_FLUSH) for text in texts[:-1]]
     pieces.append(_compressed_alone(texts[-1], zlib.Z_FINISH))
     pieces[0] = GZIP_HEADER + pieces[0]
@@ -136,7 +142,7 @@ def store(response: HttpResponse, *, stamp: float, shared: bool) -> tuple[Stored
         texts[1:],
         first_crc=zlib.crc32(texts[0]),
         size=sum(map(len, texts)),
-        shared=shared,
+        **sharing,
     )
     return plain, compressed
 

@@ -7,7 +7,7 @@ class SiteAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        # Staff sign in through the admin: the header's reader slot follows a hint set then (reader_slots.py).
+        # Staff sign in through the admin: the reader slots follow hints set then (reader_slots.py).
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         from .reader_slots import note_sign_in, note_sign_out

@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "soundtrack_site.reader_slots.StaffHintMiddleware",  # the staff's header link, after a sign-in or sign-out
+    "soundtrack_site.reader_slots.ReaderHintsMiddleware",  # the reader slots' hints, on signing in or out
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -357,7 +357,12 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/",
 PAGECACHE_NEXT_SCHEDULED_CHANGE = "articles.publishing.next_scheduled_publication"
 PAGECACHE_PER_VIEW_SLOTS = {"form_token": "comments.forms.new_form_token"}
 # ...and the reader slots, filled from the request itself on every response (name: callable taking the request).
-PAGECACHE_READER_SLOTS = {"staff_links": "soundtrack_site.reader_slots.staff_links"}
+PAGECACHE_READER_SLOTS = {
+    name: f"soundtrack_site.reader_slots.{name}"
+    for name in ("staff_links", "comment_author_name", "comment_author_email", "csrf_input")
+}
+# ...and whether a page that asks must be rendered for its reader alone, not sent from the shared copy.
+PAGECACHE_OWN_PAGE_CHECK = "soundtrack_site.reader_slots.needs_own_page"
 
 SITE_NAME = env.str("SITE_NAME", default="Soundtrack Notes")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in emails

@@ -90,8 +90,8 @@
 
   var KEY = "soundtrack.commenter";
   var template = document.getElementById("comment-memory-template");
-  if (!template) {
-    return; // signed in: the account gives the name and email
+  if (!template || form.elements.csrfmiddlewaretoken) {
+    return; // signed in (only their form carries a CSRF token): the account gives the name and email
   }
 
   function recall() {
