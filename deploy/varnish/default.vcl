@@ -46,7 +46,19 @@ sub vcl_recv {
     # Anything else in Cookie (a CSRF cookie left by the admin's sign-in page, a staff hint that outlived its
     # session) changes nothing the app shows a reader without a session: dropped, so every such reader shares a copy.
     unset req.http.Cookie;
+    # Browsers that take gzip get a copy kept compressed, with the includes stitched into it; clients that do not, a
+    # copy kept plain. Neither is unpacked on a hit (vcl_hash, vcl_backend_response).
+    unset req.http.X-Gzip-Copy;
+    if (req.esi_level == 0 && req.http.Accept-Encoding ~ "gzip") {
+        set req.http.X-Gzip-Copy = "1";
+    }
     return (hash);
+}
+
+sub vcl_hash {
+    if (req.http.X-Gzip-Copy) {
+        hash_data("gzip");
+    }
 }
 
 sub vcl_pass {
@@ -55,15 +67,24 @@ sub vcl_pass {
 
 sub vcl_backend_fetch {
     set bereq.http.Surrogate-Capability = "varnish=ESI/1.0";
+    if (bereq.http.X-Gzip-Copy) {
+        unset bereq.http.X-Gzip-Copy;
+        set bereq.http.X-Gzip-Copy = "1";
+    } elsif (bereq.url !~ "^/slots/") {
+        # The plain copy is fetched plain (Varnish asks for gzip by itself), so no hit unpacks it.
+        unset bereq.http.Accept-Encoding;
+    }
 }
 
 sub vcl_backend_response {
     if (beresp.http.Surrogate-Control ~ "ESI/1\.0") {
         unset beresp.http.Surrogate-Control;
         set beresp.do_esi = true;
-        # The app sends pages to be assembled uncompressed (pagecache/middleware.py): Varnish keeps them gzipped
-        # and sends them so to browsers that take it, its includes stitched into the compressed page.
-        set beresp.do_gzip = true;
+        # The app sends pages to be assembled uncompressed (pagecache/middleware.py): Varnish keeps the copy for
+        # browsers that take gzip compressed, and sends it so, its includes stitched into the compressed page.
+        if (bereq.http.X-Gzip-Copy) {
+            set beresp.do_gzip = true;
+        }
     }
     # Kept only when the app says shared caches may keep it, and for as long as it says (a scheduled change
     # shortens it): never past that, not even to serve it stale while fetching it again.

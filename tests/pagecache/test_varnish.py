@@ -205,18 +205,48 @@ def test_browsers_revalidate_and_get_304_from_varnish(varnish):
     assert status == 304 and again["x-cache"] == "hit" and body == ""
 
 
-def test_a_browser_that_takes_gzip_gets_the_assembled_page_compressed(varnish):
-    article = ArticleFactory()
-    get(varnish, article.get_absolute_url())  # kept by Varnish: the second view is assembled from its copy
-
+def gzip_get(varnish, path) -> tuple[http.client.HTTPResponse, str]:
     connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=10)
-    connection.request("GET", article.get_absolute_url(), headers={"Accept-Encoding": "gzip"})
+    connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
     response = connection.getresponse()
     page = gzip.decompress(response.read()).decode()
     connection.close()
+    return response, page
 
-    assert (response.getheader("Content-Encoding"), response.getheader("X-Cache")) == ("gzip", "hit")
+
+def test_a_browser_that_takes_gzip_gets_the_assembled_page_compressed(varnish):
+    article = ArticleFactory()
+    first, _ = gzip_get(varnish, article.get_absolute_url())  # kept compressed: later views are assembled from it
+
+    response, page = gzip_get(varnish, article.get_absolute_url())
+
+    assert (first.getheader("X-Cache"), response.getheader("X-Cache")) == ("miss", "hit")
+    assert response.getheader("Content-Encoding") == "gzip"
     assert article.title in page and "<esi:" not in page
     assert signing.loads(form_token_of(page), salt=FORM_TOKEN_SALT)
-    _, headers, plain = get(varnish, article.get_absolute_url())  # a client without gzip: Varnish unpacks it
+
+
+def test_a_client_without_gzip_gets_a_plain_copy_of_its_own_that_no_hit_unpacks(varnish):
+    article = ArticleFactory()
+    gzip_get(varnish, article.get_absolute_url())
+    _, first, _ = get(varnish, article.get_absolute_url())
+    before = varnish.counters("MAIN.n_gunzip")
+
+    _, headers, plain = get(varnish, article.get_absolute_url())
+
+    assert (first["x-cache"], headers["x-cache"]) == ("miss", "hit")  # its own copy, fetched plain
     assert "content-encoding" not in headers and signing.loads(form_token_of(plain), salt=FORM_TOKEN_SALT)
+    assert varnish.counters("MAIN.n_gunzip") == before
+
+
+def test_a_purge_takes_both_copies(varnish):
+    article = ArticleFactory(title="Before")
+    for _ in range(2):
+        gzip_get(varnish, article.get_absolute_url())
+        get(varnish, article.get_absolute_url())
+
+    article.title = "After the edit"
+    article.save()  # the purge runs on commit
+
+    assert "After the edit" in gzip_get(varnish, article.get_absolute_url())[1]
+    assert "After the edit" in get(varnish, article.get_absolute_url())[2]
