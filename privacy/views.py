@@ -32,6 +32,7 @@ def policy(request):
             "erasure": settings.PRIVACY_ERASURE,
             "link_hours": settings.MAIL_LINK_HOURS,
             "reply_notice_minutes": settings.COMMENTS_REPLY_NOTICE_MINUTES,
+            "session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
         },
     )
 

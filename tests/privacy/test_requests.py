@@ -183,3 +183,12 @@ def test_the_privacy_page_states_the_reply_notice_window_from_the_settings(clien
     settings.COMMENTS_REPLY_NOTICE_MINUTES = 90
 
     assert "at most one every 90 minutes per conversation" in " ".join(client.get("/privacy/").content.decode().split())
+
+
+def test_the_privacy_page_says_which_cookies_there_are_and_how_long_a_commenters_last(client, settings):
+    settings.SESSION_COOKIE_AGE = 3 * 24 * 60 * 60
+
+    text = " ".join(client.get("/privacy/").content.decode().split())
+
+    assert "Reading the site sets none." in text and "Both go after 3 days." in text
+    assert "a copy of your account's name and email address" in text
