@@ -149,7 +149,7 @@ def memory_target(memory: dict, growth: float) -> tuple[str, str, bool]:
 def kept_targets(results: dict) -> list[tuple[str, str, bool]]:
     """Issue 7's targets that no later one replaces: one client's latency on the article pages, the query budget."""
     pages, single = results["pages"], results["single_client"]
-    uncached, hot = single["article_own"], single["hot_own"]
+    uncached, hot = (single[rendered_key(single, key)] for key in ("article", "hot"))
     return [
         ("Uncached article (200 comments) p50 < 15 ms, one client", f"{uncached['p50_ms']:.1f} ms",
          uncached["p50_ms"] < 15),
@@ -157,6 +157,12 @@ def kept_targets(results: dict) -> list[tuple[str, str, bool]]:
          hot["p50_ms"] < 40),
         query_target(pages),
     ]  # fmt: skip
+
+
+def rendered_key(figures: dict, page: str) -> str:
+    """The key of the page rendered for its reader: ``article_own`` since signed-in readers share the cached article;
+    runs from before measured it as ``article_signed_in``."""
+    return f"{page}_own" if f"{page}_own" in figures else f"{page}_signed_in"
 
 
 def query_target(pages: dict) -> tuple[str, str, bool]:
@@ -179,8 +185,8 @@ def ceiling_targets(results: dict) -> list[tuple[str, str, bool]]:
         ("Anonymous article from cache ≥ 0.7× ceiling req/s", f"{article['ratio']:.2f}×", article["ratio"] >= 0.7),
         (
             "Uncached article (200 comments) ≥ 0.10× ceiling req/s",
-            f"{pages['article_own']['ratio']:.2f}×",
-            pages["article_own"]["ratio"] >= 0.10,
+            f"{pages[rendered_key(pages, 'article')]['ratio']:.2f}×",
+            pages[rendered_key(pages, "article")]["ratio"] >= 0.10,
         ),
         *kept_targets(results),
     ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import targets
+from bench import hanging_mail, targets
 
 COMMITTED = Path(targets.__file__).resolve().parent / "results"
 
@@ -137,3 +137,20 @@ def test_a_bare_page_not_of_the_size_asked_for_stops_the_run():
 
     with pytest.raises(SystemExit, match="Bare Django app, 133,946 bytes: HTTP 200, 1000 bytes"):
         targets.check_harness(with_bare_app(2282.0, bare_bytes=1000))
+
+
+def test_posts_while_the_mail_server_hangs_are_judged_on_each_posts_own_time_with_the_queued_figure_shown():
+    figures = {
+        "p99_ms": 240.0,  # 16 clients on 5 workers: mostly the queue
+        "errors": 0,
+        "unqueued": {"rps": 90.0, "p50_ms": 30.0, "p99_ms": 70.0, "errors": 0},
+        "mail_connections_held": 1,
+        "notice_tasks": ["RUNNING"],
+    }
+
+    label, measured, met = hanging_mail.target(figures)
+
+    assert met and "4 clients" in label and measured == "70.0 ms (16 clients: 240.0 ms), 0 errors"
+    assert not hanging_mail.target(figures | {"unqueued": figures["unqueued"] | {"p99_ms": 120.0}})[2]
+    assert not hanging_mail.target(figures | {"errors": 1})[2]
+    assert not hanging_mail.target(figures | {"notice_tasks": ["SUCCESSFUL"]})[2]  # the worker was not stuck
