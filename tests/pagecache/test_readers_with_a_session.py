@@ -111,7 +111,9 @@ def test_a_page_compressed_for_a_reader_with_a_session_holds_their_values(anonym
     assert ADMIN_LINK in gzip.decompress(response.content).decode()
 
 
-def test_an_article_page_reads_the_session_and_is_never_shared_with_a_signed_in_reader(anonymous, reader, article):
+def test_an_article_page_is_rendered_for_a_session_the_hints_do_not_describe(anonymous, reader, article):
+    """Signed in without the hints of a sign-in (``force_login``): the page is theirs alone, read from their session
+    (tests/pagecache/test_signed_in_articles.py has readers signed in as people are)."""
     anonymous.get(article.get_absolute_url())
 
     response = reader.get(article.get_absolute_url())
