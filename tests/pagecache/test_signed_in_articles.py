@@ -164,3 +164,14 @@ def test_a_draft_is_still_previewed_by_an_editor_and_never_cached(clock):
 
     assert response.status_code == 200 and "Preview." in response.content.decode()
     assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_page_first_rendered_for_a_signed_in_reader_is_kept_without_their_values(article, editor):
+    mine = editor.get(article.get_absolute_url())
+    assert mine["X-Page-Cache"] == "miss" and "ada@example.com" in mine.content.decode()
+
+    theirs = Client().get(article.get_absolute_url())
+
+    assert theirs["X-Page-Cache"] == "hit"
+    assert "ada@example.com" not in theirs.content.decode() and "Ada Byron" not in theirs.content.decode()
+    assert CSRF_INPUT not in theirs.content.decode()
