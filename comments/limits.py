@@ -15,8 +15,9 @@ logger = logging.getLogger(__name__)
 def check_comment_limits(*, client: Client, email: str) -> None:
     limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_LIMIT_WINDOW_SECONDS
     try:
-        within_ip = ratelimit.hit("comment-ip", client_network(client.ip_address), limit=limit, window=window)
-        within_email = ratelimit.hit("comment-email", email, limit=limit, window=window)
+        within_ip, within_email = ratelimit.hit_each(
+            [("comment-ip", client_network(client.ip_address)), ("comment-email", email)], limit=limit, window=window
+        )
     except ratelimit.RateLimitUnavailable:
         logger.warning(
             "Comment rate limits unavailable; failing %s.",

@@ -14,6 +14,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Comment
@@ -111,15 +112,21 @@ def decide(submission: Submission) -> Decision:
     return Decision(Comment.Status.PENDING, "first_comment", "A first comment from this email waits for review.")
 
 
-def is_recent_duplicate(submission: Submission) -> bool:
-    """An exact repeat of the same author's recent comment on the same article."""
+def recent_duplicates(submission: Submission) -> Q:
+    """The comments a submission would repeat: the same author's recent comments of the same words on the same
+    article."""
     since = timezone.now() - timedelta(minutes=settings.COMMENTS_DUPLICATE_WINDOW_MINUTES)
-    duplicates = Comment.objects.filter(
+    duplicates = Q(
         article_id=submission.article_id,
         author_email__iexact=submission.email,
         body=submission.body,
         created_at__gte=since,
     )
     if submission.exclude_comment_id:
-        duplicates = duplicates.exclude(pk=submission.exclude_comment_id)
-    return duplicates.exists()
+        duplicates &= ~Q(pk=submission.exclude_comment_id)
+    return duplicates
+
+
+def is_recent_duplicate(submission: Submission) -> bool:
+    """An exact repeat of the same author's recent comment on the same article."""
+    return Comment.objects.filter(recent_duplicates(submission)).exists()

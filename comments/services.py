@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.authors import public_name
@@ -64,18 +64,19 @@ def create_comment(
     """Post a reader's comment: check it may be posted, run the moderation rules, record the decision.
 
     The same form posted again (a retry, a double click) gets the comment its first post stored, never a refusal,
-    even while both posts run at once: a second post that finds the first one's words already there, or loses the
-    race for the unique submission token, reads the comment stored under that token.
+    even while both posts run at once: a second post that finds the first one's comment already stored, or loses
+    the race for the unique submission token, gets the comment stored under that token.
     """
-    if existing := _posted_with(submission_token):
-        return existing
-    _check_may_post(article, parent, favourite_track)
-    limits.check_comment_limits(client=client, email=email)
     submission = moderation.Submission(
         article_id=article.pk, body=body, author_name=author_name, email=email, honeypot=honeypot, form_age=form_age
     )
-    if existing := _earlier_post_of(submission, submission_token):
+    earlier_tokens = _earlier_posts(submission, submission_token)
+    if submission_token in earlier_tokens and (existing := _posted_with(submission_token)):
         return existing
+    _check_may_post(article, parent, favourite_track)
+    limits.check_comment_limits(client=client, email=email)
+    if earlier_tokens:
+        raise CommentRefused("You have already posted this comment here.", code="duplicate")
     decision = moderation.decide(submission)
     decision = email_confirmation.hold_until_confirmed(decision, email=email, user=user, client=client)
     parent, thread, depth = thread_position(parent)
@@ -119,14 +120,13 @@ def _ask_who_acts_next(comment: Comment) -> None:
         replies_approved([comment])  # a reply the rules approved (a known commenter's): its thread's subscribers
 
 
-def _earlier_post_of(submission: moderation.Submission, submission_token: str | None) -> Comment | None:
-    """The comment a recent post of the same words stored, if it was this form's (None: no such post); refused
-    when it was another form's."""
-    if not moderation.is_recent_duplicate(submission):
-        return None
-    if existing := _posted_with(submission_token):
-        return existing  # stored by a post of the same form that ran at the same time
-    raise CommentRefused("You have already posted this comment here.", code="duplicate")
+def _earlier_posts(submission: moderation.Submission, submission_token: str | None) -> list[str | None]:
+    """The submission tokens of the comments this form stored (a retry, a double click) and of the same author's
+    recent comments of the same words (duplicates); both looked up in one query, of a column alone."""
+    earlier = moderation.recent_duplicates(submission)
+    if submission_token:
+        earlier |= Q(submission_token=submission_token)
+    return list(Comment.objects.filter(earlier).values_list("submission_token", flat=True))
 
 
 def _posted_with(submission_token: str | None) -> Comment | None:

@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from articles.models import FeaturedTrack
+from articles.models import Article, FeaturedTrack
 from articles.views import ArticleDetailView
 from throttling.clients import client_of
 
@@ -55,9 +55,9 @@ class PostCommentView(ArticleDetailView):
         return redirect("articles:article", slug=kwargs["slug"])
 
     def post(self, request, *args, **kwargs):
-        self.object = article = self.get_object()
-        if not article.is_public:
-            raise Http404("Comments are only taken on published articles.")
+        # Only what posting needs: the page of a refused post reads the article again, for the page.
+        articles = Article.objects.published().without_search_text()
+        article = get_object_or_404(articles, slug=kwargs["slug"])  # comments are only taken on published articles
         form = CommentForm(request.POST, article=article, user=request.user)
         status = 400
         if form.is_valid():
@@ -83,7 +83,8 @@ class PostCommentView(ArticleDetailView):
             else:
                 confirm_posting(request, comment, remembered=remember_own_comment(request, comment))
                 return redirect(where_shown(comment))
-        context = self.get_context_data(object=article, comment_form=form)
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object, comment_form=form)
         return self.render_to_response(context, status=status)
 
 
