@@ -233,7 +233,7 @@ else:
     }
 
 # Sessions live in the cache (Redis in production) with the database behind it: no query on most requests.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "soundtrack_site.session_store"  # Django's cached_db, never written twice unchanged
 
 # Email: EMAIL_URL (smtp+tls://user:password@host:587); the console in development, a local relay otherwise.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
