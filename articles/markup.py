@@ -4,6 +4,7 @@ Raw HTML typed into Markdown is escaped, never interpreted, and the sanitizer ru
 so a gap in one layer is caught by the other.
 """
 
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field, replace
 from functools import cache, reduce
@@ -196,10 +197,25 @@ def render_markdown(text: str, policy: MarkupPolicy = ARTICLE, *, id_prefix: str
     """Render Markdown to sanitized HTML. ``id_prefix`` keeps heading and footnote ids unique on a page."""
     if not text or not text.strip():
         return ""
-    md = markdown.Markdown(extensions=_extensions(policy, id_prefix), output_format="html")
-    # Raw HTML is shown as text rather than passed through to the sanitizer.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    for registry, name in policy.disabled:
-        reduce(getattr, registry.split("."), md).deregister(name, strict=False)
-    return sanitize_html(md.convert(text), policy)
+    return sanitize_html(_renderer(policy, id_prefix).convert(text), policy)
+
+
+_renderers = threading.local()
+RENDERERS_KEPT = 32  # per thread: the policies times the few id prefixes in use
+
+
+def _renderer(policy: MarkupPolicy, id_prefix: str) -> markdown.Markdown:
+    """A renderer for the policy and prefix, made once per thread and reset before each use (Python-Markdown's way
+    to reuse one): making one, every extension set up, cost about a millisecond of each comment's post."""
+    kept = _renderers.__dict__.setdefault("kept", {})
+    if (md := kept.get((policy, id_prefix))) is None:
+        md = markdown.Markdown(extensions=_extensions(policy, id_prefix), output_format="html")
+        # Raw HTML is shown as text rather than passed through to the sanitizer.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        for registry, name in policy.disabled:
+            reduce(getattr, registry.split("."), md).deregister(name, strict=False)
+        if len(kept) >= RENDERERS_KEPT:
+            kept.clear()
+        kept[(policy, id_prefix)] = md
+    return md.reset()

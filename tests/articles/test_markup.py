@@ -252,3 +252,14 @@ def test_published_xss_payloads_render_harmlessly(name):
 
     assert payloads
     assert not failures, "\n".join(failures[:20])
+
+
+def test_a_renderer_kept_for_the_next_text_carries_nothing_of_the_last():
+    """Renderers are made once per thread and reused: footnotes, heading ids and references start afresh."""
+    first = render_markdown("## Theme\n\nA claim.[^1]\n\n[^1]: The source.\n\n[ref]: https://example.com/")
+    second = render_markdown("## Theme\n\nNo notes, and [a reference][ref].")
+
+    assert "The source." in first and 'id="theme"' in second
+    assert "The source." not in second and "footnote" not in second
+    assert "https://example.com/" not in second  # the first text's reference is not defined here
+    assert render_markdown("## Theme\n\nA claim.[^1]\n\n[^1]: The source.\n\n[ref]: https://example.com/") == first
