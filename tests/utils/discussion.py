@@ -80,6 +80,14 @@ def report_links(item: Node) -> list[Node]:
     return [link for link in card(item).find("footer").find_all("a") if link.attrs["href"].endswith("/report/")]
 
 
+def accessible_name(page: Node, element: Node) -> str:
+    """What a screen reader announces for an element: the texts its ``aria-labelledby`` points to, else its own."""
+    labels = element.attrs.get("aria-labelledby")
+    if not labels:
+        return element.text
+    return " ".join(page.find(id=label).text for label in labels.split())
+
+
 def comment_form(page: Node) -> Node:
     return page.find("section", id="comment-form").find("form")
 
