@@ -30,7 +30,8 @@ def _walk(nodes: list[Node]):
 
 
 class CommentList:
-    """The nested ``<ol>`` of comments: one ``<li>`` per comment, its replies in an ``<ol>`` inside it."""
+    """The nested ``<ol>`` of comments: one ``<li>`` per comment, its replies in an ``<ol>`` inside it (known by
+    its place, ``.comment > ol``, as the card's body is, ``article > div``: no class repeated on every one)."""
 
     def __init__(self, roots: list[Node], *, page: int, comments_open: bool, confirmation: tuple | None = None):
         """``confirmation``: (a comment's pk, the messages that thank its writer), shown at the top of its item."""
@@ -94,5 +95,5 @@ class CommentList:
             comment.anchor,
             render_to_string(CONFIRMATION_TEMPLATE, {"messages": confirmation}) if comment.pk == confirmed_id else "",
             self._cards[comment.pk],
-            format_html('<ol class="comment-replies">{}</ol>', self._items(node.replies)) if node.replies else "",
+            format_html("<ol>{}</ol>", self._items(node.replies)) if node.replies else "",
         )

@@ -36,13 +36,18 @@ def card(item: Node) -> Node:
     return article
 
 
+def comment_body(item: Node) -> Node:
+    """The comment's text on its card: the card's one ``<div>``."""
+    (body,) = elements(card(item), "div")
+    return body
+
+
 def tree(ol: Node) -> list[tuple[str, list]]:
     """Comment bodies as (body, replies) pairs, read from how the lists nest."""
     result = []
     for item in elements(ol, "li"):
         replies = elements(item, "ol")
-        assert all("comment-replies" in reply.attrs["class"].split() for reply in replies)
-        result.append((card(item).find("div", class_="comment-body").text, tree(replies[0]) if replies else []))
+        result.append((comment_body(item).text, tree(replies[0]) if replies else []))
     return result
 
 
@@ -52,7 +57,7 @@ def discussion(page: Node) -> list[tuple[str, list]]:
 
 
 def bodies(page: Node) -> list[str]:
-    return [body.text for body in page.find("section", id="comments").find_all("div", class_="comment-body")]
+    return [comment_body(item).text for item in page.find("section", id="comments").find_all("li", class_="comment")]
 
 
 def heading(page: Node) -> str:
