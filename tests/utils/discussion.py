@@ -70,19 +70,21 @@ def comment_item(page: Node, comment: Comment) -> Node:
 
 def author(item: Node) -> Node:
     """The name a comment's card shows for its writer."""
-    return card(item).find("header").find("strong")
+    (name,) = elements(card(item), "strong")
+    return name
 
 
 def permalink(item: Node) -> Node:
-    return card(item).find("header").find("a")
+    (link,) = [a for a in elements(card(item), "a") if a.attrs["href"].startswith("#")]
+    return link
 
 
 def reply_links(item: Node) -> list[Node]:
-    return [link for link in card(item).find("footer").find_all("a") if "reply_to=" in link.attrs["href"]]
+    return [link for link in elements(card(item), "a") if "reply_to=" in link.attrs["href"]]
 
 
 def report_links(item: Node) -> list[Node]:
-    return [link for link in card(item).find("footer").find_all("a") if link.attrs["href"].endswith("/report/")]
+    return [link for link in elements(card(item), "a") if link.attrs["href"].endswith("/report/")]
 
 
 def accessible_name(page: Node, element: Node) -> str:
