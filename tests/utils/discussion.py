@@ -57,11 +57,16 @@ def discussion(page: Node) -> list[tuple[str, list]]:
 
 
 def bodies(page: Node) -> list[str]:
-    return [comment_body(item).text for item in page.find("section", id="comments").find_all("li", class_="comment")]
+    return [comment_body(item).text for item in comment_items(page.find("section", id="comments"))]
 
 
 def heading(page: Node) -> str:
     return page.find("h2", id="comments-heading").text
+
+
+def comment_items(page: Node) -> list[Node]:
+    """Every comment's item on the page, replies included: the list items whose id is comment-<pk>."""
+    return [item for item in page.find_all("li") if (item.attrs.get("id") or "").startswith("comment-")]
 
 
 def comment_item(page: Node, comment: Comment) -> Node:
