@@ -30,7 +30,9 @@ def _walk(nodes: list[Node]):
 
 
 class CommentList:
-    """The nested ``<ol>`` of comments: one ``<li>`` per comment, its replies in an ``<ol>`` inside it."""
+    """The nested ``<ol>`` of comments: one ``<li>`` per comment, its replies in an ``<ol>`` inside it (known by
+    its place, ``li[id^=comment-] > ol``, as the item is by its id and the card's body as ``article > div``: no
+    class repeated on every one)."""
 
     def __init__(self, roots: list[Node], *, page: int, comments_open: bool, confirmation: tuple | None = None):
         """``confirmation``: (a comment's pk, the messages that thank its writer), shown at the top of its item."""
@@ -88,11 +90,11 @@ class CommentList:
     def _item(self, node: Node) -> SafeString:
         comment = node.comment
         confirmed_id, confirmation = self.confirmation or (None, [])
+        item = '<li id="{}">{}{}{}</li>' if comment.is_public else '<li class="comment-pending" id="{}">{}{}{}</li>'
         return format_html(
-            '<li class="{}" id="{}">{}{}{}</li>',
-            "comment" if comment.is_public else "comment comment-pending",
+            item,
             comment.anchor,
             render_to_string(CONFIRMATION_TEMPLATE, {"messages": confirmation}) if comment.pk == confirmed_id else "",
             self._cards[comment.pk],
-            format_html('<ol class="comment-replies">{}</ol>', self._items(node.replies)) if node.replies else "",
+            format_html("<ol>{}</ol>", self._items(node.replies)) if node.replies else "",
         )

@@ -472,7 +472,7 @@ if SENTRY_DSN:
 
 # Comments: threading, limits and moderation rules. Lists are comma-separated in the environment.
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=3)
-COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=19)
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
 # Reports from this many client addresses (an IPv6 /64 counts as one) send an approved comment back to the queue,
 # unless a moderator approved it: then they only ask the moderators to look again (docs/MODERATION.md).

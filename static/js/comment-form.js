@@ -24,7 +24,7 @@
   var opener = null;
 
   function authorOf(item) {
-    var author = item.querySelector(":scope > article > header > strong");
+    var author = item.querySelector(":scope > article > strong");
     return author ? author.textContent.trim() : "";
   }
 
@@ -68,8 +68,8 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest("li.comment > article > footer > a[href*='reply_to=']");
-    var item = link && link.closest("li.comment");
+    var link = event.target.closest("li[id^='comment-'] > article > a[href*='reply_to=']");
+    var item = link && link.closest("li[id^='comment-']");
     if (!item || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) {
       return; // a new tab or window still gets the page with the form quoting the comment
     }
@@ -81,8 +81,8 @@
   // A page loaded as a reply (the Reply link opened in a new tab, a reply refused by the server): the form goes
   // under the comment it answers, when that comment is on this page.
   var answered = form.elements.parent.value && document.getElementById("comment-" + form.elements.parent.value);
-  if (answered && answered.matches("li.comment")) {
-    replyTo(answered, answered.querySelector(":scope > article > footer > a[href*='reply_to=']"), false);
+  if (answered && answered.matches("li[id^='comment-']")) {
+    replyTo(answered, answered.querySelector(":scope > article > a[href*='reply_to=']"), false);
     section.scrollIntoView({ block: "start" });
   }
 

@@ -67,7 +67,10 @@ def test_comment_form_with_a_reply_and_with_errors_has_no_serious_accessibility_
     page = new_page()
     page.goto(live_server.url + article.get_absolute_url())
     ada = Comment.objects.get(author_name="Ada")
-    page.locator(f"#{ada.anchor}").get_by_role("link", name="Reply").first.click()
+    ada_card = page.locator(f"#{ada.anchor}")
+    # Each link is named through the writer's name on the card and words the page holds once.
+    expect(ada_card.get_by_role("link", name="Report the comment by Ada", exact=True).first).to_be_visible()
+    ada_card.get_by_role("link", name="Reply to Ada", exact=True).first.click()
     assert "Reply to Ada" in page.locator("#comment-form").inner_text()
     assert_accessible(page)
 

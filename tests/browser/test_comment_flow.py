@@ -38,7 +38,7 @@ def test_a_reader_posts_a_moderator_approves_and_the_comment_appears(
 
     stranger = new_page()
     stranger.goto(article_url)
-    assert stranger.locator(".comment").count() == 0
+    assert stranger.locator("li[id^='comment-']").count() == 0
 
     admin = new_page()
     log_in(admin, live_server.url + "/admin/comments/comment/", "mod")
@@ -50,7 +50,7 @@ def test_a_reader_posts_a_moderator_approves_and_the_comment_appears(
     screenshot(admin, "comment-2-moderator-approved")
 
     stranger.reload()
-    comment = stranger.locator(".comment", has_text="Ada Reader")
+    comment = stranger.locator("li[id^='comment-']", has_text="Ada Reader")
     assert comment.count() == 1
     assert comment.locator("em").inner_text() == "choir"
     assert stranger.locator("#comments-heading").inner_text() == "1 comment"

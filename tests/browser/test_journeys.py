@@ -116,7 +116,7 @@ def test_a_reader_reads_comments_replies_reports_and_opens_a_spoiler(
     page.get_by_label("Which track stood out to you?").select_option(label="Harvest of Light")
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".messages")).to_contain_text("awaiting moderation")
-    expect(page.locator(".comment", has_text="Cara")).to_contain_text("Awaiting moderation")
+    expect(page.locator("li[id^='comment-']", has_text="Cara")).to_contain_text("Awaiting moderation")
     assert_accessible(page)
     screenshot(page, "journey-reader-2-comment-awaiting-moderation")
 
@@ -193,9 +193,9 @@ def test_a_moderator_approves_rejects_and_marks_spam_in_bulk_and_the_public_page
     discussion = reader.locator("#comments")
     expect(reader.get_by_role("heading", name="2 comments", exact=True)).to_be_visible()
     for shown in ("Dora", "Eli"):
-        expect(discussion.locator(".comment", has_text=shown)).to_have_count(1)
+        expect(discussion.locator("li[id^='comment-']", has_text=shown)).to_have_count(1)
     for hidden in ("Finn", "Spammy", "Promo"):
-        expect(discussion.locator(".comment", has_text=hidden)).to_have_count(0)
+        expect(discussion.locator("li[id^='comment-']", has_text=hidden)).to_have_count(0)
     screenshot(reader, "journey-moderator-3-public-page-follows")
 
     statuses = dict(Comment.objects.values_list("author_name", "status"))

@@ -106,12 +106,12 @@ def test_a_moderator_approves_a_readers_comment_with_one_click_and_the_reader_se
     screenshot(page, "queue-after-one-click-approval-1280")
 
     reader.reload()
-    comment = reader.locator(".comment", has_text="Ada Reader")
+    comment = reader.locator("li[id^='comment-']", has_text="Ada Reader")
     expect(comment.locator("em")).to_have_text("choir")
     expect(comment).not_to_contain_text("Awaiting moderation")
     anonymous = new_page()
     anonymous.goto(article_url)
-    expect(anonymous.locator(".comment", has_text="Ada Reader")).to_have_count(1)
+    expect(anonymous.locator("li[id^='comment-']", has_text="Ada Reader")).to_have_count(1)
     saved = Comment.objects.get(author_name="Ada Reader")
     assert saved.status == Comment.Status.APPROVED
     assert ModerationEvent.objects.filter(comment=saved, actor__username="mod", to_status="approved").exists()
@@ -144,8 +144,10 @@ def test_a_moderator_replies_from_the_queue_and_the_reply_approves_the_comment(
     assert page.url == live_server.url + QUEUE + "?status__exact=pending"
     reader = new_page()
     reader.goto(live_server.url + article.get_absolute_url())
-    thread = reader.locator(".comment", has_text="Cara").first
-    expect(thread.locator(".comment", has_text="Mo Derator")).to_contain_text("A live choir, recorded in one take.")
+    thread = reader.locator("li[id^='comment-']", has_text="Cara").first
+    expect(thread.locator("li[id^='comment-']", has_text="Mo Derator")).to_contain_text(
+        "A live choir, recorded in one take."
+    )
 
 
 def test_the_comment_change_form_passes_axe(live_server, new_page, screenshot, article):

@@ -107,7 +107,7 @@ def test_a_reader_replies_under_the_comment_and_is_thanked_beside_the_reply(
     page.wait_for_url("**#comment-*")
     reply = Comment.objects.get(body__startswith="It resolves")
     assert (reply.parent, reply.status) == (ada, Comment.Status.APPROVED)
-    item = page.locator(f"#{ada.anchor} .comment-replies > #{reply.anchor}")
+    item = page.locator(f"#{ada.anchor} > ol > #{reply.anchor}")
     expect(item.locator(".comment-confirmation")).to_have_text("Thank you: your comment is published.")
     expect(item.locator(".comment-confirmation")).to_be_in_viewport()
     assert page.locator("body > div.wrap .messages").count() == 0  # not at the top of the page as well

@@ -13,7 +13,7 @@ from comments import services
 from comments.cards import CommentList
 from comments.models import Comment
 from pagecache.stamps import catalogue_changed
-from tests.utils.discussion import article_page, author, bodies, comment_item, discussion, reply_links
+from tests.utils.discussion import article_page, author, bodies, comment_body, comment_item, discussion, reply_links
 from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, moderator
 from tests.utils.html import get_page
 
@@ -72,7 +72,7 @@ def test_a_row_changed_behind_the_applications_back_is_shown_as_it_now_is(articl
     catalogue_changed()  # what a deploy or any later change does: the page's list is cached under that version
 
     item = comment_item(article_page(article), comment)
-    assert item.find("div", class_="comment-body").text == "After."
+    assert comment_body(item).text == "After."
     assert author(item).text == "Renamed"
 
 

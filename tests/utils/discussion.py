@@ -36,13 +36,18 @@ def card(item: Node) -> Node:
     return article
 
 
+def comment_body(item: Node) -> Node:
+    """The comment's text on its card: the card's one ``<div>``."""
+    (body,) = elements(card(item), "div")
+    return body
+
+
 def tree(ol: Node) -> list[tuple[str, list]]:
     """Comment bodies as (body, replies) pairs, read from how the lists nest."""
     result = []
     for item in elements(ol, "li"):
         replies = elements(item, "ol")
-        assert all("comment-replies" in reply.attrs["class"].split() for reply in replies)
-        result.append((card(item).find("div", class_="comment-body").text, tree(replies[0]) if replies else []))
+        result.append((comment_body(item).text, tree(replies[0]) if replies else []))
     return result
 
 
@@ -52,11 +57,16 @@ def discussion(page: Node) -> list[tuple[str, list]]:
 
 
 def bodies(page: Node) -> list[str]:
-    return [body.text for body in page.find("section", id="comments").find_all("div", class_="comment-body")]
+    return [comment_body(item).text for item in comment_items(page.find("section", id="comments"))]
 
 
 def heading(page: Node) -> str:
     return page.find("h2", id="comments-heading").text
+
+
+def comment_items(page: Node) -> list[Node]:
+    """Every comment's item on the page, replies included: the list items whose id is comment-<pk>."""
+    return [item for item in page.find_all("li") if (item.attrs.get("id") or "").startswith("comment-")]
 
 
 def comment_item(page: Node, comment: Comment) -> Node:
@@ -65,19 +75,29 @@ def comment_item(page: Node, comment: Comment) -> Node:
 
 def author(item: Node) -> Node:
     """The name a comment's card shows for its writer."""
-    return card(item).find("header").find("strong")
+    (name,) = elements(card(item), "strong")
+    return name
 
 
 def permalink(item: Node) -> Node:
-    return card(item).find("header").find("a")
+    (link,) = [a for a in elements(card(item), "a") if a.attrs["href"].startswith("#")]
+    return link
 
 
 def reply_links(item: Node) -> list[Node]:
-    return [link for link in card(item).find("footer").find_all("a") if "reply_to=" in link.attrs["href"]]
+    return [link for link in elements(card(item), "a") if "reply_to=" in link.attrs["href"]]
 
 
 def report_links(item: Node) -> list[Node]:
-    return [link for link in card(item).find("footer").find_all("a") if link.attrs["href"].endswith("/report/")]
+    return [link for link in elements(card(item), "a") if link.attrs["href"].endswith("/report/")]
+
+
+def accessible_name(page: Node, element: Node) -> str:
+    """What a screen reader announces for an element: the texts its ``aria-labelledby`` points to, else its own."""
+    labels = element.attrs.get("aria-labelledby")
+    if not labels:
+        return element.text
+    return " ".join(page.find(id=label).text for label in labels.split())
 
 
 def comment_form(page: Node) -> Node:
