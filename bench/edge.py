@@ -215,7 +215,7 @@ def measure_approvals(bench: Bench, varnish: Varnish) -> None:
 
 def shown_marker(comment) -> str:
     """What only a page showing ``comment`` holds: the id of its author's name (templates/comments/card.html)."""
-    return f'id="{comment.anchor}-by"'
+    return f'id="by-{comment.pk}"'
 
 
 def seen_after(url: str, marker: str, started: float) -> dict:

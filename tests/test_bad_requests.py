@@ -541,9 +541,8 @@ class TestCsrfForSignedInUsers:
         assert not Comment.objects.exists()
 
     def test_a_comment_with_the_pages_token_is_posted(self, signed_in, clock, article):
-        page = parse(signed_in.get(article.get_absolute_url()))
-        data = {node.attrs["name"]: node.attrs.get("value") or "" for node in page.find_all("input")} | POSTER
-        data.pop("q", None)
+        form = parse(signed_in.get(article.get_absolute_url())).find("section", id="comment-form").find("form")
+        data = {node.attrs["name"]: node.attrs.get("value") or "" for node in form.find_all("input")} | POSTER
         wait(clock)
 
         assert signed_in.post(post_url(article), data).status_code == 302

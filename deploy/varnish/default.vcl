@@ -13,6 +13,7 @@ include "site.vcl";
 sub vcl_recv {
     # Only Varnish tells the app it assembles pages (ESI); a client saying so would get the raw includes.
     unset req.http.Surrogate-Capability;
+    call keep_by_encoding;
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -46,13 +47,17 @@ sub vcl_recv {
     # Anything else in Cookie (a CSRF cookie left by the admin's sign-in page, a staff hint that outlived its
     # session) changes nothing the app shows a reader without a session: dropped, so every such reader shares a copy.
     unset req.http.Cookie;
-    # Browsers that take gzip get a copy kept compressed, with the includes stitched into it; clients that do not, a
-    # copy kept plain. Neither is unpacked on a hit (vcl_hash, vcl_backend_response).
+    return (hash);
+}
+
+# Browsers that take gzip get a copy kept compressed, with the includes (kept so too) stitched into it; clients that
+# do not, a copy kept plain, with plain includes. Neither is unpacked on a hit (vcl_hash, vcl_backend_fetch,
+# vcl_backend_response). An include asks as the page's reader did; a pass is compressed as its reader takes.
+sub keep_by_encoding {
     unset req.http.X-Gzip-Copy;
-    if (req.esi_level == 0 && req.http.Accept-Encoding ~ "gzip") {
+    if (req.http.Accept-Encoding ~ "gzip") {
         set req.http.X-Gzip-Copy = "1";
     }
-    return (hash);
 }
 
 sub vcl_hash {
@@ -67,10 +72,7 @@ sub vcl_pass {
 
 sub vcl_backend_fetch {
     set bereq.http.Surrogate-Capability = "varnish=ESI/1.0";
-    if (bereq.http.X-Gzip-Copy) {
-        unset bereq.http.X-Gzip-Copy;
-        set bereq.http.X-Gzip-Copy = "1";
-    } elsif (bereq.url !~ "^/slots/") {
+    if (!bereq.http.X-Gzip-Copy) {
         # The plain copy is fetched plain (Varnish asks for gzip by itself), so no hit unpacks it.
         unset bereq.http.Accept-Encoding;
     }

@@ -100,6 +100,21 @@ def test_a_signed_in_reader_is_never_served_an_anonymous_copy(varnish):
     assert headers["x-cache"] == "pass" and "private" in headers["cache-control"]
 
 
+def test_a_signed_in_readers_page_comes_through_varnish_compressed_when_their_browser_takes_gzip(varnish):
+    article = ArticleFactory()
+    client = Client()
+    client.force_login(UserFactory(first_name="Ada"))
+    connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=10)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    connection.request("GET", article.get_absolute_url(), headers={"Accept-Encoding": "gzip", "Cookie": cookie})
+    response = connection.getresponse()
+    page = gzip.decompress(response.read()).decode()
+    connection.close()
+
+    assert (response.getheader("X-Cache"), response.getheader("Content-Encoding")) == ("pass", "gzip")
+    assert article.title in page
+
+
 def test_a_comment_is_posted_through_varnish_and_shows_on_the_next_view(varnish, settings):
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0
     article = ArticleFactory()
