@@ -16,8 +16,8 @@ class Page(NamedTuple):
 
 
 def sign_in() -> dict[str, str]:
-    """A signed-in reader and a moderator: the cookies of each, by username, as a browser holds them after signing
-    in (the session's, the CSRF cookie and the hints of soundtrack_site/reader_slots.py)."""
+    """A signed-in reader, a commenter and a moderator: the cookies of each, by username, as a browser holds them
+    after signing in (the session's, the CSRF cookie and the hints of soundtrack_site/reader_slots.py)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.auth.models import Group
@@ -25,12 +25,11 @@ def sign_in() -> dict[str, str]:
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
 
+    from comments.own_comments import OWN_COMMENTS_COOKIE
     from soundtrack_site.reader_slots import hint_cookies
 
     users = get_user_model()
     cookies = {}
-    from comments.own_comments import OWN_COMMENTS_COOKIE
-
     for username, staff in ((READER, False), (COMMENTER, False), (MODERATOR, True)):
         user, _ = users.objects.update_or_create(
             username=username, defaults={"is_staff": staff, "email": f"{username}@example.com"}
