@@ -97,7 +97,7 @@ def render_comment_section(request, article: Article, *, form: CommentForm | Non
         html = _render_shared(request, article)
         cache.set(key, html, SECTION_TIMEOUT)
     if own_page:  # a page for this reader alone, their values from their session rather than the hints
-        html = fill_slots(html, _reader_values(request.user, request))
+        html = fill_slots(html, _reader_values(request))
     return mark_safe(html)  # noqa: S308 (rendered by the template above)
 
 
@@ -193,7 +193,9 @@ def _render_shared(request, article: Article) -> str:
     return render_to_string(SECTION_TEMPLATE, context, request=request)
 
 
-def _reader_values(user, request) -> dict[str, str]:
+def _reader_values(request) -> dict[str, str]:
+    """The reader slots' values from the session itself, for a section rendered for its reader alone."""
+    user = request.user
     if not user.is_authenticated:
         return {"comment_author_name": "", "comment_author_email": "", "csrf_input": ""}
     return {
