@@ -98,12 +98,15 @@ def latest_change() -> float:
     return cache.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
 
 
-def pages_stamp(*also: str) -> tuple[float, float, dict]:
+def pages_stamp(*also: str, cache_only: bool = False) -> tuple[float, float, dict] | None:
     """(the pages stamp, when the next scheduled change is due, the values of the keys ``also`` asked for, in the
-    same round trip) — moving the stamp if a scheduled change has just come due."""
+    same round trip) — moving the stamp if a scheduled change has just come due. ``cache_only``: None instead when
+    the cache alone cannot answer (a stamp to make after a flush, the next scheduled change to look up or due)."""
     values = cache.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY, *also])
-    stamp = values.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
     next_change = values.get(NEXT_SCHEDULED_KEY)
+    if cache_only and (not values.get(PAGES_KEY) or next_change is None or 0 < next_change <= time.time()):
+        return None
+    stamp = values.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
     if next_change is None:
         next_change = _next_scheduled_change()
         cache.set(NEXT_SCHEDULED_KEY, next_change, timeout=None)

@@ -54,21 +54,28 @@ class StoredPage:
         """The page to send, its slots filled with this view's values (``fill_slots``; else its per-view slots
         are left for ``PerViewSlotsMiddleware`` to make includes of: only the page as rendered can be sent so) and
         its reader slots with the request's reader's."""
+        body, headers = self.sent(request, fill_slots=fill_slots)
+        response = HttpResponse(body)
+        for name, value in headers:
+            response[name] = value
+        response.slots_filled = fill_slots or not (set(self.slots) & set(per_view_slots()))
+        return response
+
+    def sent(self, request, *, fill_slots: bool = True) -> tuple[bytes, list[tuple[str, str]]]:
+        """The body to send and its headers (``response()``'s, without a response object)."""
         values = self._values(request, fill_slots)
         if self.encoding == GZIP:
             body = self._gzip_body(values) if self.slots else self.pieces[0]
         else:
             body = b"".join(part for pair in zip(self.pieces, [*values, b""], strict=True) for part in pair)
-        response = HttpResponse(body)
-        for name, value in self.headers:
-            response[name] = value
+        headers = list(self.headers)
         if own := b"".join(value for name, value in zip(self.slots, values, strict=True) if name in reader_slots()):
             # What the reader's values add: a representation of its own, with a validator of its own.
             own_digest = hashlib.md5(own, usedforsecurity=False).hexdigest()[:12]
-            response["ETag"] = response["ETag"][:-1] + f"-{own_digest}" + '"'
-        response["Content-Length"] = str(len(body))
-        response.slots_filled = fill_slots or not (set(self.slots) & set(per_view_slots()))
-        return response
+            name, etag = headers[-1]  # stored last (store())
+            headers[-1] = (name, etag[:-1] + f"-{own_digest}" + '"')
+        headers.append(("Content-Length", str(len(body))))
+        return body, headers
 
     def _values(self, request, fill_slots: bool) -> list[bytes]:
         makers, readers = per_view_slots(), reader_slots()

@@ -79,17 +79,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # The security headers first, so that every response carries them, an error raised by any later middleware
-    # (a forged Host header met by the page cache) included.
+    "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
+    "pagecache.middleware.CompressionMiddleware",  # gzip for pages the page cache did not send compressed
+    "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
+    # Whole pages; signed-in readers share those that read no session. Readers without a session get its hits
+    # before Django (pagecache/wsgi.py). Outside the security headers' middleware, so that a kept page keeps them
+    # (a hit passes through none of them) and a host the site does not serve is refused inside them.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "replicas.middleware.ReplicaReadsMiddleware",  # before every middleware that reads (replicas/middleware.py)
-    "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
-    "pagecache.middleware.CompressionMiddleware",  # gzip for pages the page cache did not send compressed
-    "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
-    "pagecache.middleware.PageCacheMiddleware",  # whole pages; signed-in readers share those that read no session
     "soundtrack_site.middleware.SessionMiddleware",  # Django's, a database outage told apart (docs/RELIABILITY.md)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -351,7 +352,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60 * 60 if EDGE_CACHE_BACKEND else 60)
 # Search is left out: its queries are endless (a cache-filling vector) and its index is refreshed on commit.
 # /slots/ serves per-view values to the edge (ESI), which keeps them for EDGE_CACHE_SLOT_SECONDS at most.
-PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/", "/slots/")
+# Static files are WhiteNoise's, never looked up.
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/", "/slots/", f"/{STATIC_URL}")
 # What the page cache asks the apps (it imports none of them): when the next scheduled change is due (a callable
 # returning a datetime or None), and the slots each view of a page fills with a fresh value (name: callable).
 PAGECACHE_NEXT_SCHEDULED_CHANGE = "articles.publishing.next_scheduled_publication"
@@ -530,8 +532,7 @@ MAIL_RATE_LIMIT_PER_ADDRESS = env.int("MAIL_RATE_LIMIT_PER_ADDRESS", default=3)
 MAIL_RATE_LIMIT_WINDOW_SECONDS = env.int("MAIL_RATE_LIMIT_WINDOW_SECONDS", default=60 * 60)
 
 # The benchmark harness (bench/, `make bench`): its app (data generator), the /bench/ceiling/ page and a query-count
-# header. Never on in production.
+# header (soundtrack_site/wsgi.py). Never on in production.
 BENCH_ENABLED = env.bool("BENCH_ENABLED", default=False)
 if BENCH_ENABLED:
     INSTALLED_APPS += ["bench"]
-    MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]

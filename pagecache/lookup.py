@@ -1,0 +1,86 @@
+"""Finding a kept page: which copy a request wants, where it is kept, and the page with the stamps it is checked
+against, in one round trip. Shared by the two ways a hit is sent (PageCacheMiddleware, and PageCacheApplication
+before Django for readers without a session)."""
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from . import stored
+from .stamps import pages_stamp
+
+# Pages each process keeps a copy of (pagecache/stored.py LocalCopies): the most read ones, a few MB at most. One
+# for the process: the middleware and the WSGI application send the same copies.
+LOCAL_PAGES = 50
+local_copies = stored.LocalCopies(LOCAL_PAGES)
+SHARED_MAX_AGE = re.compile(r"\bs-maxage=\d+")
+
+
+def page_key(request, encoding: str) -> str:
+    """Where a page is kept, whatever the stamp: the stamp is kept in it, and read in the same round trip. Raises
+    DisallowedHost for a host the site does not serve."""
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"pagecache:page:{stored.FORMAT}:{request.method == 'HEAD'}:{encoding}:{digest}"
+
+
+def is_public_read(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and "messages" not in request.COOKIES
+        and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+    )
+
+
+def has_session(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def edge_includes(request) -> bool:
+    """Whether the request comes from an edge that assembles pages (Varnish): it gets includes in the slots."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
+def wanted_encoding(request) -> str:
+    """gzip for a browser that takes it; the page as rendered for an edge that assembles pages (it fills the slots
+    with its own includes, PerViewSlotsMiddleware, and compresses for itself), and for a reader with a session
+    (the gzip copy has no reader slots: stored.store())."""
+    if edge_includes(request) or has_session(request) or not stored.accepts_gzip(request):
+        return ""
+    return stored.GZIP
+
+
+def lookup(key: str, *, cache_only: bool = False) -> tuple[float, float, stored.StoredPage | None] | None:
+    """The pages stamp, the next scheduled change and the page kept at ``key`` (pages_stamp(), ``cache_only``
+    included), in one round trip: the page's version alone when this process has a copy of it (the copy is sent
+    while it is the shared cache's)."""
+    copy = local_copies.get(key)
+    asked = key if copy is None else stored.version_key(key)
+    if (found := pages_stamp(asked, cache_only=cache_only)) is None:
+        return None
+    stamp, next_change, values = found
+    page = values.get(key) if copy is None else copy
+    if copy is not None and values.get(asked) != copy.version:
+        page = cache.get(key)
+    if page is not None and page is not copy:
+        keep(key, page)
+    return stamp, next_change, page
+
+
+def keep(key: str, page: stored.StoredPage) -> None:
+    """Keeps a copy of a page this process sends."""
+    local_copies.keep(key, page)
+
+
+def shared_max_age(next_change: float) -> int:
+    """How long a shared cache may keep a page from now: never past the next scheduled change."""
+    if next_change:
+        return max(0, min(settings.PAGE_CACHE_SHARED_MAX_AGE, int(next_change - time.time())))
+    return settings.PAGE_CACHE_SHARED_MAX_AGE
+
+
+def with_shared_max_age(cache_control: str, next_change: float) -> str:
+    """A kept page's Cache-Control (it has an ``s-maxage``) with what is left of it now: it was kept since."""
+    return SHARED_MAX_AGE.sub(f"s-maxage={shared_max_age(next_change)}", cache_control)
