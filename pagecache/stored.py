@@ -110,7 +110,7 @@ def _compressed_alone(text: bytes, flush: int, *, small: bool = False) -> bytes:
 
 
 def accepts_gzip(request) -> bool:
-    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def store(
