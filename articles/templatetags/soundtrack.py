@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -60,6 +60,15 @@ def iso_datetime(value: datetime | None) -> str:
     if not value:
         return ""
     return value.replace(microsecond=0).isoformat()
+
+
+@register.filter
+def iso_utc(value: datetime | None) -> str:
+    """The same instant as iso_datetime, in UTC and written with a Z: 2026-06-01T12:00:00Z. Five bytes shorter, for
+    markup sent hundreds of times a page (a comment card's date)."""
+    if not value:
+        return ""
+    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 @register.filter

@@ -568,6 +568,11 @@ class TestPostingAComment:
         assert (response.status_code, response["Location"]) == (302, article.get_absolute_url())
         assert client.put(post_url(article)).status_code == 405
 
+    def test_a_relative_link_on_the_page_of_a_refused_post_leads_to_the_article_with_its_query(self, client, article):
+        response = client.get(post_url(article) + "?picked=7")
+
+        assert (response.status_code, response["Location"]) == (302, f"{article.get_absolute_url()}?picked=7")
+
 
 class TestOwnPendingComments:
     """A reader's own pending comments show where the approved ones would, and nowhere else."""

@@ -75,7 +75,7 @@ def comment_item(page: Node, comment: Comment) -> Node:
 
 def author(item: Node) -> Node:
     """The name a comment's card shows for its writer."""
-    (name,) = elements(card(item), "strong")
+    (name,) = elements(card(item), "b")
     return name
 
 
