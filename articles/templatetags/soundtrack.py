@@ -63,12 +63,13 @@ def iso_datetime(value: datetime | None) -> str:
 
 
 @register.filter
-def iso_utc(value: datetime | None) -> str:
-    """The same instant as iso_datetime, in UTC and written with a Z: 2026-06-01T12:00:00Z. Five bytes shorter, for
-    markup sent hundreds of times a page (a comment card's date)."""
+def iso_utc_minute(value: datetime | None) -> str:
+    """The minute a time shows, in UTC and written with a Z, for <time datetime>: 2026-06-01T12:00Z. Eight bytes
+    shorter than iso_datetime, for markup sent hundreds of times a page (a comment card's date, shown to the minute).
+    """
     if not value:
         return ""
-    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 @register.filter
