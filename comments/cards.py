@@ -31,8 +31,8 @@ def _walk(nodes: list[Node]):
 
 class CommentList:
     """The nested ``<ol>`` of comments: one ``<li>`` per comment, its replies in an ``<ol>`` inside it (known by
-    its place, ``li[id^=comment-] > ol``, as the item is by its id and the card's body as ``article > div``: no
-    class repeated on every one)."""
+    its place, ``li[id^=comment-] > ol``, as the item is by its id and the card's body as its own blocks between
+    the name and date and the links: no class or wrapper repeated on every one)."""
 
     def __init__(self, roots: list[Node], *, page: int, comments_open: bool, confirmation: tuple | None = None):
         """``confirmation``: (a comment's pk, the messages that thank its writer), shown at the top of its item."""

@@ -46,13 +46,15 @@ def csrf_for_signed_in_users(view):
 class PostCommentView(ArticleDetailView):
     """POST a comment; on any problem, the article page comes back with the form as the reader filled it.
 
-    That page's address is this view's: opened again (a reload, a bookmark, a shared link), it leads to the article.
+    That page's address is this view's: opened again (a reload, a bookmark, a shared link), it leads to the article,
+    with the query its relative links add (``?reply_to=``, ``?picked=``, ``?comments=``).
     """
 
     http_method_names = ["get", "head", "post"]
 
     def get(self, request, *args, **kwargs):
-        return redirect("articles:article", slug=kwargs["slug"])
+        query = request.GET.urlencode()
+        return redirect(reverse("articles:article", kwargs={"slug": kwargs["slug"]}) + (f"?{query}" if query else ""))
 
     def post(self, request, *args, **kwargs):
         # Only what posting needs: the page of a refused post reads the article again, for the page.

@@ -27,7 +27,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Work
-from articles.templatetags.soundtrack import iso_datetime
+from articles.templatetags.soundtrack import iso_datetime, iso_utc_minute
 from articles.views import HomeView
 from comments.email_confirmation import confirmation_url
 from comments.models import Comment
@@ -320,6 +320,11 @@ class TestTimeElements:
         with timezone.override("Europe/Paris"):
             assert template.render(Context({"when": NOW})) == "2026-06-01T14:00:00+02:00 14:00"
 
+    def test_a_comment_cards_datetime_is_the_minute_it_shows_in_utc(self):
+        with timezone.override("Europe/Paris"):
+            assert iso_utc_minute(NOW.replace(second=42, microsecond=7)) == "2026-06-01T12:00Z"
+        assert iso_utc_minute(None) == ""
+
     def test_every_time_element_in_the_templates_formats_its_value_for_html(self):
         """A new template that writes ``date:'c'`` would pass wherever the test data has no microseconds."""
         values = {
@@ -332,5 +337,5 @@ class TestTimeElements:
         assert [
             (path, value)
             for path, value in values
-            if not re.fullmatch(r"\{\{ [\w.]+\|iso_(datetime|duration) \}\}", value)
+            if not re.fullmatch(r"\{\{ [\w.]+\|iso_(datetime|duration|utc_minute) \}\}", value)
         ] == []

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -60,6 +60,16 @@ def iso_datetime(value: datetime | None) -> str:
     if not value:
         return ""
     return value.replace(microsecond=0).isoformat()
+
+
+@register.filter
+def iso_utc_minute(value: datetime | None) -> str:
+    """The minute a time shows, in UTC and written with a Z, for <time datetime>: 2026-06-01T12:00Z. Eight bytes
+    shorter than iso_datetime, for markup sent hundreds of times a page (a comment card's date, shown to the minute).
+    """
+    if not value:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 @register.filter

@@ -24,7 +24,7 @@
   var opener = null;
 
   function authorOf(item) {
-    var author = item.querySelector(":scope > article > strong");
+    var author = item.querySelector(":scope > article > b");
     return author ? author.textContent.trim() : "";
   }
 

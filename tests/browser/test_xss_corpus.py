@@ -197,9 +197,7 @@ def load_comments(run: Run, path: str, payloads: list[Payload]) -> list[Page]:
         run.path(path).tried += posted
         # A moderator approves them all, spam and held ones too: every payload must reach the page.
         services.moderate(Comment.objects.filter(article=article), to_status=Comment.Status.APPROVED, actor=None)
-        pages.append(
-            Page(path, article.get_absolute_url(), batch, shows=("li[id^='comment-'] > article > div", posted))
-        )
+        pages.append(Page(path, article.get_absolute_url(), batch, shows=("li[id^='comment-'] > article", posted)))
     return pages
 
 

@@ -36,9 +36,19 @@ def card(item: Node) -> Node:
     return article
 
 
+CARD_FURNITURE = {"b", "a", "span", "form"}  # the name, the links, "(edited)", the "send the link again" button
+CARD_NOTES = {"comment-status", "comment-pick"}
+
+
 def comment_body(item: Node) -> Node:
-    """The comment's text on its card: the card's one ``<div>``."""
-    (body,) = elements(card(item), "div")
+    """The comment's text on its card: the blocks between its name and date and its links (no wrapper, as the card
+    is sent hundreds of times a page), gathered under a node of their own."""
+    body = Node("body", [])
+    body.children = [
+        child
+        for child in card(item).children
+        if isinstance(child, Node) and child.tag not in CARD_FURNITURE and child.attrs.get("class") not in CARD_NOTES
+    ]
     return body
 
 
@@ -75,7 +85,7 @@ def comment_item(page: Node, comment: Comment) -> Node:
 
 def author(item: Node) -> Node:
     """The name a comment's card shows for its writer."""
-    (name,) = elements(card(item), "strong")
+    (name,) = elements(card(item), "b")
     return name
 
 
