@@ -25,7 +25,6 @@ class Bench:
         self.reference: AppServer | None = None  # the bare Django app (bench/reference/)
         self.reference_port = free_port()
         self.varnish_port = free_port()  # Varnish in front of the app (bench/edge.py)
-        self.bare_sizes: list[int] = []  # the sizes of the bare pages measured so far (scenarios.measure_bare)
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-"))
         self.run_id = secrets.token_hex(4)
         self.cookies: dict[str, str] = {}  # session cookie by username (pages.sign_in)

@@ -13,7 +13,6 @@ POST_CLIENTS = 16
 MEMORY_REQUESTS = 100_000  # a fiftieth in a quick run
 # A page is read against a bare page already measured within this fraction of its size (their throughputs differ
 # by less than the noise); else the bare app is measured at the page's own size.
-SAME_SIZE = 0.05
 # The pages of the latency targets (targets.py reads p50 or p95 of each), one client at a time.
 SINGLE_CLIENT = ("article_own", "hot_own", "search_word", "search_phrase", "search_misspelt", "moderation")
 # Mostly what readers ask for most (cached pages), with uncached list pages and searches among them.
@@ -40,7 +39,7 @@ def measure_pages(bench: Bench) -> None:
     pages = [("ceiling", "Ceiling (static page, same size and stack)", ceiling_path, None), *bench.pages]
     for key, label, path, user in pages:
         info = probe(bench, key, path, user)
-        bare_bytes = measure_bare(bench, info["bytes"])
+        bare_key = measure_bare(bench, info["bytes"], beside=label)
         bench.wrk(path, user=user, duration=1)  # warm every worker
         log(f"{label}: {bench.connections} connections, {bench.duration}s…")
         figures = bench.wrk(path, user=user)
@@ -49,28 +48,26 @@ def measure_pages(bench: Bench) -> None:
             "path": path,
             "user": user,
             **info,
-            "bare_bytes": bare_bytes,
+            "bare_key": bare_key,
             **figures,
         }
         log(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, {info}")
 
 
-def measure_bare(bench: Bench, size: int) -> int:
-    """The bare Django app serving a page of ``size`` bytes under the same load, unless a bare page of about that
-    size was already measured; the size of the bare page the page is read against."""
-    for measured in bench.bare_sizes:
-        if abs(size - measured) <= SAME_SIZE * measured:
-            return measured
+def measure_bare(bench: Bench, size: int, *, beside: str) -> str:
+    """The bare Django app serving a page of ``size`` bytes under the same load, measured just before (or after)
+    the page ``beside`` it is read against: the machine's speed drifts from minute to minute, and a reference
+    measured minutes away would carry the drift into the ratio. The key of its figures in the results' "bare"."""
     base, path = bench.reference.base, f"/?bytes={size}"
     status, _headers, body = bench.reference_fetch(path)
     bench.wrk(path, base=base, duration=1)
-    label = f"Bare Django app, {size:,} bytes"
+    label = f"Bare Django app, {size:,} bytes, beside {beside}"
     log(f"{label}: {bench.connections} connections, {bench.duration}s…")
     figures = bench.wrk(path, base=base)
-    bench.results["bare"][str(size)] = {"label": label, "path": path, "status": status, "bytes": len(body), **figures}
-    bench.bare_sizes.append(size)
+    key = str(size) if str(size) not in bench.results["bare"] else f"{size}-{len(bench.results['bare'])}"
+    bench.results["bare"][key] = {"label": label, "path": path, "status": status, "bytes": len(body), **figures}
     log(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms")
-    return size
+    return key
 
 
 def measure_page_weight(bench: Bench) -> None:

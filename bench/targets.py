@@ -27,8 +27,9 @@ def evaluate(results: dict, *, partial: bool) -> None:
     ceiling = pages["ceiling"]["rps"]
     for figures in pages.values():
         figures["ratio"] = round(figures["rps"] / ceiling, 3) if ceiling else None
-        if bare is not None and "bare_bytes" in figures:
-            reference = bare[str(figures["bare_bytes"])]["rps"]
+        if bare is not None and ("bare_key" in figures or "bare_bytes" in figures):
+            # Results before 2026-12-03 named the bare page by its size alone ("bare_bytes").
+            reference = bare[figures.get("bare_key") or str(figures["bare_bytes"])]["rps"]
             figures["bare_ratio"] = round(figures["rps"] / reference, 3) if reference else None
     if partial:  # a partial run: the ratios, no verdicts
         results["targets"] = []

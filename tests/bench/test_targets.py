@@ -100,6 +100,19 @@ def test_a_run_with_the_bare_app_reads_every_page_against_it_and_keeps_the_ceili
     assert not any("ceiling" in target for target in found)  # the ceiling is a reference, no longer a target
 
 
+def test_each_page_is_read_against_the_bare_page_measured_beside_it():
+    results = with_bare_app(2282.0)
+    results["bare"]["133946-1"] = {**results["bare"]["133946"], "rps": 1141.0}  # the machine slower by then
+    for key, figures in results["pages"].items():
+        del figures["bare_bytes"]
+        figures["bare_key"] = "133946-1" if key == "article" else "133946"
+
+    targets.evaluate(results, partial=True)
+
+    assert results["pages"]["article"]["bare_ratio"] == 1.0  # 1141.0 / 1141.0
+    assert results["pages"]["ceiling"]["bare_ratio"] == 0.538  # 1228.4 / 2282.0
+
+
 def test_a_quick_run_meets_a_throughput_target_within_its_margin_for_noise_and_a_latency_target_without():
     full, quick = with_bare_app(1630.0), with_bare_app(1630.0)  # the cached article at 0.7× the bare app
     quick["noise_margin"] = 0.2
