@@ -219,8 +219,8 @@ def check_harness(results: dict) -> None:
     ]
     broken += [
         f"{figures['label']}: HTTP {figures['status']}, {figures['bytes']} bytes, {figures['errors']} errors under load"
-        for size, figures in results.get("bare", {}).items()
-        if figures["errors"] or figures["status"] != 200 or figures["bytes"] != int(size)
+        for figures in results.get("bare", {}).values()
+        if figures["errors"] or figures["status"] != 200 or figures["bytes"] != int(figures["path"].split("=")[-1])
     ]
     if broken:
         raise SystemExit("Broken pages in the benchmark:\n" + "\n".join(broken))

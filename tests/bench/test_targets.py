@@ -108,6 +108,7 @@ def test_each_page_is_read_against_the_bare_page_measured_beside_it():
         figures["bare_key"] = "133946-1" if key == "article" else "133946"
 
     targets.evaluate(results, partial=True)
+    targets.check_harness(results)  # each bare page of the size it asked for, whatever its key
 
     assert results["pages"]["article"]["bare_ratio"] == 1.0  # 1141.0 / 1141.0
     assert results["pages"]["ceiling"]["bare_ratio"] == 0.538  # 1228.4 / 2282.0
