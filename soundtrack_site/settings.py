@@ -79,7 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.http.ConditionalGetMiddleware",  # ETags, and 304 for cached pages too
+    # ETags, and 304 for cached pages too (a 304 carries the validators and caching headers alone: the browser
+    # keeps the security headers of the page it revalidated).
+    "django.middleware.http.ConditionalGetMiddleware",
     "pagecache.middleware.CompressionMiddleware",  # gzip for pages the page cache did not send compressed
     "pagecache.middleware.PerViewSlotsMiddleware",  # each view its own comment-form token, cached pages included
     # Whole pages; signed-in readers share those that read no session. Readers without a session get its hits
