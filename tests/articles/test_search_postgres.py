@@ -461,8 +461,22 @@ class TestMigrations:
 
     def test_the_old_close_match_indexes_are_gone(self):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
-            assert [name for (name,) in cursor.fetchall()] == ["searchword_trgm"]
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s ORDER BY 1", ["%_trgm"])
+            assert [name for (name,) in cursor.fetchall()] == [
+                "composer_name_upper_trgm",
+                "searchword_trgm",
+                "work_title_upper_trgm",
+            ]
+
+    @pytest.mark.parametrize(("model", "index"), [(Composer, "composer_name_upper_trgm"), (Work, "work_title_upper_trgm")])
+    def test_the_names_a_query_names_are_found_through_a_trigram_index(self, model, index):
+        with CaptureQueriesContext(connection) as queries:
+            list(model.objects.matching("zimmer or glass -orchard")[:10])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {queries.captured_queries[0]['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert index in plan
 
 
 class TestManyMatches:
