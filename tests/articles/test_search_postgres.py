@@ -468,7 +468,9 @@ class TestMigrations:
                 "work_title_upper_trgm",
             ]
 
-    @pytest.mark.parametrize(("model", "index"), [(Composer, "composer_name_upper_trgm"), (Work, "work_title_upper_trgm")])
+    @pytest.mark.parametrize(
+        ("model", "index"), [(Composer, "composer_name_upper_trgm"), (Work, "work_title_upper_trgm")]
+    )
     def test_the_names_a_query_names_are_found_through_a_trigram_index(self, model, index):
         with CaptureQueriesContext(connection) as queries:
             list(model.objects.matching("zimmer or glass -orchard")[:10])
