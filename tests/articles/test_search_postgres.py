@@ -1,6 +1,8 @@
 """Search on PostgreSQL: ranking, websearch syntax, highlighted snippets, typo tolerance, and the stored vector
 kept current whatever changes. Skipped on any other database (CI runs the suite on PostgreSQL too)."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -493,3 +495,21 @@ class TestManyMatches:
 
         assert [article.title for article in results] == ["Newest", "Newer"]
         assert results.count() == 2
+
+    def test_a_page_reads_only_its_own_rows_in_the_order_ranked(self, client, committed, settings):
+        settings.ARTICLES_PER_PAGE = 2
+        with committed():
+            for n in range(5):
+                ArticleFactory(title=f"Oboe {n}", standfirst="An oboe. " * (n + 1), publish_at=ago(days=n + 1))
+        ranked = list(Article.objects.published().search("oboe"))
+
+        shown = []
+        for number in (1, 2, 3):
+            with CaptureQueriesContext(connection) as queries:
+                page = get_page(client, reverse("articles:search", query={"q": "oboe", "page": number}))
+            shown += [result.find("h2").text for result in page.find_all("li", class_="search-result")]
+            (rows,) = [query["sql"] for query in queries.captured_queries if "array_position" in query["sql"]]
+            page_ids = {article.pk for article in ranked[(number - 1) * 2 : number * 2]}
+            assert {int(pk) for pk in re.search(r"'\{([\d,]+)\}'", rows)[1].split(",")} == page_ids
+
+        assert shown == [article.title for article in ranked]
