@@ -89,6 +89,7 @@ class ArticleQuerySet(models.QuerySet):
         return search_articles(self, query)
 
     known_count = None  # set on a search's own results only: a further filter() makes a new queryset without it
+    ranked_page = None  # likewise, on full text's results: (bottom, top) -> those rows alone (search/query.py)
 
     def count(self):
         """A search's results know how many they are: their ids were read to rank them."""

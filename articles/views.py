@@ -195,6 +195,8 @@ class SearchView(ArticleListMixin, ListView):
         """A page number past the end (or not a number) shows the last (or first) page of results."""
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        if queryset.ranked_page and paginator.count:
+            page.object_list = queryset.ranked_page(page.start_index() - 1, page.end_index())
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

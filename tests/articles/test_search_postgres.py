@@ -1,6 +1,8 @@
 """Search on PostgreSQL: ranking, websearch syntax, highlighted snippets, typo tolerance, and the stored vector
 kept current whatever changes. Skipped on any other database (CI runs the suite on PostgreSQL too)."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -461,8 +463,24 @@ class TestMigrations:
 
     def test_the_old_close_match_indexes_are_gone(self):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
-            assert [name for (name,) in cursor.fetchall()] == ["searchword_trgm"]
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s ORDER BY 1", ["%_trgm"])
+            assert [name for (name,) in cursor.fetchall()] == [
+                "composer_name_upper_trgm",
+                "searchword_trgm",
+                "work_title_upper_trgm",
+            ]
+
+    @pytest.mark.parametrize(
+        ("model", "index"), [(Composer, "composer_name_upper_trgm"), (Work, "work_title_upper_trgm")]
+    )
+    def test_the_names_a_query_names_are_found_through_a_trigram_index(self, model, index):
+        with CaptureQueriesContext(connection) as queries:
+            list(model.objects.matching("zimmer or glass -orchard")[:10])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {queries.captured_queries[0]['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert index in plan
 
 
 class TestManyMatches:
@@ -477,3 +495,21 @@ class TestManyMatches:
 
         assert [article.title for article in results] == ["Newest", "Newer"]
         assert results.count() == 2
+
+    def test_a_page_reads_only_its_own_rows_in_the_order_ranked(self, client, committed, settings):
+        settings.ARTICLES_PER_PAGE = 2
+        with committed():
+            for n in range(5):
+                ArticleFactory(title=f"Oboe {n}", standfirst="An oboe. " * (n + 1), publish_at=ago(days=n + 1))
+        ranked = list(Article.objects.published().search("oboe"))
+
+        shown = []
+        for number in (1, 2, 3):
+            with CaptureQueriesContext(connection) as queries:
+                page = get_page(client, reverse("articles:search", query={"q": "oboe", "page": number}))
+            shown += [result.find("h2").text for result in page.find_all("li", class_="search-result")]
+            (rows,) = [query["sql"] for query in queries.captured_queries if "array_position" in query["sql"]]
+            page_ids = {article.pk for article in ranked[(number - 1) * 2 : number * 2]}
+            assert {int(pk) for pk in re.search(r"'\{([\d,]+)\}'", rows)[1].split(",")} == page_ids
+
+        assert shown == [article.title for article in ranked]
