@@ -1,13 +1,16 @@
 """Pages sent compressed to browsers that take gzip: cached pages compressed once, when they are stored."""
 
 import gzip
+import io
 import re
 
 import pytest
 from django.core.cache import cache
+from django.http import FileResponse
 from django.test import RequestFactory
 
-from pagecache.lookup import page_key
+from pagecache.lookup import is_public_read, page_key
+from pagecache.middleware import CompressionMiddleware
 from pagecache.stored import GZIP, StoredPage
 from tests.utils.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -111,3 +114,21 @@ def test_an_edge_that_assembles_pages_gets_them_uncompressed_with_its_includes(c
 
     assert "Content-Encoding" not in response
     assert b"<esi:include" in response.content
+
+
+def test_a_file_is_sent_as_it_is_stored():
+    """WhiteNoise sends the compressed copies it made of static files; images and fonts gain nothing from gzip."""
+    middleware = CompressionMiddleware(lambda request: FileResponse(io.BytesIO(b"<svg></svg>" * 100)))
+
+    response = middleware(RequestFactory().get("/static/x.svg", headers=GZIP_ACCEPTED))
+
+    assert not response.has_header("Content-Encoding")
+    assert b"".join(response.streaming_content) == b"<svg></svg>" * 100
+
+
+def test_static_files_are_whitenoises_never_looked_up_nor_compressed_by_the_site(client):
+    response = client.get("/static/css/site.css", headers=GZIP_ACCEPTED)
+
+    assert response.status_code == 200 and not response.has_header("Content-Encoding")
+    assert response["X-Content-Type-Options"] == "nosniff"  # inside the security headers' middleware
+    assert not is_public_read(RequestFactory().get("/static/css/site.css"))
