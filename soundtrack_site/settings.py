@@ -172,6 +172,11 @@ def _connections(database: dict) -> dict:
     if DATABASE_PGBOUNCER:
         database["DISABLE_SERVER_SIDE_CURSORS"] = True
         database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    else:
+        # No JIT compiling: it pays off for long analytical queries, and the site's take milliseconds, but a query
+        # whose plan merely looks dear (words matched in full text) spent 100 ms compiling. PgBouncer refuses
+        # startup options: behind it, set it on the database (docs/SCALING.md, "Connections").
+        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     return database
 
 
@@ -347,11 +352,13 @@ EDGE_CACHE_PURGE_ATTEMPTS = env.int("EDGE_CACHE_PURGE_ATTEMPTS", default=5)
 # time to post a comment holds to within this many seconds.
 EDGE_CACHE_SLOT_SECONDS = env.int("EDGE_CACHE_SLOT_SECONDS", default=1)
 
-# The anonymous page cache (pagecache/): seconds a page is kept (0 turns it off), and how long shared caches (the
-# edge) may keep it: long when the edge is purged on every change, a minute when nothing purges it. Browsers
+# The anonymous page cache (pagecache/): how long shared caches (the edge) may keep a page (long when the edge is
+# purged on every change, a minute when nothing purges it), and seconds the app keeps it (0 turns it off). With an
+# edge, the app keeps a page as long as the edge does: the readers the edge passes on (signed in, or with a session)
+# get the shared copy of any page the edge still holds, not a page rendered again after five minutes. Browsers
 # revalidate every time (max-age=0, with the ETag), never bounded by either.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60 * 60 if EDGE_CACHE_BACKEND else 60)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=PAGE_CACHE_SHARED_MAX_AGE if EDGE_CACHE_BACKEND else 300)
 # Search is left out: its queries are endless (a cache-filling vector) and its index is refreshed on commit.
 # /slots/ serves per-view values to the edge (ESI), which keeps them for EDGE_CACHE_SLOT_SECONDS at most.
 # Static files are WhiteNoise's, never looked up.

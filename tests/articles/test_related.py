@@ -1,5 +1,6 @@
 """More like this: up to four articles nearest to the one read (its composers, then its work, then its tags, then
-the words of its title and standfirst), read in the same query as its neighbours and kept with its cached parts;
+the words of its title and standfirst, read only for the places left), read with its neighbours and kept with its
+cached parts;
 and the timeline of a composer's works on their page."""
 
 import pytest
@@ -60,9 +61,11 @@ def test_only_published_articles_other_than_itself_and_at_most_four(read):
     assert related_titles(read) == ["Sharing 0", "Sharing 1", "Sharing 2", "Sharing 3"]
 
 
-def test_neighbours_and_related_come_in_one_query(read):
+def test_neighbours_and_four_sharing_something_come_in_one_query(read):
     make("Earlier", days=40, tags=["strings"])
     make("Later", days=20)
+    for n in range(3):
+        make(f"Strings and ice {n}", days=n + 1, tags=["winter"])  # sharing words too: not looked at
     prefetched = Article.objects.prefetch_related("composers", "tags").get(pk=read.pk)
 
     with CaptureQueriesContext(connection) as queries:
@@ -72,7 +75,7 @@ def test_neighbours_and_related_come_in_one_query(read):
     assert (found.previous.title, found.next.title, [a.title for a in found.related]) == (
         "Earlier",
         "Later",
-        ["Earlier"],
+        ["Strings and ice 0", "Strings and ice 1", "Strings and ice 2", "Earlier"],
     )
 
 
@@ -87,7 +90,12 @@ def test_when_few_share_anything_the_rest_share_words_of_its_title_and_standfirs
         make("Brass fanfares", days=4)
 
     # "A score as cold as ice" shares two of its words (score, cold), "Ice and strings again" one (strings).
-    assert related_titles(read) == ["Sharing a tag", "A score as cold as ice", "Ice and strings again"]
+    prefetched = Article.objects.prefetch_related("composers", "tags").get(pk=read.pk)
+    with CaptureQueriesContext(connection) as queries:
+        related = [other.title for other in nearby(prefetched).related]
+
+    assert related == ["Sharing a tag", "A score as cold as ice", "Ice and strings again"]
+    assert len(queries) == 1
 
 
 def test_the_page_links_them_and_is_purged_when_one_changes(client, read, settings):

@@ -64,6 +64,17 @@ def test_behind_pgbouncer_there_are_no_server_side_cursors_or_prepared_statement
 
     assert db["no_server_side_cursors"] is True
     assert db["OPTIONS"]["prepare_threshold"] is None
+    assert "options" not in db["OPTIONS"]  # PgBouncer refuses startup options: JIT is turned off on the database
+
+
+@pytest.mark.django_db
+@pytest.mark.postgresql("JIT compiling is PostgreSQL's")
+def test_the_sites_connections_never_jit_compile_a_query():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+    replica = databases(DATABASE_REPLICA_URLS=POSTGRES)["databases"]["replica_1"]
+    assert replica["OPTIONS"]["options"] == "-c jit=off"
 
 
 @pytest.mark.postgresql("psycopg's pool connects to PostgreSQL")
