@@ -59,6 +59,17 @@ def test_database_url_cache_hosts_and_email_come_from_the_environment():
     ]
 
 
+def test_with_an_edge_in_front_the_app_keeps_a_page_as_long_as_the_edge_does():
+    """The readers the edge passes on (signed in, or with a session) get the shared copy of any page it holds."""
+    shown = "print(settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_SHARED_MAX_AGE)"
+    edge = {"DJANGO_DEBUG": "1", "EDGE_CACHE_BACKEND": "varnish", "EDGE_CACHE_PURGE_URLS": "http://127.0.0.1:6081/"}
+
+    assert run_django(shown, **edge).stdout.split() == ["3600", "3600"]
+    assert run_django(shown, **edge, PAGE_CACHE_SHARED_MAX_AGE="600").stdout.split() == ["600", "600"]
+    assert run_django(shown, **edge, PAGE_CACHE_SECONDS="120").stdout.split() == ["120", "3600"]
+    assert run_django(shown, DJANGO_DEBUG="1").stdout.split() == ["300", "60"]  # no edge: five minutes
+
+
 def test_the_default_database_is_an_sqlite_file_under_var():
     result = run_django("print(settings.DATABASES['default']['NAME'])", DJANGO_DEBUG="1")
 
