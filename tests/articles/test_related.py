@@ -65,7 +65,7 @@ def test_neighbours_and_four_sharing_something_come_in_one_query(read):
     make("Earlier", days=40, tags=["strings"])
     make("Later", days=20)
     for n in range(3):
-        make(f"Strings and ice {n}", days=n + 1, tags=["winter"])  # sharing words too: not looked at
+        make(f"Strings and ice {n}", days=n + 1, tags=["winter"])
     prefetched = Article.objects.prefetch_related("composers", "tags").get(pk=read.pk)
 
     with CaptureQueriesContext(connection) as queries:
