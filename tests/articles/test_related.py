@@ -98,6 +98,29 @@ def test_when_few_share_anything_the_rest_share_words_of_its_title_and_standfirs
     assert len(queries) == 1
 
 
+@pytest.mark.postgresql("the plan of a full-text ranking is PostgreSQL's")
+@pytest.mark.parametrize(("sharing", "ranked_by_words"), [(4, False), (3, True)])
+def test_words_are_ranked_only_when_fewer_than_four_share_anything_else(committed, sharing, ranked_by_words):
+    """Ranking by words reads the stored vector of every article with one of them: the database skips it when a
+    fourth article shares a composer, the work or a tag."""
+    with committed():
+        read = make("Strings under the ice", days=30, tags=["winter"])
+        for n in range(sharing):
+            make(f"Sharing a tag {n}", days=n + 1, tags=["winter"])
+        make("Ice and strings again", days=9)
+    prefetched = Article.objects.prefetch_related("composers", "tags").get(pk=read.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        nearby(prefetched)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {queries.captured_queries[0]['sql']}")
+        plan = [row[0] for row in cursor.fetchall()]
+
+    (ranking,) = [line for line in plan if "ts_rank" in line and "Sort Key" in line]
+    ranking_node = plan[plan.index(ranking) - 1]
+    assert ("never executed" not in ranking_node) == ranked_by_words
+
+
 def test_the_page_links_them_and_is_purged_when_one_changes(client, read, settings):
     other = make("Same composer", days=1, composers=read.composers.all())
 
