@@ -14,6 +14,7 @@ from .servers import ToolMissing, free_port, stop_process, wait_until
 VCL_DIR = Path(__file__).resolve().parents[1] / "deploy" / "varnish"
 # A lookup in the cache either hits or misses (passes are neither): the hit ratio is hits over both.
 HIT_COUNTERS = ("MAIN.cache_hit", "MAIN.cache_miss")
+PROBE_WINDOW, PROBE_THRESHOLD = 3, 2  # healthy once 2 of the last 3 probes of /healthz answered
 INSTALL = "Varnish is needed: apt-get install varnish varnish-modules (Debian's 7.1, with xkey)"
 
 
@@ -35,7 +36,8 @@ def site_vcl(backend_ports: Sequence[int]) -> str:
     single = site[site.index("backend app {") : site.index("}", site.index("backend app {")) + 1]
     backends = "\n".join(
         f'backend app{n} {{\n    .host = "127.0.0.1";\n    .port = "{port}";\n'
-        '    .probe = { .url = "/healthz"; .interval = 1s; .timeout = 1s; .window = 3; .threshold = 2; }\n}'
+        f'    .probe = {{ .url = "/healthz"; .interval = 1s; .timeout = 1s; '
+        f".window = {PROBE_WINDOW}; .threshold = {PROBE_THRESHOLD}; }}\n}}"
         for n, port in enumerate(backend_ports, 1)
     )
     added = "".join(f"    apps.add_backend(app{n});\n" for n in range(1, len(backend_ports) + 1))
@@ -85,7 +87,13 @@ class Varnish:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        wait_until(self._answers, what=f"Varnish on port {self.port}", timeout=30)
+        try:
+            wait_until(self._answers, what=f"Varnish on port {self.port}", timeout=30)
+            if len(self.backend_ports) > 1:  # probed: each starts sick until its first probe comes back
+                wait_until(self._backends_healthy, what="Varnish finding every app server healthy", timeout=30)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _answers(self) -> bool:
@@ -93,6 +101,11 @@ class Varnish:
             raise RuntimeError(f"varnishd exited: {self.process.stdout.read().decode(errors='replace')}")
         with socket.socket() as probe:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def _backends_healthy(self) -> bool:
+        happy = self.counters(*(f"VBE.boot.app{n}.happy" for n in range(1, len(self.backend_ports) + 1)))
+        recent = (1 << PROBE_WINDOW) - 1  # the newest probe is the lowest bit
+        return all((bits & recent).bit_count() >= PROBE_THRESHOLD for bits in happy.values())
 
     def restart(self, *, stopped: Callable[[], None] = lambda: None) -> "Varnish":
         """Stopped (then ``stopped()`` is called) and started again on the same port, as a service manager restarts
