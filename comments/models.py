@@ -70,6 +70,11 @@ class CommentQuerySet(models.QuerySet):
     def for_article(self, article: Article):
         return self.filter(article=article)
 
+    def thread_starts(self):
+        """The comments that start a thread. Asked by their empty ``thread`` (never by ``parent``, which is empty for
+        the same comments: comment_depth_matches_parent) so that comment_article_threads alone answers."""
+        return self.filter(thread__isnull=True)
+
     def by_address(self, email: str):
         """The comments written from an email address, in any case (the comment_author_email_status index); none
         for an empty one (erased comments have no address)."""

@@ -51,7 +51,7 @@ def page_of(comment: Comment) -> int:
     that waits for moderation comes after the public ones, on the last page."""
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     top = comment.thread or comment
-    threads = Comment.objects.approved().filter(article_id=comment.article_id, parent__isnull=True)
+    threads = Comment.objects.approved().thread_starts().filter(article_id=comment.article_id)
     if not top.is_public:
         return max(1, -(-threads.count() // per_page))
     earlier = threads.filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk))
@@ -70,12 +70,12 @@ def load_threads(article, approved, *, page: int, pages: int, picked, own_ids: l
         shown = approved.filter(favourite_track=picked)
         own_shown = Q(favourite_track=picked)
     else:
-        threads = approved.filter(parent__isnull=True).order_by("created_at", "pk")
+        threads = approved.thread_starts().order_by("created_at", "pk")
         thread_ids = threads.values("pk")[(page - 1) * per_page : page * per_page]
         shown = approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))
         own_shown = Q(thread__in=thread_ids)
         if page == pages:  # the reader's own new threads are the newest: they come last
-            own_shown |= Q(parent__isnull=True)
+            own_shown |= Q(thread__isnull=True)
     if own_ids:
         waiting = (Comment.Status.PENDING, Comment.Status.UNCONFIRMED)
         own_pending = Q(pk__in=own_ids, article=article, status__in=waiting) & own_shown

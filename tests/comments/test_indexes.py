@@ -1,12 +1,17 @@
 """The comment queries that run on every post and every queue load can use an index (PostgreSQL)."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
 from comments.moderation import Submission, _known_commenter, is_recent_duplicate
+from comments.threads import page_of
 from tests.utils.database import plan
-from tests.utils.factories import CommentFactory
+from tests.utils.factories import ArticleFactory, CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("query plans of PostgreSQL")]
 
@@ -35,3 +40,37 @@ def test_the_moderation_queue_order_is_read_from_its_index():
     CommentFactory.create_batch(3)
 
     assert "comment_queue_order" in plan(Comment.objects.queue_order()[:50])
+
+
+def busy_discussion():
+    """An article many wrote about: 120 threads with a reply each."""
+    article = ArticleFactory()
+    for thread in CommentFactory.create_batch(120, article=article):
+        CommentFactory(parent=thread)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE comments_comment")
+    return article
+
+
+def plans_of_queries_run_by(action) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in captured.captured_queries:
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+def test_the_page_of_a_new_thread_counts_the_threads_before_it_through_the_article_threads_index():
+    article = busy_discussion()
+    newest = Comment.objects.filter(article=article).thread_starts().last()
+
+    [query_plan] = plans_of_queries_run_by(lambda: page_of(newest))
+
+    # Which comments start a thread is part of the index's condition, not a filter on every row it finds.
+    conditions = re.findall(r"Index Cond: (.*)", query_plan)
+    assert any("thread_id IS NULL" in condition for condition in conditions), query_plan
+    assert page_of(newest) == 119 // settings.COMMENTS_THREADS_PER_PAGE + 1  # after the 119 threads before it
