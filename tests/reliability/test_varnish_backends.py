@@ -44,7 +44,9 @@ def test_starting_waits_until_every_app_server_is_healthy_then_each_takes_its_tu
         statuses = [urllib.request.urlopen(f"{varnish.url}/healthz/seen").status for _ in range(4)]  # passed on
     finally:
         varnish.stop()
-        quick.shutdown(), slow.shutdown()
+        for server in (quick, slow):
+            server.shutdown()
+            server.server_close()
 
     assert statuses == [200] * 4
     assert (quick.seen, slow.seen) == (2, 2)
