@@ -89,7 +89,7 @@ class CommentQuerySet(models.QuerySet):
             .filter(Q(thread__isnull=True) | Q(thread__status=Comment.Status.APPROVED))
             .order_by()
             .values("favourite_track_id")
-            .annotate(comments=Count("id"), threads=Count("id", filter=Q(parent__isnull=True)))
+            .annotate(comments=Count("id"), threads=Count("id", filter=Q(thread__isnull=True)))
         )
         counts = DiscussionCounts()
         for row in rows:

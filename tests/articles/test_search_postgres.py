@@ -16,6 +16,7 @@ from articles.search.spelling import CLOSEST_WORDS, corrected_query
 from tests.utils.admin import article_data
 from tests.utils.budgets import SEARCH_PAGE_MAX_QUERIES
 from tests.utils.clock import ago
+from tests.utils.database import sql_plan
 from tests.utils.factories import (
     ArticleFactory,
     ComposerFactory,
@@ -454,10 +455,7 @@ class TestMigrations:
         assert "article_search_vector_gin" in plan
 
     def test_the_closest_word_is_found_through_the_lexicons_trigram_index(self, misspellable):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {CLOSEST_WORDS}", [["zimer"]])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+        plan = sql_plan(CLOSEST_WORDS, [["zimer"]])
         assert "searchword_trgm" in plan
         assert "<->" in plan  # ordered by distance through the index, not by sorting every word
 
@@ -476,11 +474,7 @@ class TestMigrations:
     def test_the_names_a_query_names_are_found_through_a_trigram_index(self, model, index):
         with CaptureQueriesContext(connection) as queries:
             list(model.objects.matching("zimmer or glass -orchard")[:10])
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {queries.captured_queries[0]['sql']}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert index in plan
+        assert index in sql_plan(queries.captured_queries[0]["sql"])
 
 
 class TestManyMatches:

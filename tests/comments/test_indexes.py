@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from comments.models import Comment
 from comments.moderation import Submission, _known_commenter, is_recent_duplicate
 from comments.threads import page_of
-from tests.utils.database import plan
+from tests.utils.database import plan, sql_plan
 from tests.utils.factories import ArticleFactory, CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql("query plans of PostgreSQL")]
@@ -52,23 +52,14 @@ def busy_discussion():
     return article
 
 
-def plans_of_queries_run_by(action) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        action()
-    plans = []
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        for query in captured.captured_queries:
-            cursor.execute(f"EXPLAIN {query['sql']}")
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    return plans
-
-
 def test_the_page_of_a_new_thread_counts_the_threads_before_it_through_the_article_threads_index():
     article = busy_discussion()
     newest = Comment.objects.filter(article=article).thread_starts().last()
 
-    [query_plan] = plans_of_queries_run_by(lambda: page_of(newest))
+    with CaptureQueriesContext(connection) as queries:
+        page_of(newest)
+    [query] = queries.captured_queries
+    query_plan = sql_plan(query["sql"])
 
     # Which comments start a thread is part of the index's condition, not a filter on every row it finds.
     conditions = re.findall(r"Index Cond: (.*)", query_plan)

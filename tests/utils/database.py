@@ -7,7 +7,11 @@ from django.db import connection
 
 def plan(queryset) -> str:
     """The plan of a query, with sequential scans off: a table this small would otherwise be read whole."""
-    sql, params = queryset.query.sql_with_params()
+    return sql_plan(*queryset.query.sql_with_params())
+
+
+def sql_plan(sql: str, params=None) -> str:
+    """``plan()`` of a query's SQL: one written by hand, or one captured as it ran (its values already in it)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
