@@ -25,7 +25,7 @@ def sign_in() -> dict[str, str]:
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
 
-    from comments.own_comments import OWN_COMMENTS_COOKIE
+    from comments.own_comments import own_comments_cookie
     from soundtrack_site.reader_slots import hint_cookies
 
     users = get_user_model()
@@ -47,7 +47,8 @@ def sign_in() -> dict[str, str]:
             settings.SESSION_COOKIE_NAME: session.session_key,
             settings.CSRF_COOKIE_NAME: get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS),
             **hint_cookies(user),
-            **({OWN_COMMENTS_COOKIE: "1"} if username == COMMENTER else {}),
+            # A note of comments posted from the browser: their pages are rendered for them.
+            **({settings.COMMENTS_OWN_COOKIE_NAME: own_comments_cookie([])} if username == COMMENTER else {}),
         }
         cookies[username] = "; ".join(f"{name}={value}" for name, value in jar.items())
     return cookies

@@ -48,7 +48,8 @@ def confirm_email(request, token):
     if not email_confirmation.confirm_comment(comment):  # confirmed by a click a moment earlier
         return _page(request, "done", comment=comment)
     comment.refresh_from_db(fields=["status"])
-    confirm_posting(request, comment, remembered=remember_own_comment(request, comment))
+    remember_own_comment(request, comment)
+    confirm_posting(request, comment)
     return redirect(where_shown(comment))
 
 

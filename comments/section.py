@@ -38,32 +38,24 @@ SECTION_TEMPLATE = "comments/section.html"
 SECTION_TIMEOUT = 24 * 60 * 60  # its stamps move on every change it shows; this only lets unread ones go
 FORM_TOKEN_SLOT = "form_token"  # filled per view (settings.PAGECACHE_PER_VIEW_SLOTS)
 CONFIRMATION_TAG = "comment-confirmation"  # a message the section shows beside the comment it is about
-NOT_REMEMBERED = "A fault on our side kept this browser from noting it as yours, so it cannot be changed from here."
 
 
-def confirm_posting(request, comment: Comment, *, remembered: bool) -> None:
+def confirm_posting(request, comment: Comment) -> None:
     """Thank the reader for a comment just posted: the next article page shows it beside the comment (or at the
-    form, for a comment it does not show), not at the top of the page. ``remembered``: whether this browser's
-    session notes the comment as its own (what lets its author see it while it waits, and change it)."""
+    form, for a comment it does not show), not at the top of the page."""
     if comment.is_public:
-        text = "Thank you: your comment is published."
-        if not remembered:
-            text += f" {NOT_REMEMBERED}"
-        messages.success(request, text, extra_tags=CONFIRMATION_TAG)
+        messages.success(request, "Thank you: your comment is published.", extra_tags=CONFIRMATION_TAG)
     elif comment.status == Comment.Status.UNCONFIRMED:
-        messages.info(request, _waits_for_confirmation(comment, remembered=remembered), extra_tags=CONFIRMATION_TAG)
+        messages.info(request, _waits_for_confirmation(comment), extra_tags=CONFIRMATION_TAG)
     elif comment.status == Comment.Status.PENDING:
-        if remembered:
-            text = "Thank you: your comment is awaiting moderation. Only you can see it now."
-        else:
-            text = f"Thank you: your comment is awaiting moderation; it will show here once approved. {NOT_REMEMBERED}"
+        text = "Thank you: your comment is awaiting moderation. Only you can see it now."
         messages.info(request, text, extra_tags=CONFIRMATION_TAG)
     else:
         text = "Your comment was held by our spam filter; a moderator may release it."
         messages.warning(request, text, extra_tags=CONFIRMATION_TAG)
 
 
-def _waits_for_confirmation(comment: Comment, *, remembered: bool) -> str:
+def _waits_for_confirmation(comment: Comment) -> str:
     # Said whether or not the address left every email from us (then none is sent): the page tells nobody that.
     moderated = {
         "new": " and a moderator approves it (a first comment waits for review)",
@@ -71,7 +63,7 @@ def _waits_for_confirmation(comment: Comment, *, remembered: bool) -> str:
     }.get(settings.COMMENTS_CONFIRM_EMAIL, "")
     return (
         f"Thank you: we sent a link to {comment.author_email}; your comment appears after you confirm it"
-        f"{moderated}. {'Only you can see it now.' if remembered else NOT_REMEMBERED}"
+        f"{moderated}. Only you can see it now."
     )
 
 

@@ -83,7 +83,8 @@ class PostCommentView(ArticleDetailView):
                 form.add_error(None, refused.message)
                 status = REFUSAL_STATUS.get(refused.code, 400)
             else:
-                confirm_posting(request, comment, remembered=remember_own_comment(request, comment))
+                remember_own_comment(request, comment)
+                confirm_posting(request, comment)
                 return redirect(where_shown(comment))
         self.object = self.get_object()
         context = self.get_context_data(object=self.object, comment_form=form)

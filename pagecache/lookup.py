@@ -1,6 +1,6 @@
 """Finding a kept page: which copy a request wants, where it is kept, and the page with the stamps it is checked
 against, in one round trip. Shared by the two ways a hit is sent (PageCacheMiddleware, and PageCacheApplication
-before Django for readers without a session)."""
+before Django for readers with no state of their own)."""
 
 import hashlib
 import re
@@ -34,8 +34,24 @@ def is_public_read(request) -> bool:
     )
 
 
-def has_session(request) -> bool:
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+def has_reader_state(request) -> bool:
+    """Whether the reader holds state of their own (``PAGE_CACHE_READER_COOKIES``: a session, the comments this
+    browser posted): a page may be theirs alone."""
+    cookies = request.COOKIES
+    return any(name in cookies for name in settings.PAGE_CACHE_READER_COOKIES)
+
+
+def note_reader_state_read(request) -> None:
+    """Say that the page being rendered read its reader's own state outside the session (a cookie): the page cache
+    then keeps it for that reader alone, as it does a page that read the session."""
+    request.read_reader_state = True
+
+
+def read_reader_state(request) -> bool:
+    """Whether rendering the page read its reader's own state (the session, the user included): then it may differ
+    from reader to reader."""
+    session = getattr(request, "session", None)
+    return session is None or session.accessed or getattr(request, "read_reader_state", False)
 
 
 def edge_includes(request) -> bool:
@@ -46,9 +62,9 @@ def edge_includes(request) -> bool:
 
 def wanted_encoding(request) -> str:
     """gzip for a browser that takes it; the page as rendered for an edge that assembles pages (it fills the slots
-    with its own includes, PerViewSlotsMiddleware, and compresses for itself), and for a reader with a session
-    (the gzip copy has no reader slots: stored.store())."""
-    if edge_includes(request) or has_session(request) or not stored.accepts_gzip(request):
+    with its own includes, PerViewSlotsMiddleware, and compresses for itself), and for a reader with state of their
+    own (the gzip copy has no reader slots: stored.store())."""
+    if edge_includes(request) or has_reader_state(request) or not stored.accepts_gzip(request):
         return ""
     return stored.GZIP
 

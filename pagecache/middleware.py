@@ -1,9 +1,9 @@
 """Whole public pages cached, and the per-view and per-reader values filled into every page.
 
-A page is cached for readers without a session. A page whose rendering did not read the session (the same for
-every reader but for its reader slots: a tag page, a feed, an article for a reader with no comments of their own
-on it) is sent from the cache to readers with one too, signed in or not, with their own values in its reader
-slots and as private.
+A page is cached for readers with no state of their own (``PAGE_CACHE_READER_COOKIES``: no session, no comments
+this browser posted). A page whose rendering read none of that state (the same for every reader but for its reader
+slots: a tag page, a feed, an article for a reader with no comments of their own on it) is sent from the cache to
+readers with some too, signed in or not, with their own values in its reader slots and as private.
 
 A cached page is sent for browsers to revalidate on every view (``max-age=0`` with its ETag: a reload costs a 304)
 and for shared caches to keep (``s-maxage``, never past the next scheduled change), with the surrogate keys of what
@@ -32,11 +32,12 @@ from django.utils.http import http_date
 from . import edge, stored
 from .lookup import (
     edge_includes,
-    has_session,
+    has_reader_state,
     is_public_read,
     keep,
     lookup,
     page_key,
+    read_reader_state,
     shared_max_age,
     wanted_encoding,
     with_shared_max_age,
@@ -47,19 +48,13 @@ from .views import signed_element
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 
 
-def _read_the_session(request) -> bool:
-    """Whether rendering the page read the session (the user included): then it may differ from reader to reader."""
-    session = getattr(request, "session", None)
-    return session is None or session.accessed
-
-
 def _shared_with(request, page: stored.StoredPage) -> bool:
-    """Whether a reader with a session may be sent the shared copy of ``page``."""
+    """Whether a reader with state of their own may be sent the shared copy of ``page``."""
     return page.shared and not (page.asks_reader and needs_own_page(request))
 
 
 def _for_this_reader(response) -> None:
-    """A page sent to a reader with a session holds their own values: for them alone, never a shared cache."""
+    """A page sent to a reader with state of their own holds their own values: for them alone, never a shared cache."""
     del response["Cache-Control"]
     patch_cache_control(response, private=True, no_cache=True)
 
@@ -86,15 +81,15 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        encoding, with_session = wanted_encoding(request), has_session(request)
+        encoding, with_state = wanted_encoding(request), has_reader_state(request)
         try:
             key = page_key(request, encoding)
         except DisallowedHost:  # refused inside, where the security headers are added
             return self.get_response(request)
         stamp, next_change, page = lookup(key)
-        if page is not None and page.stamp == stamp and (not with_session or _shared_with(request, page)):
+        if page is not None and page.stamp == stamp and (not with_state or _shared_with(request, page)):
             response = page.response(request, fill_slots=not edge_includes(request))
-            if with_session:
+            if with_state:
                 _for_this_reader(response)
             else:
                 response["Cache-Control"] = with_shared_max_age(response["Cache-Control"], next_change)
@@ -102,8 +97,8 @@ class PageCacheMiddleware:
             return response
 
         response = self.get_response(request)
-        shared = not _read_the_session(request)
-        if _is_cacheable(response) and (shared or not with_session):
+        shared = not read_reader_state(request)
+        if _is_cacheable(response) and (shared or not with_state):
             patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
             patch_cache_control(response, public=True, max_age=0, s_maxage=shared_max_age(next_change))
             response[edge.HEADER] = " ".join(sorted(edge.surrogate_keys(request)))
@@ -125,7 +120,7 @@ class PageCacheMiddleware:
             keep(key, pages[key])
             # A miss is sent as a hit will be: the same headers and bytes.
             response = pages[key].response(request, fill_slots=not edge_includes(request))
-            if with_session:
+            if with_state:
                 _for_this_reader(response)
             response["X-Page-Cache"] = "miss"
         elif response.get("Cache-Control") is None:

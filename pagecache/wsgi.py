@@ -1,4 +1,5 @@
-"""The page cache's hits for readers without a session, sent before Django handles the request.
+"""The page cache's hits for readers with no state of their own (no session, no comments of theirs), sent before
+Django handles the request.
 
 Such a hit needs nothing of Django's request handling: no middleware reads anything of the reader's (there is
 nothing to read), no view runs, no query is made, and the kept page holds every header it was rendered with, the
@@ -6,7 +7,7 @@ security headers included (pagecache/middleware.py). Sent from here it costs lit
 request's host checked, the key hashed, one cache round trip, the slots filled.
 
 Everything else goes to Django as before, which sends hits too (PageCacheMiddleware), so both ways send the same
-page: a miss, a reader with a session or with messages waiting, a conditional request (its 304 is
+page: a miss, a reader with state of their own or with messages waiting, a conditional request (its 304 is
 ConditionalGetMiddleware's), a HEAD, an edge that assembles pages, a host the site does not serve (refused and
 logged there), a cache that needs the database (the stamps to make after a flush, a scheduled change due, or the
 embedded default's cache table: the database connection's life is Django's to manage).
@@ -18,7 +19,7 @@ from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 
-from .lookup import has_session, is_public_read, lookup, page_key, wanted_encoding, with_shared_max_age
+from .lookup import has_reader_state, is_public_read, lookup, page_key, wanted_encoding, with_shared_max_age
 
 # Requests with any of these (WSGI names) are Django's: conditional ones, and those of an edge that assembles pages.
 FOR_DJANGO = (
@@ -53,7 +54,7 @@ class PageCacheApplication:
         ):
             return None
         request = WSGIRequest(environ)
-        if not is_public_read(request) or has_session(request):
+        if not is_public_read(request) or has_reader_state(request):
             return None
         try:
             key = page_key(request, wanted_encoding(request))

@@ -1,10 +1,10 @@
 """Many clients post comments while PostgreSQL is restarted: every acknowledged comment is stored exactly once.
 
 Each client posts its own comments one after another, each with a fresh signed form token, as a reader's browser
-would: it keeps the session cookie its first post got, so from then on it is a returning reader whose session is
-saved after each comment. A post is acknowledged by the redirect (302) to the comment. On a 503 or a broken
-connection the client posts the very same form again, as a reader pressing "back" and "post" would, until it is
-acknowledged; some forms are sent twice at the same moment on purpose (a double click), and both posts must be
+would: it keeps the cookies its first post got (the note of its own comments), so from then on it is a returning
+reader whose note grows with each comment. A post is acknowledged by the redirect (302) to the comment. On a 503 or
+a broken connection the client posts the very same form again, as a reader pressing "back" and "post" would, until
+it is acknowledged; some forms are sent twice at the same moment on purpose (a double click), and both posts must be
 acknowledged. Half-way, PostgreSQL is stopped, kept down for a few seconds and started again. Afterwards the
 database must hold each acknowledged comment exactly once.
 """
@@ -23,6 +23,7 @@ from .servers import AppServer, PostgresCluster, RedisServer, app_environment, p
 
 RETRY_PAUSE_SECONDS = 0.2
 GIVE_UP_SECONDS = 120  # a post not acknowledged after this long counts as given up (and fails the check)
+READER_COOKIES = ("sessionid", "own_comments")  # what makes a returning reader: kept from one post to the next
 
 
 class PostLoad:
@@ -63,8 +64,9 @@ class PostLoad:
             conn.request("POST", path, body=urlencode(form), headers=headers)
             response = conn.getresponse()
             for header in response.headers.get_all("Set-Cookie") or []:
-                if (session := SimpleCookie(header).get("sessionid")) is not None and session.value:
-                    cookies["sessionid"] = session.value
+                for name, morsel in SimpleCookie(header).items():
+                    if name in READER_COOKIES and morsel.value:
+                        cookies[name] = morsel.value
             return response.status, response.read().decode()
         finally:
             conn.close()

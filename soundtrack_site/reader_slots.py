@@ -8,8 +8,8 @@ view of a cached page. It follows hint cookies set when someone signs in and del
 shows a link to the admin, which asks who you are as it always does, and a post is always checked against the
 session itself.
 
-An article's page also shows a reader the comments they posted from this browser (noted in the session, and by a
-hint cookie that it holds some): ``needs_own_page`` tells whether it must be rendered for them alone.
+An article's page also shows a reader the comments they posted from this browser (noted in a signed cookie,
+comments/own_comments.py): ``needs_own_page`` tells whether it must be rendered for them alone.
 """
 
 import re
@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from articles.authors import public_name
-from comments.own_comments import OWN_COMMENTS_COOKIE
 from comments.section import csrf_input as csrf_field
 
 STAFF_COOKIE = "staff"
@@ -80,10 +79,10 @@ def needs_own_page(request) -> bool:
     they posted comments from this browser (shown to them while they wait, with their edit links), or they have a
     session the hints do not describe (signed in before the hints existed, or in some other way), or they are
     signed in without a CSRF cookie to sign their form's token with (rendering it gives them one)."""
+    if settings.COMMENTS_OWN_COOKIE_NAME in request.COOKIES:
+        return True
     if not _has_session(request):
         return False
-    if OWN_COMMENTS_COOKIE in request.COOKIES:
-        return True
     return account(request) is None or _csrf_secret(request) is None
 
 
@@ -101,13 +100,15 @@ def note_sign_in(sender, request, user, **kwargs) -> None:
 
 
 def note_sign_out(sender, request, **kwargs) -> None:
-    """On ``user_logged_out``: the response deletes the hints (the session, own comments included, is gone)."""
+    """On ``user_logged_out``: the response deletes the hints, and the note of the comments this browser posted (as
+    the session goes, everything of the reader's goes)."""
     request.reader_hints = {}
 
 
 class ReaderHintsMiddleware:
-    """Sets or deletes the hint cookies on the response to a sign-in, a sign-out or a comment this browser posted;
-    touches nothing else (it reads no session: a page that did not read it stays shareable)."""
+    """Sets or deletes the hint cookies on the response to a sign-in or a sign-out, and the note of the comments
+    this browser posted (comments/own_comments.py) on the response to a comment's post or confirmation; touches
+    nothing else (it reads no session: a page that did not read it stays shareable)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -116,11 +117,11 @@ class ReaderHintsMiddleware:
         response = self.get_response(request)
         hints = getattr(request, "reader_hints", None)
         if hints is not None:  # signed in or out: a hint this one does not give goes (the staff's, say)
-            gone = {STAFF_COOKIE, ACCOUNT_COOKIE} | (set() if hints else {OWN_COMMENTS_COOKIE})
+            gone = {STAFF_COOKIE, ACCOUNT_COOKIE} | (set() if hints else {settings.COMMENTS_OWN_COOKIE_NAME})
             for name in (gone - hints.keys()) & request.COOKIES.keys():
                 response.delete_cookie(name, samesite="Lax")
-        if getattr(request, "posted_own_comment", False):
-            hints = (hints or {}) | {OWN_COMMENTS_COOKIE: "1"}
+        if own_comments := getattr(request, "own_comments_cookie", None):
+            hints = (hints or {}) | {settings.COMMENTS_OWN_COOKIE_NAME: own_comments}
         for name, value in (hints or {}).items():
             response.set_cookie(
                 name,

@@ -241,7 +241,13 @@ else:
     }
 
 # Sessions live in the cache (Redis in production) with the database behind it: no query on most requests.
-SESSION_ENGINE = "soundtrack_site.session_store"  # Django's cached_db, never written twice unchanged
+SESSION_ENGINE = "soundtrack_site.session_store"  # Django's cached_db, new keys drawn without asking first
+SESSION_COOKIE_NAME = "sessionid"
+# The comments a browser posted, signed (comments/own_comments.py).
+COMMENTS_OWN_COOKIE_NAME = "own_comments"
+# What a page may show its reader alone is held in these: the page cache shares no page with a reader who has one
+# unless its rendering read none of them (pagecache/middleware.py), and the edge passes such a reader on.
+PAGE_CACHE_READER_COOKIES = (SESSION_COOKIE_NAME, COMMENTS_OWN_COOKIE_NAME)
 
 # Email: EMAIL_URL (smtp+tls://user:password@host:587); the console in development, a local relay otherwise.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

@@ -39,9 +39,9 @@ sub vcl_recv {
     if (req.url ~ "^/(admin/|comments/|healthz|search/)") {
         return (pass);
     }
-    # A session (signed in, or a reader who commented) or a message waiting: the page is this reader's own. A client
-    # that has just written (recent_write, set when the site reads from replicas) reads its write from the app.
-    if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages|recent_write)=" || req.http.Authorization) {
+    # A session (signed in), the comments this browser posted or a message waiting: the page is this reader's own. A
+    # client that has just written (recent_write, set when the site reads from replicas) reads its write from the app.
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|own_comments|messages|recent_write)=" || req.http.Authorization) {
         return (pass);
     }
     # Anything else in Cookie (a CSRF cookie left by the admin's sign-in page, a staff hint that outlived its

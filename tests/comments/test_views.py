@@ -13,7 +13,6 @@ from articles.models import Article
 from comments.forms import FORM_TOKEN_SALT
 from comments.markup import render_comment
 from comments.models import Comment, CommentReport
-from comments.own_comments import SESSION_KEY
 from tests.utils.budgets import ARTICLE_PAGE_QUERIES
 from tests.utils.clock import ago
 from tests.utils.discussion import (
@@ -38,6 +37,7 @@ from tests.utils.discussion import (
     permalink,
     post_comment,
     post_url,
+    remember_as_own,
     reply_links,
     report_links,
 )
@@ -584,14 +584,9 @@ class TestOwnPendingComments:
         second = CommentFactory(article=article, body="Thread two.", created_at=ago(hours=2))
         return first, second
 
-    def remember(self, client, *comments: Comment) -> None:
-        session = client.session
-        session[SESSION_KEY] = [comment.pk for comment in comments]
-        session.save()
-
     def test_a_pending_reply_shows_in_its_thread_on_that_threads_page_only(self, client, article, threads):
         _, second = threads
-        self.remember(client, CommentFactory(parent=second, body="My pending reply.", status=PENDING))
+        remember_as_own(client, CommentFactory(parent=second, body="My pending reply.", status=PENDING))
 
         first_page = get_page(client, article.get_absolute_url())
         second_page = get_page(client, f"{article.get_absolute_url()}?comments=2")
@@ -600,7 +595,7 @@ class TestOwnPendingComments:
         assert discussion(second_page) == [("Thread two.", [("My pending reply.", [])])]
 
     def test_a_pending_new_thread_comes_last_on_the_last_page(self, client, article, threads):
-        self.remember(client, CommentFactory(article=article, body="My pending thread.", status=PENDING))
+        remember_as_own(client, CommentFactory(article=article, body="My pending thread.", status=PENDING))
 
         first_page = get_page(client, article.get_absolute_url())
         last_page = get_page(client, f"{article.get_absolute_url()}?comments=2")
@@ -611,7 +606,7 @@ class TestOwnPendingComments:
     def test_with_a_pick_only_the_pending_comments_that_made_it_show(self, client, article, threads):
         heptapod, encounter, _ = article.featured_tracks.order_by("position")
         CommentFactory(article=article, body="Approved heptapod.", favourite_track=heptapod)
-        self.remember(
+        remember_as_own(
             client,
             CommentFactory(article=article, body="My heptapod.", favourite_track=heptapod, status=PENDING),
             CommentFactory(article=article, body="My encounter.", favourite_track=encounter, status=PENDING),
@@ -955,9 +950,7 @@ class TestQueryCounts:
             CommentFactory(parent=a_thread, status=PENDING, body="My pending reply."),
             CommentFactory(article=article, body="My approved comment."),
         ]
-        session = client.session
-        session[SESSION_KEY] = [comment.pk for comment in own]
-        session.save()
+        remember_as_own(client, *own)
 
         with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
             page = get_page(client, article.get_absolute_url())

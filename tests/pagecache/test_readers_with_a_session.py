@@ -1,5 +1,6 @@
-"""Readers with a session (signed in, or with comments of their own) share the cached pages that read nothing of
-theirs: the page comes from the cache with their own values in its reader slots, and is sent as theirs alone."""
+"""Readers with state of their own (signed in, or with comments of their own) share the cached pages that read
+nothing of theirs: the page comes from the cache with their own values in its reader slots, and is sent as theirs
+alone."""
 
 import gzip
 
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.own_comments import own_comment_ids
+from pagecache.lookup import read_reader_state
 from soundtrack_site.middleware import SessionMiddleware
 from soundtrack_site.reader_slots import STAFF_COOKIE
 from tests.utils.factories import ArticleFactory, ComposerFactory, UserFactory
@@ -190,10 +192,11 @@ def test_a_staff_hint_without_a_session_shows_nothing(anonymous, client_factory,
     assert ADMIN_LINK not in stale.get(url).content.decode()
 
 
-def test_looking_for_a_readers_own_comments_counts_as_reading_the_session_even_without_one(rf):
+def test_looking_for_a_readers_own_comments_counts_as_reading_their_state_even_without_any(rf):
     """So a page that shows them is never shared, whoever rendered it first."""
     request = rf.get("/")
     SessionMiddleware(lambda request: None).process_request(request)
+    assert not read_reader_state(request)
 
     assert own_comment_ids(request) == []
-    assert request.session.accessed
+    assert read_reader_state(request)

@@ -3,14 +3,14 @@ reader slots filled from hint cookies set on signing in. A reader with comments 
 session the hints do not describe, still gets the page rendered for them alone."""
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.own_comments import OWN_COMMENTS_COOKIE
 from soundtrack_site.reader_slots import ACCOUNT_COOKIE, STAFF_COOKIE
-from tests.utils.discussion import POSTER, comment_form, comment_form_data, field_value, post_url
+from tests.utils.discussion import POSTER, comment_form, comment_form_data, field_value, post_url, remember_as_own
 from tests.utils.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.utils.html import parse
 
@@ -90,7 +90,7 @@ def test_a_reader_who_posted_gets_the_page_rendered_with_their_comment(article, 
     data["csrfmiddlewaretoken"] = field_value(comment_form(page), "csrfmiddlewaretoken")
     clock.shift(5)
     posted = editor.post(post_url(article), data)
-    assert posted.cookies[OWN_COMMENTS_COOKIE].value == "1"
+    assert posted.cookies[settings.COMMENTS_OWN_COOKIE_NAME].value
     Comment.objects.update(status=Comment.Status.PENDING)
     editor.get(article.get_absolute_url())  # the thanks, with the messages cookie
 
@@ -140,12 +140,14 @@ def test_the_hints_are_set_on_signing_in_and_deleted_on_signing_out(editor, sett
     for name in (STAFF_COOKIE, ACCOUNT_COOKIE):
         hint = editor.cookies[name]
         assert (hint["max-age"], hint["httponly"], hint["samesite"]) == (settings.SESSION_COOKIE_AGE, True, "Lax")
-    editor.cookies[OWN_COMMENTS_COOKIE] = "1"
+    remember_as_own(editor, CommentFactory())
     token = parse(editor.get(reverse("admin:index"))).find("input", name="csrfmiddlewaretoken").attrs["value"]
 
     signed_out = editor.post(reverse("admin:logout"), {"csrfmiddlewaretoken": token})
 
-    assert {signed_out.cookies[name].value for name in (STAFF_COOKIE, ACCOUNT_COOKIE, OWN_COMMENTS_COOKIE)} == {""}
+    assert {
+        signed_out.cookies[name].value for name in (STAFF_COOKIE, ACCOUNT_COOKIE, settings.COMMENTS_OWN_COOKIE_NAME)
+    } == {""}
 
 
 def test_a_signed_in_readers_article_from_the_cache_reads_no_row(article, editor, django_assert_num_queries):

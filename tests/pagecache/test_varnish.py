@@ -4,6 +4,7 @@ purged by the app through its surrogate keys."""
 import gzip
 import http.client
 import time
+from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -128,6 +129,27 @@ def test_a_comment_is_posted_through_varnish_and_shows_on_the_next_view(varnish,
     _, headers, page = get(varnish, article.get_absolute_url())
     assert headers["x-cache"] == "miss" and "Heard through the cache" in page
     assert Comment.objects.get(body="Heard through the cache").status == Comment.Status.APPROVED
+
+
+def test_a_reader_who_posted_gets_their_waiting_comment_through_varnish_and_nobody_else_does(varnish, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0
+    article = ArticleFactory()
+    _, _, page = get(varnish, article.get_absolute_url())
+    get(varnish, article.get_absolute_url())  # kept by Varnish
+    form = comment_form_data(parse(page)) | POSTER | {"body": "Waiting, seen by its writer"}
+
+    connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=10)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    connection.request("POST", post_url(article), body=urlencode(form), headers=headers)
+    cookies = SimpleCookie("\n".join(connection.getresponse().headers.get_all("Set-Cookie")))
+    connection.close()
+
+    assert Comment.objects.get(body="Waiting, seen by its writer").status == Comment.Status.PENDING
+    own = f"own_comments={cookies['own_comments'].value}"
+    _, headers, page = get(varnish, article.get_absolute_url(), Cookie=own)
+    assert headers["x-cache"] == "pass" and "Waiting, seen by its writer" in page
+    _, headers, page = get(varnish, article.get_absolute_url())
+    assert headers["x-cache"] == "hit" and "Waiting, seen by its writer" not in page
 
 
 def test_a_comment_approved_by_a_moderator_shows_on_the_next_view_through_varnish(varnish, admin_user):

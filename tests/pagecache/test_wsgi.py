@@ -113,6 +113,7 @@ def test_a_browser_that_takes_gzip_gets_the_kept_gzip_copy_with_fresh_values(art
     ("how", "headers"),
     [
         ("a reader with a session", {"cookie": "sessionid=abc"}),
+        ("a reader who commented", {"cookie": "own_comments=abc"}),
         ("messages waiting", {"cookie": "messages=abc"}),
         ("a conditional request", {"if_none_match": '"not-this-one"'}),
         ("an edge that assembles pages", {"surrogate_capability": 'varnish="ESI/1.0"'}),

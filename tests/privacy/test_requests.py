@@ -190,5 +190,5 @@ def test_the_privacy_page_says_which_cookies_there_are_and_how_long_a_commenters
 
     text = " ".join(client.get("/privacy/").content.decode().split())
 
-    assert "Reading the site sets none." in text and "Both go after 3 days." in text
+    assert "Reading the site sets none." in text and "It goes after 3 days, or when you sign out." in text
     assert "a copy of your account's name and email address" in text

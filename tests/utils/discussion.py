@@ -1,10 +1,12 @@
 """The comment section of an article page, read as a reader sees it."""
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from comments.models import Comment
+from comments.own_comments import own_comments_cookie
 from tests.utils.clock import ago
 from tests.utils.factories import CommentFactory
 from tests.utils.html import Document, Node, get_page
@@ -15,6 +17,11 @@ POSTER = {
     "author_email": "mara@example.com",
     "body": "The *cello* in act two!",
 }
+
+
+def remember_as_own(client: Client, *comments: Comment) -> None:
+    """The browser notes these comments as posted from it, as posting them would."""
+    client.cookies[settings.COMMENTS_OWN_COOKIE_NAME] = own_comments_cookie([comment.pk for comment in comments])
 
 
 def article_page(article: Article, client: Client | None = None) -> Document:
