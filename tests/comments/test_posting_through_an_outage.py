@@ -3,8 +3,9 @@ nothing gets the 503 page.
 
 The database itself refuses the writes, as a server going down does: on PostgreSQL a trigger raises the error a
 shut-down server sends (57P01, "terminating connection due to administrator command"), on SQLite the connection
-turns read-only. The sessions' writes are refused right after the comment's commit, the moment the fault happened
-in the load scenario (docs/RELIABILITY.md), when the session noted a reader's own comments: posting writes none now.
+turns read-only. The sessions' writes are refused from the comment's commit on: the fault of the load scenario
+(docs/RELIABILITY.md), when a session noted the comments a browser posted. Posting writes no session now, and these
+tests keep it so.
 """
 
 import pytest
