@@ -63,7 +63,7 @@ def edge_includes(request) -> bool:
 def wanted_encoding(request) -> str:
     """gzip for a browser that takes it; the page as rendered for an edge that assembles pages (it fills the slots
     with its own includes, PerViewSlotsMiddleware, and compresses for itself), and for a reader with state of their
-    own (the gzip copy has no reader slots: stored.store())."""
+    own (the gzip copy has no reader slots: stored.store(); the page as rendered holds its pieces compressed too)."""
     if edge_includes(request) or has_reader_state(request) or not stored.accepts_gzip(request):
         return ""
     return stored.GZIP

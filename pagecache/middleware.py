@@ -53,6 +53,12 @@ def _shared_with(request, page: stored.StoredPage) -> bool:
     return page.shared and not (page.asks_reader and needs_own_page(request))
 
 
+def _compress(request) -> bool:
+    """Whether a page kept as rendered is sent compressed (a reader with a session whose browser takes gzip); never to
+    an edge that assembles pages, which finds its includes in the page and compresses for itself."""
+    return stored.accepts_gzip(request) and not edge_includes(request)
+
+
 def _for_this_reader(response) -> None:
     """A page sent to a reader with state of their own holds their own values: for them alone, never a shared cache."""
     del response["Cache-Control"]
@@ -88,7 +94,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stamp, next_change, page = lookup(key)
         if page is not None and page.stamp == stamp and (not with_state or _shared_with(request, page)):
-            response = page.response(request, fill_slots=not edge_includes(request))
+            response = page.response(request, fill_slots=not edge_includes(request), compress=_compress(request))
             if with_state:
                 _for_this_reader(response)
             else:
@@ -119,7 +125,7 @@ class PageCacheMiddleware:
             cache.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
             keep(key, pages[key])
             # A miss is sent as a hit will be: the same headers and bytes.
-            response = pages[key].response(request, fill_slots=not edge_includes(request))
+            response = pages[key].response(request, fill_slots=not edge_includes(request), compress=_compress(request))
             if with_state:
                 _for_this_reader(response)
             response["X-Page-Cache"] = "miss"
@@ -186,8 +192,8 @@ def _signed_element(element: str) -> str:
 
 
 class CompressionMiddleware(GZipMiddleware):
-    """gzip, for a browser that takes it, of the responses the page cache did not send compressed (signed-in
-    readers' pages, a page the cache may not keep). Django's own, with its BREACH mitigation; a page sent to an
+    """gzip, for a browser that takes it, of the responses the page cache did not send compressed (a page rendered
+    for its reader alone, a page the cache may not keep). Django's own, with its BREACH mitigation; a page sent to an
     edge for assembly stays as it is, so the edge can find its includes, and so does a file (WhiteNoise sends the
     compressed copies it made of static files itself; images and fonts gain nothing)."""
 

@@ -1,12 +1,20 @@
 """Pages as the page cache keeps them: the bytes to send and the headers, in one of two encodings, never a pickled
 response. A hit sends what is kept, filling in only the slots (pagecache/slots.py).
 
-A page's gzip copy is compressed once, when it is stored. Its slots cannot be compressed in advance (their values
-change on every view), so the text around them is compressed piece by piece, each piece by a compressor of its
-own that ends flushed on a byte: pieces made so can be sent one after the other, with each view's values
-compressed alone between them, as one deflate stream. The gzip trailer's CRC is carried on from the first piece's
-(kept with it) through the values and the later pieces' text (kept too: a page's slots sit near its end, so that
-is a few KB).
+A page is compressed once, when it is stored. Its slots cannot be compressed in advance (their values change on
+every view), so the text around them is compressed piece by piece, each piece by a compressor of its own that ends
+flushed on a byte: pieces made so can be sent one after the other, with each view's values compressed alone between
+them, as one deflate stream. The gzip trailer's CRC is carried on from the first piece's (kept with it) through the
+values and the later pieces' text (kept too).
+
+Two copies are kept: the gzip copy, for readers without state of their own, whose reader slots are all empty (left
+out, so it has only the per-view slots, near the page's end: its later text is a few KB); and the page as rendered,
+with every slot, which also holds its pieces compressed: a reader with a session (signed in) who takes gzip is sent
+those, with their own values compressed between them, instead of the whole page compressed again on every view.
+
+A value compressed alone shares no compression with the page around it: the length of what is sent says nothing
+about how a secret in a slot (the reader's CSRF token) matches text an attacker put in the page, which is what a
+compression side channel (BREACH) needs, so no padding is added against one.
 """
 
 import gzip
@@ -25,7 +33,7 @@ from django.utils.http import quote_etag
 from .slots import per_view_slots, reader_slots, slot
 
 GZIP = "gzip"
-FORMAT = 5  # in the keys: a release that changes StoredPage never reads the pages an older one kept
+FORMAT = 6  # in the keys: a release that changes StoredPage never reads the pages an older one kept
 COMPRESS_LEVEL = 6  # zlib's default: nearly all of level 9's gain on HTML, at a third of its time
 # A gzip header without a name or a time: the same page compresses to the same bytes.
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -41,8 +49,10 @@ class StoredPage:
     pieces: tuple[bytes, ...]  # the text around the page's slots; for gzip, each piece compressed on its own
     slots: tuple[str, ...] = ()  # the slot between each two pieces
     texts: tuple[bytes, ...] = ()  # gzip: the text of every piece but the first, for the trailer
-    first_crc: int = 0  # gzip: the CRC-32 of the first piece's text, and the length of all the pieces' text
+    # The CRC-32 of the first piece's text, and the length of all the pieces' text: the gzip trailer's start.
+    first_crc: int = 0
     size: int = 0
+    compressed: tuple[bytes, ...] = ()  # as rendered: the pieces compressed each on its own, as a gzip copy's are
     # Rendered without reading the session: the same for every reader but for its reader slots, so it may be sent
     # to readers who have one (signed in, or with comments of their own) too.
     shared: bool = False
@@ -50,25 +60,31 @@ class StoredPage:
     # session is sent the shared copy only when the answer for them is no.
     asks_reader: bool = False
 
-    def response(self, request, *, fill_slots: bool = True) -> HttpResponse:
+    def response(self, request, *, fill_slots: bool = True, compress: bool = False) -> HttpResponse:
         """The page to send, its slots filled with this view's values (``fill_slots``; else its per-view slots
         are left for ``PerViewSlotsMiddleware`` to make includes of: only the page as rendered can be sent so) and
-        its reader slots with the request's reader's."""
-        body, headers = self.sent(request, fill_slots=fill_slots)
+        its reader slots with the request's reader's; ``compress``: the page as rendered sent as gzip."""
+        body, headers = self.sent(request, fill_slots=fill_slots, compress=compress)
         response = HttpResponse(body)
         for name, value in headers:
             response[name] = value
         response.slots_filled = fill_slots or not (set(self.slots) & set(per_view_slots()))
         return response
 
-    def sent(self, request, *, fill_slots: bool = True) -> tuple[bytes, list[tuple[str, str]]]:
+    def sent(self, request, *, fill_slots: bool = True, compress: bool = False) -> tuple[bytes, list[tuple[str, str]]]:
         """The body to send and its headers (``response()``'s, without a response object)."""
         values = self._values(request, fill_slots)
+        headers = list(self.headers)
         if self.encoding == GZIP:
-            body = self._gzip_body(values) if self.slots else self.pieces[0]
+            body = (
+                _gzip_body(self.pieces, self.texts, values, self.first_crc, self.size) if self.slots else self.pieces[0]
+            )
+        elif compress and self.compressed:
+            body = _gzip_body(self.compressed, self.pieces[1:], values, self.first_crc, self.size)
+            name, etag = headers.pop()  # stored last (store()): the gzip copy's validator, as store() makes it
+            headers += [("Content-Encoding", GZIP), (name, f'{etag[:-1]}-{GZIP}"')]
         else:
             body = b"".join(part for pair in zip(self.pieces, [*values, b""], strict=True) for part in pair)
-        headers = list(self.headers)
         if own := b"".join(value for name, value in zip(self.slots, values, strict=True) if name in reader_slots()):
             # What the reader's values add: a representation of its own, with a validator of its own.
             own_digest = hashlib.md5(own, usedforsecurity=False).hexdigest()[:12]
@@ -88,14 +104,19 @@ class StoredPage:
             for name in self.slots
         ]
 
-    def _gzip_body(self, values: list[bytes]) -> bytes:
-        body, crc, size = [self.pieces[0]], self.first_crc, self.size
-        for value, piece, text in zip(values, self.pieces[1:], self.texts, strict=True):
-            body += [_compressed_alone(value, zlib.Z_SYNC_FLUSH, small=True), piece]
-            crc = zlib.crc32(text, zlib.crc32(value, crc))
-            size += len(value)
-        body.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
-        return b"".join(body)
+
+def _gzip_body(pieces, texts, values: list[bytes], crc: int, size: int) -> bytes:
+    """The compressed ``pieces`` with the ``values`` compressed alone between them, and the trailer: its CRC carried
+    on from ``crc`` (the first piece's) through each value and the later pieces' ``texts``."""
+    body = [pieces[0]]
+    for value, piece, text in zip(values, pieces[1:], texts, strict=True):
+        if value:  # an empty slot (a reader slot of a reader without one) adds nothing to the stream
+            body.append(_compressed_alone(value, zlib.Z_SYNC_FLUSH, small=True))
+            crc, size = zlib.crc32(value, crc), size + len(value)
+        body.append(piece)
+        crc = zlib.crc32(text, crc)
+    body.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
+    return b"".join(body)
 
 
 def _compressed_alone(text: bytes, flush: int, *, small: bool = False) -> bytes:
@@ -121,14 +142,23 @@ def store(
 
     The gzip copy is for readers without a session alone, whose reader slots are all empty: they are left out of
     it, so that it is compressed in as few pieces as it has per-view slots. A reader with a session is sent the
-    page as rendered, compressed as it is sent (CompressionMiddleware)."""
+    page as rendered, its pieces compressed too for one whose browser takes gzip."""
     content = response.content
     headers = tuple((name, value) for name, value in response.items() if name not in ("Content-Length", "ETag"))
     digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
     version = secrets.token_hex(8)
-    texts, slots = _split(content, (*per_view_slots(), *reader_slots()))
     sharing = {"shared": shared, "asks_reader": asks_reader}
-    plain = StoredPage(stamp, version, (*headers, ("ETag", quote_etag(digest))), "", texts, slots, **sharing)
+    texts, slots = _split(content, (*per_view_slots(), *reader_slots()))
+    plain = StoredPage(
+        stamp,
+        version,
+        (*headers, ("ETag", quote_etag(digest))),
+        "",
+        texts,
+        slots,
+        **_compressed_pieces(texts),
+        **sharing,
+    )
     gzip_headers = (*headers, ("Content-Encoding", GZIP), ("ETag", quote_etag(f"{digest}-{GZIP}")))
     for name in reader_slots():
         content = content.replace(slot(name).encode(), b"")
@@ -136,22 +166,19 @@ def store(
     if not slots:
         whole = (gzip.compress(content, COMPRESS_LEVEL, mtime=0),)
         return plain, StoredPage(stamp, version, gzip_headers, GZIP, whole, **sharing)
+    compressed = _compressed_pieces(texts)
+    return plain, StoredPage(
+        stamp, version, gzip_headers, GZIP, compressed.pop("compressed"), slots, texts[1:], **compressed, **sharing
+    )
+
+
+def _compressed_pieces(texts: tuple[bytes, ...]) -> dict:
+    """The text around a page's slots compressed piece by piece, the first with the gzip header, the last ending
+    the stream; with the start of the trailer (StoredPage's ``compressed``, ``first_crc`` and ``size``)."""
     pieces = [_compressed_alone(text, zlib.Z_SYNC_FLUSH) for text in texts[:-1]]
     pieces.append(_compressed_alone(texts[-1], zlib.Z_FINISH))
     pieces[0] = GZIP_HEADER + pieces[0]
-    compressed = StoredPage(
-        stamp,
-        version,
-        gzip_headers,
-        GZIP,
-        tuple(pieces),
-        slots,
-        texts[1:],
-        first_crc=zlib.crc32(texts[0]),
-        size=sum(map(len, texts)),
-        **sharing,
-    )
-    return plain, compressed
+    return {"compressed": tuple(pieces), "first_crc": zlib.crc32(texts[0]), "size": sum(map(len, texts))}
 
 
 def _split(content: bytes, names) -> tuple[tuple[bytes, ...], tuple[str, ...]]:

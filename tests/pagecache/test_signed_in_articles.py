@@ -2,13 +2,18 @@
 reader slots filled from hint cookies set on signing in. A reader with comments of their own on it, or with a
 session the hints do not describe, still gets the page rendered for them alone."""
 
+import gzip
+import re
+
 import pytest
 from django.conf import settings
 from django.core import signing
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from comments.models import Comment
+from pagecache.lookup import page_key
 from soundtrack_site.reader_slots import ACCOUNT_COOKIE, STAFF_COOKIE
 from tests.utils.discussion import POSTER, comment_form, comment_form_data, field_value, post_url, remember_as_own
 from tests.utils.factories import ArticleFactory, CommentFactory, UserFactory
@@ -18,6 +23,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 PASSWORD = "correct horse battery staple"  # UserFactory's
 CSRF_INPUT = 'name="csrfmiddlewaretoken"'
+GZIP_ACCEPTED = {"Accept-Encoding": "gzip"}
+# Differ on every view: the comment form's token, and the signed-in reader's CSRF token (masked afresh each time).
+PER_VIEW = re.compile(rb'name="(form_token|csrfmiddlewaretoken)" value="[^"]*"')
+TRAILER = 8  # gzip's last bytes: the CRC-32 and the length of the text
 
 
 @pytest.fixture
@@ -177,3 +186,38 @@ def test_a_page_first_rendered_for_a_signed_in_reader_is_kept_without_their_valu
     assert theirs["X-Page-Cache"] == "hit"
     assert "ada@example.com" not in theirs.content.decode() and "Ada Byron" not in theirs.content.decode()
     assert CSRF_INPUT not in theirs.content.decode()
+
+
+def test_a_signed_in_readers_article_is_sent_compressed_from_pieces_compressed_when_it_was_kept(article, editor):
+    """Not the whole page compressed again on every view: the pieces kept with the page, with the reader's own
+    values compressed alone between them."""
+    CommentFactory(article=article)
+    Client().get(article.get_absolute_url())
+    kept = cache.get(page_key(RequestFactory().get(article.get_absolute_url()), ""))
+
+    response = editor.get(article.get_absolute_url(), headers=GZIP_ACCEPTED)
+
+    assert (response["X-Page-Cache"], response["Content-Encoding"]) == ("hit", "gzip")
+    assert int(response["Content-Length"]) == len(response.content)
+    assert response.content.startswith(kept.compressed[0])
+    assert response.content[:-TRAILER].endswith(kept.compressed[-1])
+    page = gzip.decompress(response.content)  # checks the trailer's CRC and length too
+    assert PER_VIEW.sub(b"", page) == PER_VIEW.sub(b"", editor.get(article.get_absolute_url()).content)
+    form = comment_form(parse(page.decode()))
+    assert (field_value(form, "author_name"), field_value(form, "author_email")) == ("Ada Byron", "ada@example.com")
+    assert field_value(form, "csrfmiddlewaretoken")
+
+
+def test_a_signed_in_readers_compressed_page_has_a_validator_of_its_own(article, editor):
+    """A page whose reader slots hold no token that changes on every view (a tag page: the staff's links) is
+    revalidated with a 304, each representation by its own validator."""
+    article.tags.add("Leitmotif")
+    url = reverse("articles:tag", args=["leitmotif"])
+    anonymous = Client().get(url, headers=GZIP_ACCEPTED)
+    plain = editor.get(url)
+    compressed = editor.get(url, headers=GZIP_ACCEPTED)
+
+    assert (compressed["X-Page-Cache"], compressed["Content-Encoding"]) == ("hit", "gzip")
+    assert len({anonymous["ETag"], plain["ETag"], compressed["ETag"]}) == 3
+    assert editor.get(url, headers=GZIP_ACCEPTED | {"If-None-Match": compressed["ETag"]}).status_code == 304
+    assert editor.get(url, headers={"If-None-Match": compressed["ETag"]}).status_code == 200
