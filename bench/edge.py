@@ -32,8 +32,11 @@ POLL_SECONDS = 0.01
 WARMING_CLIENTS = 8
 VARNISH_MEMORY = "2g"
 
+# What browsers say they take: the mix's readers get pages compressed, as every browser does.
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
+
 # The realistic mix: reads along a Zipf sequence of articles, some signed in, and now and then a comment (POST_LUA's
-# request, under another name).
+# request, under another name), by browsers.
 MIX_LUA = (
     POST_LUA.replace("request = function()", "post_request = function()")
     + r"""
@@ -45,9 +48,9 @@ request = function()
   if reads_done % {post_every} == 0 then return post_request() end
   local path = reads[(id * 7919 + reads_done) % #reads + 1]
   if reads_done % {signed_in_every} == 3 then
-    return wrk.format("GET", path, {["Cookie"] = {cookie}})
+    return wrk.format("GET", path, {["Cookie"] = {cookie}, ["Accept-Encoding"] = "{encodings}"})
   end
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, {["Accept-Encoding"] = "{encodings}"})
 end
 """
 )
@@ -121,13 +124,16 @@ def mix_lua(bench: Bench, reads: list[str]) -> str:
         .replace("{post_every}", str(POST_EVERY))
         .replace("{signed_in_every}", str(SIGNED_IN_EVERY))
         .replace("{cookie}", lua_string(bench.cookie(READER)))
+        .replace("{encodings}", BROWSER_ENCODINGS)
     )
 
 
 def read_every_article_once(varnish: Varnish, paths: list[str]) -> None:
-    """What a site in service has: every article in Varnish already (kept for an hour, until it changes)."""
+    """What a site in service has: every article in Varnish already (kept for an hour, until it changes), in the
+    copy kept for browsers."""
+    headers = {"Accept-Encoding": BROWSER_ENCODINGS}
     with ThreadPoolExecutor(max_workers=WARMING_CLIENTS) as pool:
-        for _ in pool.map(lambda path: fetch(varnish.url + path), paths):
+        for _ in pool.map(lambda path: fetch(varnish.url + path, headers=headers), paths):
             pass
 
 
@@ -138,7 +144,7 @@ def measure_mix(bench: Bench, varnish: Varnish) -> None:
     reads = zipf_reads(paths, MIX_PICKS)
     label = (
         f"Mix through Varnish: Zipf over {len(paths):,} articles, {1 / SIGNED_IN_EVERY:.0%} signed in, "
-        f"1 comment POST per {POST_EVERY}"
+        f"1 comment POST per {POST_EVERY}, browsers taking gzip"
     )
     log(f"{label}: every article read once, then {bench.connections} connections, {bench.duration}s…")
     read_every_article_once(varnish, paths)

@@ -67,6 +67,18 @@ def test_the_hit_ratio_is_read_from_varnishstat_of_the_running_varnish(varnish):
     assert varnish.hit_ratio()["hits"] >= 2
 
 
+def test_the_mix_reads_every_article_as_a_browser_does_and_warms_the_copy_browsers_get(varnish):
+    """Browsers take gzip: Varnish keeps their copy apart (deploy/varnish/default.vcl), so a mix warmed and read
+    without saying so would measure a copy no reader gets."""
+    from bench.servers import fetch
+
+    edge.read_every_article_once(varnish, ["/warmed"])
+
+    assert fetch(varnish.url + "/warmed", headers={"Accept-Encoding": edge.BROWSER_ENCODINGS})[1]["X-Cache"] == "hit"
+    reads = edge.MIX_LUA.split("request = function()")[-1]
+    assert reads.count('["Accept-Encoding"] = "{encodings}"') == 2  # the anonymous and the signed-in reads
+
+
 def edge_run() -> dict:
     """The first quick run with the bare app, as if Varnish had been in front of it too."""
     results = json.loads((COMMITTED / "20261202T211655Z-quick.json").read_text())
