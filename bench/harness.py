@@ -52,6 +52,7 @@ class Bench:
         duration: int | None = None,
         lua_extra: str = "",
         base: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> dict:
         """wrk on ``path`` (of the site, or of ``base``) with the run's connections and seconds unless told
         otherwise; the figures."""
@@ -63,4 +64,5 @@ class Bench:
             threads=threads,
             cookie=self.cookie(user),
             lua_extra=lua_extra,
+            headers=headers,
         )

@@ -33,7 +33,8 @@ QUICK_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/soundtrack_bench_quick"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"  # a Redis database of its own: flushed at the start of a run
 # A quick run (short loads, small data, CI's busy machine) meets a throughput target within this margin.
 QUICK_NOISE_MARGIN = 0.2
-EDGE_KEYS = {"article_edge", "mix_edge", "approve_visible"}  # what bench/edge.py measures (--only)
+# What bench/edge.py measures (--only).
+EDGE_KEYS = {"article_edge", "article_edge_browsers", "mix_edge", "approve_visible"}
 
 
 def run(bench: Bench) -> Path | None:

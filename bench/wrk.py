@@ -99,14 +99,18 @@ def load(
     threads: int = 2,
     cookie: str | None = None,
     lua_extra: str = "",
+    headers: dict[str, str] | None = None,
 ) -> dict:
-    """Load ``url`` for ``duration`` seconds (``lua_extra`` may make the requests); the figures."""
+    """Load ``url`` for ``duration`` seconds (``lua_extra`` may make the requests), each request with ``headers``;
+    the figures."""
     threads = min(threads, connections)
     script = folder / f"wrk-{secrets.token_hex(4)}.lua"
     script.write_text(REPORT_LUA + lua_extra)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "-s", str(script)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     return figures(output, connections)
 
