@@ -8,9 +8,7 @@ Prints the process's CPU per request (``time.process_time()``), the status, the 
 """
 
 import argparse
-import io
 import os
-import sys
 import time
 
 from .common import log
@@ -53,28 +51,11 @@ def main() -> None:
 
 def call(application, path: str, headers: dict[str, str]) -> tuple[str, int, str]:
     """One GET of ``path`` through the WSGI application: its status, the bytes sent and its query count."""
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "HTTP_HOST": "127.0.0.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        **headers,
-    }
+    from django.test import RequestFactory
+
+    environ = RequestFactory(SERVER_NAME="127.0.0.1", SERVER_PORT="8000").get(path, **headers).environ
     answer = {}
-    body = application(
-        environ, lambda status, sent_headers, exc_info=None: answer.update(status=status, headers=dict(sent_headers))
-    )
+    body = application(environ, lambda status, sent, exc_info=None: answer.update(status=status, headers=dict(sent)))
     sent = len(b"".join(body))
     getattr(body, "close", lambda: None)()
     return answer["status"], sent, answer["headers"].get("X-Bench-Queries", "?")

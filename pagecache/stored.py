@@ -164,8 +164,11 @@ def store(
         content = content.replace(slot(name).encode(), b"")
     texts, slots = _split(content, per_view_slots())
     if not slots:
-        whole = (gzip.compress(content, COMPRESS_LEVEL, mtime=0),)
-        return plain, StoredPage(stamp, version, gzip_headers, GZIP, whole, **sharing)
+        if plain.slots:
+            whole = gzip.compress(content, COMPRESS_LEVEL, mtime=0)
+        else:  # no slot at all: the page as rendered was compressed whole already
+            whole = _gzip_body(plain.compressed, (), [], plain.first_crc, plain.size)
+        return plain, StoredPage(stamp, version, gzip_headers, GZIP, (whole,), **sharing)
     compressed = _compressed_pieces(texts)
     return plain, StoredPage(
         stamp, version, gzip_headers, GZIP, compressed.pop("compressed"), slots, texts[1:], **compressed, **sharing
