@@ -3,6 +3,10 @@ WSGI application called directly, with the bench's environment and data (run ``b
 
     .venv/bin/python -m bench.in_process article --signed-in --gzip
     .venv/bin/python -m bench.in_process article --requests 5000 --redis-url redis://127.0.0.1:6379/10
+    .venv/bin/python -m bench.in_process comment_post --requests 600
+
+A comment POST is sent as the bench's load sends it (bench/wrk.py's POST_LUA): a fresh form token, a new body, half
+of them from known commenters, to the 16 articles the load posts to.
 
 Prints the process's CPU per request (``time.process_time()``), the status, the size sent and the queries made.
 """
@@ -10,6 +14,7 @@ Prints the process's CPU per request (``time.process_time()``), the status, the 
 import argparse
 import os
 import time
+import urllib.parse
 
 from .common import log
 from .database import setup_django
@@ -17,11 +22,15 @@ from .run import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL
 from .servers import environment
 
 WARM_UP = 2  # views of each page before the count: the page kept, the process's copy of it made
+POST_WARM_UP = 20  # posts before the count: the connections opened, the articles read once
+READS = 40  # the articles read in turn
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("page", choices=["article"], help="40 random published articles, read in turn")
+    parser.add_argument(
+        "page", choices=["article", "comment_post"], help="40 random published articles read in turn, or comment POSTs"
+    )
     parser.add_argument("--signed-in", action="store_true", help="as the bench's signed-in reader")
     parser.add_argument("--gzip", action="store_true", help="saying Accept-Encoding: gzip, as browsers do")
     parser.add_argument("--requests", type=int, default=2000)
@@ -30,30 +39,72 @@ def main() -> None:
     options = parser.parse_args()
     setup_django(environment(port=8000, database_url=options.database_url, redis_url=options.redis_url))
 
-    from articles.models import Article
-    from bench.pages import READER, sign_in
     from soundtrack_site.wsgi import application
 
-    cookie = sign_in()[READER] if options.signed_in else ""
-    paths = [
-        f"/articles/{slug}/" for slug in Article.objects.published().order_by("?").values_list("slug", flat=True)[:40]
-    ]
-    headers = {"HTTP_COOKIE": cookie} | ({"HTTP_ACCEPT_ENCODING": "gzip"} if options.gzip else {})
-    for path in paths * WARM_UP:
-        call(application, path, headers)
+    if options.page == "comment_post":
+        from bench.pages import pick_pages
+
+        requests = posts(pick_pages()[1])
+    else:
+        requests = reads(signed_in=options.signed_in, gzip=options.gzip)
+    warm_up = POST_WARM_UP if options.page == "comment_post" else WARM_UP * READS
+    for _ in range(warm_up):
+        call(application, *next(requests))
     started = time.process_time()
-    for number in range(options.requests):
-        status, sent, queries = call(application, paths[number % len(paths)], headers)
+    for _ in range(options.requests):
+        status, sent, queries = call(application, *next(requests))
     cpu = (time.process_time() - started) / options.requests
     log(f"{options.requests} requests: {cpu * 1000:.3f} ms of the app's CPU each")
     log(f"the last: {status}, {sent} bytes sent, {queries} queries")
 
 
-def call(application, path: str, headers: dict[str, str]) -> tuple[str, int, str]:
-    """One GET of ``path`` through the WSGI application: its status, the bytes sent and its query count."""
+def reads(*, signed_in: bool, gzip: bool):
+    """GETs of 40 random published articles, in turn, for ever: (path, headers) each."""
+    from articles.models import Article
+    from bench.pages import READER, sign_in
+
+    cookie = sign_in()[READER] if signed_in else ""
+    headers = {"HTTP_COOKIE": cookie} | ({"HTTP_ACCEPT_ENCODING": "gzip"} if gzip else {})
+    paths = [
+        f"/articles/{slug}/"
+        for slug in Article.objects.published().order_by("?").values_list("slug", flat=True)[:READS]
+    ]
+    while True:
+        for path in paths:
+            yield path, headers
+
+
+def posts(slugs: list[str]):
+    """Comment POSTs to the articles of ``slugs`` as the bench's load sends them, for ever: (path, headers, encoded
+    form) each."""
+    from comments.forms import new_form_token
+
+    run, number = time.time_ns(), 0
+    while True:
+        number += 1
+        known, new = f"listener{number % 5000}@example.com", f"in-process-{run}-{number}@example.com"
+        form = {
+            "author_name": "Bench reader",
+            "author_email": known if number % 2 == 0 else new,
+            "body": f"Posted in process {run}-{number} about the main theme.",
+            "favourite_track": "",
+            "parent": "",
+            "website": "",
+            "form_token": new_form_token(),
+        }
+        yield f"/articles/{slugs[number % len(slugs)]}/comments/", {}, urllib.parse.urlencode(form)
+
+
+def call(application, path: str, headers: dict[str, str], form: str | None = None) -> tuple[str, int, str]:
+    """One request through the WSGI application, a GET of ``path`` or the POST of an encoded ``form``: its status,
+    the bytes sent and its query count."""
     from django.test import RequestFactory
 
-    environ = RequestFactory(SERVER_NAME="127.0.0.1", SERVER_PORT="8000").get(path, **headers).environ
+    factory = RequestFactory(SERVER_NAME="127.0.0.1", SERVER_PORT="8000")
+    if form is None:
+        environ = factory.get(path, **headers).environ
+    else:
+        environ = factory.post(path, form, content_type="application/x-www-form-urlencoded", **headers).environ
     answer = {}
     body = application(environ, lambda status, sent, exc_info=None: answer.update(status=status, headers=dict(sent)))
     sent = len(b"".join(body))

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bench.in_process import call
+from bench.in_process import call, posts
+from comments.models import Comment
 from soundtrack_site.wsgi import application
 from tests.utils.factories import ArticleFactory
 
@@ -18,3 +19,18 @@ def test_a_get_through_the_wsgi_application_gives_its_status_and_the_bytes_sent(
 
     assert status == plain_status == "200 OK"
     assert 0 < sent < plain_sent / 2  # compressed, as a browser that takes gzip gets it
+
+
+def test_the_posts_are_sent_as_the_load_sends_them_and_stored(settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0  # the bench's: its tokens are posted at once
+    article = ArticleFactory(title="Posted to in process")
+    requests = posts([article.slug])
+
+    answers = [call(application, *next(requests)) for _ in range(2)]
+
+    assert [status for status, _sent, _queries in answers] == ["302 Found", "302 Found"]
+    stored = Comment.objects.filter(article=article).order_by("pk")
+    # Half of them from the bench's known commenters (listener<n>@example.com), half from new addresses.
+    assert [comment.author_email.startswith("listener") for comment in stored] == [False, True]
+    assert len({comment.submission_token for comment in stored}) == 2  # a fresh form token each
