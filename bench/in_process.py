@@ -31,8 +31,8 @@ def main() -> None:
     parser.add_argument(
         "page", choices=["article", "comment_post"], help="40 random published articles read in turn, or comment POSTs"
     )
-    parser.add_argument("--signed-in", action="store_true", help="as the bench's signed-in reader")
-    parser.add_argument("--gzip", action="store_true", help="saying Accept-Encoding: gzip, as browsers do")
+    parser.add_argument("--signed-in", action="store_true", help="reads as the bench's signed-in reader")
+    parser.add_argument("--gzip", action="store_true", help="reads saying Accept-Encoding: gzip, as browsers do")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
