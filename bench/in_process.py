@@ -4,6 +4,10 @@ WSGI application called directly, with the bench's environment and data (run ``b
     .venv/bin/python -m bench.in_process article --signed-in --gzip
     .venv/bin/python -m bench.in_process article --requests 5000 --redis-url redis://127.0.0.1:6379/10
     .venv/bin/python -m bench.in_process comment_post --requests 600
+    .venv/bin/python -m bench.in_process bare --bytes 77940
+
+Each reading of the site is followed by the outside reference's, in a process of its own: the bare Django app
+(bench/reference/: startproject's settings and middleware) serving a static page of the size the site sent last.
 
 A comment POST is sent as the bench's load sends it (bench/wrk.py's POST_LUA): a fresh form token, a new body, half
 of them from known commenters, to the 16 articles the load posts to.
@@ -13,12 +17,15 @@ Prints the process's CPU per request (``time.process_time()``), the status, the 
 
 import argparse
 import os
+import subprocess
+import sys
 import time
-import urllib.parse
+from itertools import repeat
 
 from .common import log
 from .database import setup_django
 from .run import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL
+from .scenarios import comment_form
 from .servers import environment
 
 WARM_UP = 2  # views of each page before the count: the page kept, the process's copy of it made
@@ -29,14 +36,23 @@ READS = 40  # the articles read in turn
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "page", choices=["article", "comment_post"], help="40 random published articles read in turn, or comment POSTs"
+        "page",
+        choices=["article", "comment_post", "bare"],
+        help="40 random published articles read in turn, comment POSTs, or the bare Django app's static page",
     )
     parser.add_argument("--signed-in", action="store_true", help="reads as the bench's signed-in reader")
     parser.add_argument("--gzip", action="store_true", help="reads saying Accept-Encoding: gzip, as browsers do")
+    parser.add_argument("--bytes", type=int, default=0, help="the size of the bare app's page")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     options = parser.parse_args()
+    if options.page == "bare":
+        setup_django({"DJANGO_SETTINGS_MODULE": "bench.reference.settings"})
+        from bench.reference.wsgi import application
+
+        measure(application, repeat((f"/?bytes={options.bytes}", {})), warm_up=WARM_UP, count=options.requests)
+        return
     setup_django(environment(port=8000, database_url=options.database_url, redis_url=options.redis_url))
 
     from soundtrack_site.wsgi import application
@@ -44,18 +60,27 @@ def main() -> None:
     if options.page == "comment_post":
         from bench.pages import pick_pages
 
-        requests = posts(pick_pages()[1])
+        requests, warm_up = posts(pick_pages()[1]), POST_WARM_UP
     else:
-        requests = reads(signed_in=options.signed_in, gzip=options.gzip)
-    warm_up = POST_WARM_UP if options.page == "comment_post" else WARM_UP * READS
+        requests, warm_up = reads(signed_in=options.signed_in, gzip=options.gzip), WARM_UP * READS
+    sent = measure(application, requests, warm_up=warm_up, count=options.requests)
+    log(f"Beside it, the bare Django app (bench/reference/), its static page asked for at {sent:,} bytes:")
+    # In a process of its own: the reference is another Django project, with settings of its own.
+    bare = ["bare", "--bytes", str(sent), "--requests", str(options.requests)]
+    subprocess.run([sys.executable, "-m", "bench.in_process", *bare], check=True)
+
+
+def measure(application, requests, *, warm_up: int, count: int) -> int:
+    """Logs the process's CPU for each of ``count`` requests after ``warm_up`` more; the bytes the last one sent."""
     for _ in range(warm_up):
         call(application, *next(requests))
     started = time.process_time()
-    for _ in range(options.requests):
+    for _ in range(count):
         status, sent, queries = call(application, *next(requests))
-    cpu = (time.process_time() - started) / options.requests
-    log(f"{options.requests} requests: {cpu * 1000:.3f} ms of the app's CPU each")
+    cpu = (time.process_time() - started) / count
+    log(f"{count} requests: {cpu * 1000:.3f} ms of the app's CPU each")
     log(f"the last: {status}, {sent} bytes sent, {queries} queries")
+    return sent
 
 
 def reads(*, signed_in: bool, gzip: bool):
@@ -77,22 +102,13 @@ def reads(*, signed_in: bool, gzip: bool):
 def posts(slugs: list[str]):
     """Comment POSTs to the articles of ``slugs`` as the bench's load sends them, for ever: (path, headers, encoded
     form) each."""
-    from comments.forms import new_form_token
-
     run, number = time.time_ns(), 0
     while True:
         number += 1
-        known, new = f"listener{number % 5000}@example.com", f"in-process-{run}-{number}@example.com"
-        form = {
-            "author_name": "Bench reader",
-            "author_email": known if number % 2 == 0 else new,
-            "body": f"Posted in process {run}-{number} about the main theme.",
-            "favourite_track": "",
-            "parent": "",
-            "website": "",
-            "form_token": new_form_token(),
-        }
-        yield f"/articles/{slugs[number % len(slugs)]}/comments/", {}, urllib.parse.urlencode(form)
+        # Half from the bench data's known commenters, half from new addresses.
+        email = f"listener{number % 5000}@example.com" if number % 2 == 0 else f"in-process-{run}-{number}@example.com"
+        form = comment_form(email=email, body=f"Posted in process {run}-{number} about the main theme.")
+        yield f"/articles/{slugs[number % len(slugs)]}/comments/", {}, form
 
 
 def call(application, path: str, headers: dict[str, str], form: str | None = None) -> tuple[str, int, str]:

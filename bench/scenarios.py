@@ -168,17 +168,13 @@ def post_lua(bench: Bench, script: str = POST_LUA) -> str:
 
 def post_once(bench: Bench) -> tuple[int, dict, bytes]:
     """One comment POST outside the load, for its status and query count."""
+    data = comment_form(email=f"probe-{bench.run_id}@example.com", body=f"One probe comment {bench.run_id}.")
+    return bench.fetch(f"/articles/{bench.post_slugs[0]}/comments/", data=data.encode())
+
+
+def comment_form(*, email: str, body: str) -> str:
+    """A new comment's form as the bench posts it (POST_LUA's fields), with a fresh form token, encoded."""
     from comments.forms import new_form_token
 
-    data = urllib.parse.urlencode(
-        {
-            "author_name": "Bench reader",
-            "author_email": f"probe-{bench.run_id}@example.com",
-            "body": f"One probe comment {bench.run_id}.",
-            "form_token": new_form_token(),
-            "favourite_track": "",
-            "parent": "",
-            "website": "",
-        }
-    ).encode()
-    return bench.fetch(f"/articles/{bench.post_slugs[0]}/comments/", data=data)
+    fields = {"author_name": "Bench reader", "author_email": email, "body": body, "form_token": new_form_token()}
+    return urllib.parse.urlencode(fields | {"favourite_track": "", "parent": "", "website": ""})

@@ -1,4 +1,8 @@
-"""The in-process reading of one kind of request: a GET through the site's WSGI application, as a browser sends it."""
+"""The in-process reading of one kind of request through the site's WSGI application: a GET as a browser sends it,
+or a comment POST as the bench's load sends it; and the bare Django app's beside it, in a process of its own."""
+
+import subprocess
+import sys
 
 import pytest
 
@@ -6,6 +10,7 @@ from bench.in_process import call, posts
 from comments.models import Comment
 from soundtrack_site.wsgi import application
 from tests.utils.factories import ArticleFactory
+from tests.utils.processes import ROOT, clean_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the application opens its own connection's transactions
 
@@ -34,3 +39,18 @@ def test_the_posts_are_sent_as_the_load_sends_them_and_stored(settings):
     # Half of them from the bench's known commenters (listener<n>@example.com), half from new addresses.
     assert [comment.author_email.startswith("listener") for comment in stored] == [False, True]
     assert len({comment.submission_token for comment in stored}) == 2  # a fresh form token each
+
+
+def test_the_bare_app_is_read_in_a_process_of_its_own_at_the_size_asked_for():
+    reading = subprocess.run(
+        [sys.executable, "-m", "bench.in_process", "bare", "--bytes", "5000", "--requests", "5"],
+        cwd=ROOT,
+        env=clean_environment(),
+        timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert "5 requests: " in reading.stdout
+    assert "the last: 200 OK, 5000 bytes sent" in reading.stdout

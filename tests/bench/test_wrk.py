@@ -65,6 +65,7 @@ class HeadersSeen(BaseHTTPRequestHandler):
 
 def test_every_request_of_a_load_carries_the_headers_asked_for(tmp_path):
     wrk.ensure_wrk()
+    HeadersSeen.seen.clear()
     server = ThreadingHTTPServer(("127.0.0.1", 0), HeadersSeen)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
