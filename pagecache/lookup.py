@@ -1,6 +1,7 @@
 """Finding a kept page: which copy a request wants, where it is kept, and the page with the stamps it is checked
-against, in one round trip. Shared by the two ways a hit is sent (PageCacheMiddleware, and PageCacheApplication
-before Django for readers with no state of their own)."""
+against, in one round trip at most (none when the process holds the stamps and a copy of the page). Shared by the
+two ways a hit is sent (PageCacheMiddleware, and PageCacheApplication before Django for readers with no state of
+their own)."""
 
 import hashlib
 import re
@@ -71,8 +72,8 @@ def wanted_encoding(request) -> str:
 
 def lookup(key: str, *, cache_only: bool = False) -> tuple[float, float, stored.StoredPage | None] | None:
     """The pages stamp, the next scheduled change and the page kept at ``key`` (pages_stamp(), ``cache_only``
-    included), in one round trip: the page's version alone when this process has a copy of it (the copy is sent
-    while it is the shared cache's)."""
+    included), in one round trip at most: the page's version alone when this process has a copy of it (the copy is
+    sent while it is the shared cache's), held with the stamps while Redis tracks them (pagecache/tracked.py)."""
     copy = local_copies.get(key)
     asked = key if copy is None else stored.version_key(key)
     if (found := pages_stamp(asked, cache_only=cache_only)) is None:

@@ -20,7 +20,6 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import FileResponse
 from django.middleware.gzip import GZipMiddleware
@@ -29,7 +28,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from . import edge, stored
+from . import edge, stored, tracked
 from .lookup import (
     edge_includes,
     has_reader_state,
@@ -122,7 +121,7 @@ class PageCacheMiddleware:
                     strict=True,
                 )
             }
-            cache.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
+            tracked.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
             keep(key, pages[key])
             # A miss is sent as a hit will be: the same headers and bytes.
             response = pages[key].response(request, fill_slots=not edge_includes(request), compress=_compress(request))

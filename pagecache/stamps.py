@@ -18,11 +18,10 @@ from datetime import datetime
 from functools import cache as once
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from . import edge
+from . import edge, tracked
 
 PAGES_KEY = "pagecache:pages"
 CATALOGUE_KEY = "pagecache:catalogue"
@@ -62,10 +61,10 @@ def _move_on_change(keys: list[str], *, schedule_may_change: bool = False) -> No
 
 def _move(keys: list[str], *, at: float | None = None, schedule_may_change: bool = False) -> dict[str, float]:
     # Always past the previous stamp, even when two changes share a clock tick (or a test freezes the clock).
-    previous = cache.get_many(keys)
+    previous = tracked.get_many(keys)
     stamps = {key: max(at or time.time(), (previous.get(key) or 0.0) + 1e-6) for key in keys}
     # The next scheduled change is looked up again (None: unknown), in the same round trip.
-    cache.set_many(stamps | ({NEXT_SCHEDULED_KEY: None} if schedule_may_change else {}), timeout=None)
+    tracked.set_many(stamps | ({NEXT_SCHEDULED_KEY: None} if schedule_may_change else {}), timeout=None)
     return stamps
 
 
@@ -85,7 +84,7 @@ def fragment_stamps(request, article_id: int | None = None) -> tuple[float, ...]
     known = request.__dict__.setdefault("_fragment_stamps", {})
     keys = [CATALOGUE_KEY] + ([discussion_key(article_id)] if article_id is not None else [])
     if missing := [key for key in keys if key not in known]:
-        found = cache.get_many(missing)
+        found = tracked.get_many(missing)
         if absent := [key for key in missing if not found.get(key)]:
             found |= _move(absent)  # a cache that lost them (restarted, flushed): everything is stale anyway
         known.update(found)
@@ -95,24 +94,24 @@ def fragment_stamps(request, article_id: int | None = None) -> tuple[float, ...]
 def latest_change() -> float:
     """When the latest change readers could see was made: the pages stamp (the read replicas' freshness bar,
     DATABASE_REPLICA_LATEST_CHANGE)."""
-    return cache.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
+    return tracked.get_many([PAGES_KEY]).get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
 
 
 def pages_stamp(*also: str, cache_only: bool = False) -> tuple[float, float, dict] | None:
     """(the pages stamp, when the next scheduled change is due, the values of the keys ``also`` asked for, in the
     same round trip) — moving the stamp if a scheduled change has just come due. ``cache_only``: None instead when
     the cache alone cannot answer (a stamp to make after a flush, the next scheduled change to look up or due)."""
-    values = cache.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY, *also])
+    values = tracked.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY, *also])
     next_change = values.get(NEXT_SCHEDULED_KEY)
     if cache_only and (not values.get(PAGES_KEY) or next_change is None or 0 < next_change <= time.time()):
         return None
     stamp = values.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
     if next_change is None:
         next_change = _next_scheduled_change()
-        cache.set(NEXT_SCHEDULED_KEY, next_change, timeout=None)
+        tracked.set_many({NEXT_SCHEDULED_KEY: next_change})
     if next_change and time.time() >= next_change:
         # A new article in the lists, and new neighbours for the one before it: pages and fragments are stale.
         stamp = _move([PAGES_KEY, CATALOGUE_KEY], at=max(next_change, stamp))[PAGES_KEY]
         next_change = _next_scheduled_change()
-        cache.set(NEXT_SCHEDULED_KEY, next_change, timeout=None)
+        tracked.set_many({NEXT_SCHEDULED_KEY: next_change})
     return stamp, next_change, {key: values[key] for key in also if key in values}

@@ -192,8 +192,9 @@ def _split(content: bytes, names) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
 
 
 def version_key(key: str) -> str:
-    """Where the version of the page kept at ``key`` is kept beside it: a few bytes to read instead of the page."""
-    return f"{key}:version"
+    """Where the version of the page kept at ``key`` (``pagecache:page:…``) is kept beside it: a few bytes to read
+    instead of the page, held by each process while Redis tracks it (pagecache/tracked.py)."""
+    return key.replace("pagecache:page:", "pagecache:version:", 1)
 
 
 class LocalCopies:

@@ -3,8 +3,9 @@ Django handles the request.
 
 Such a hit needs nothing of Django's request handling: no middleware reads anything of the reader's (there is
 nothing to read), no view runs, no query is made, and the kept page holds every header it was rendered with, the
-security headers included (pagecache/middleware.py). Sent from here it costs little more than a static page: the
-request's host checked, the key hashed, one cache round trip, the slots filled.
+security headers included (pagecache/middleware.py). Sent from here it costs less than a bare Django app's static
+page: the request's host checked, the key hashed, the stamps and the page's version read from what the process holds
+while Redis tracks them (pagecache/tracked.py: no round trip), the page from its own copy, the slots filled.
 
 Everything else goes to Django as before, which sends hits too (PageCacheMiddleware), so both ways send the same
 page: a miss, a reader with state of their own or with messages waiting, a conditional request (its 304 is

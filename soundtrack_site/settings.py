@@ -365,6 +365,9 @@ EDGE_CACHE_SLOT_SECONDS = env.int("EDGE_CACHE_SLOT_SECONDS", default=1)
 # revalidate every time (max-age=0, with the ETag), never bounded by either.
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60 * 60 if EDGE_CACHE_BACKEND else 60)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=PAGE_CACHE_SHARED_MAX_AGE if EDGE_CACHE_BACKEND else 300)
+# With Redis, each process holds the page cache's stamps and versions while Redis tells it of every change to them
+# (pagecache/tracked.py): a hit makes no round trip. Off: every hit asks Redis.
+PAGE_CACHE_TRACKING = env.bool("PAGE_CACHE_TRACKING", default=True)
 # Search is left out: its queries are endless (a cache-filling vector) and its index is refreshed on commit.
 # /slots/ serves per-view values to the edge (ESI), which keeps them for EDGE_CACHE_SLOT_SECONDS at most.
 # Static files are WhiteNoise's, never looked up.
