@@ -10,8 +10,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from . import stored
-from .stamps import pages_stamp
+from . import stored, tracked
+from .stamps import is_current, pages_stamp
 
 # Pages each process keeps a copy of (pagecache/stored.py LocalCopies): the most read ones, a few MB at most. One
 # for the process: the middleware and the WSGI application send the same copies.
@@ -70,21 +70,27 @@ def wanted_encoding(request) -> str:
     return stored.GZIP
 
 
-def lookup(key: str, *, cache_only: bool = False) -> tuple[float, float, stored.StoredPage | None] | None:
-    """The pages stamp, the next scheduled change and the page kept at ``key`` (pages_stamp(), ``cache_only``
-    included), in one round trip at most: the page's version alone when this process has a copy of it (the copy is
-    sent while it is the shared cache's), held with the stamps while Redis tracks them (pagecache/tracked.py)."""
+def lookup(key: str, *, cache_only: bool = False) -> tuple[float, float, dict, stored.StoredPage | None] | None:
+    """The pages stamp, the next scheduled change, the stamps read (``pages_stamp()``, ``cache_only`` included) and
+    the page kept at ``key`` if it is current (its stamps all stand), in one round trip: the page's version and
+    stamps alone when this process has a copy of it (the copy is sent while it is the shared cache's), held in the
+    process while Redis tracks them (pagecache/tracked.py)."""
     copy = local_copies.get(key)
-    asked = key if copy is None else stored.version_key(key)
-    if (found := pages_stamp(asked, cache_only=cache_only)) is None:
+    asked = [key] if copy is None else [stored.version_key(key), *(name for name, _ in copy.stamps)]
+    if (found := pages_stamp(*asked, cache_only=cache_only)) is None:
         return None
     stamp, next_change, values = found
     page = values.get(key) if copy is None else copy
-    if copy is not None and values.get(asked) != copy.version:
+    if copy is not None and values.get(asked[0]) != copy.version:
         page = cache.get(key)
     if page is not None and page is not copy:
         keep(key, page)
-    return stamp, next_change, page
+    if page is not None:
+        if missing := [name for name, _ in page.stamps if name not in values]:  # a page new to this process
+            values |= tracked.get_many(missing)
+        if not is_current(page.stamps, values):
+            page = None
+    return stamp, next_change, values, page
 
 
 def keep(key: str, page: stored.StoredPage) -> None:

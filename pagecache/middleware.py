@@ -42,6 +42,7 @@ from .lookup import (
     with_shared_max_age,
 )
 from .slots import fill_per_view_slots, fill_reader_slots, needs_own_page, per_view_slots, slot
+from .stamps import page_stamps, render_under
 from .views import signed_element
 
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
@@ -91,8 +92,8 @@ class PageCacheMiddleware:
             key = page_key(request, encoding)
         except DisallowedHost:  # refused inside, where the security headers are added
             return self.get_response(request)
-        stamp, next_change, page = lookup(key)
-        if page is not None and page.stamp == stamp and (not with_state or _shared_with(request, page)):
+        _, next_change, stamps_read, page = lookup(key)
+        if page is not None and (not with_state or _shared_with(request, page)):
             response = page.response(request, fill_slots=not edge_includes(request), compress=_compress(request))
             if with_state:
                 _for_this_reader(response)
@@ -101,13 +102,15 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
 
+        render_under(request, stamps_read)
         response = self.get_response(request)
         shared = not read_reader_state(request)
         if _is_cacheable(response) and (shared or not with_state):
             patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
             patch_cache_control(response, public=True, max_age=0, s_maxage=shared_max_age(next_change))
             response[edge.HEADER] = " ".join(sorted(edge.surrogate_keys(request)))
-            response["Last-Modified"] = http_date(stamp)
+            made_under = page_stamps(request)
+            response["Last-Modified"] = http_date(max(value for _, value in made_under))
             timeout = settings.PAGE_CACHE_SECONDS
             if next_change:  # never keep a page past the moment a scheduled change should appear on it
                 timeout = max(1, min(timeout, int(next_change - time.time()) + 1))
@@ -116,7 +119,10 @@ class PageCacheMiddleware:
                 for encoding, page in zip(
                     ("", stored.GZIP),
                     stored.store(
-                        response, stamp=stamp, shared=shared, asks_reader=getattr(request, "asked_for_own_page", False)
+                        response,
+                        stamps=made_under,
+                        shared=shared,
+                        asks_reader=getattr(request, "asked_for_own_page", False),
                     ),
                     strict=True,
                 )

@@ -1,14 +1,17 @@
 """Version stamps: a time per kind of change, kept in the shared cache. Cached things are keyed by the stamps of
 what they show, so a change makes them stale at once, on every app server, with no scanning of keys.
 
-- The pages stamp moves on any change readers could see: it keys whole cached pages.
 - The catalogue stamp moves when articles, works, composers, tracks or tags change (``catalogue_changed()``): it
-  keys the fragments that show them (an article's parts, comment sections).
+  keys every cached page and the fragments that show them (an article's parts, comment sections).
 - Each article's discussion stamp moves when the comments it shows change (``discussion_changed()``): it keys that
-  article's comment section. So approving a comment on one article makes every cached page stale but only that
-  article's comment section: the other pages are put together again from their cached fragments.
+  article's page and its comment section. So approving a comment on one article makes that article's page stale,
+  and no other, as the edge purges only that page (pagecache/edge.py): its parts come from their cached fragments.
+- The pages stamp moves on any change readers could see: when the latest change was made (the read replicas'
+  freshness bar).
 
-A scheduled change (an article going public at its time) moves the pages and catalogue stamps lazily, on the
+A page is kept with the stamps it was made under (``page_stamps()``): the catalogue's, read before it was rendered,
+and the discussion stamp of each article whose comments it shows, read before they were. It is sent while they all
+stand. A scheduled change (an article going public at its time) moves the pages and catalogue stamps lazily, on the
 first request after it is due.
 """
 
@@ -91,6 +94,26 @@ def fragment_stamps(request, article_id: int | None = None) -> tuple[float, ...]
     return tuple(known[key] for key in keys)
 
 
+def page_stamps(request) -> tuple[tuple[str, float], ...]:
+    """The stamps the page rendered for ``request`` was made under (a kept page is sent while they all stand): the
+    catalogue's, as read before the page was rendered (``render_under()``), and the discussion stamps of the
+    articles whose comments it showed."""
+    fragment_stamps(request)
+    return tuple(sorted(request._fragment_stamps.items()))
+
+
+def render_under(request, values: dict) -> None:
+    """Have the page rendered for ``request`` made under the catalogue stamp among ``values``, read before it was
+    rendered: a change committed while it is rendered makes it stale."""
+    if catalogue := values.get(CATALOGUE_KEY):
+        request.__dict__.setdefault("_fragment_stamps", {}).setdefault(CATALOGUE_KEY, catalogue)
+
+
+def is_current(stamps: tuple[tuple[str, float], ...], values: dict) -> bool:
+    """Whether the stamps a page was made under all stand, ``values`` being the stamps now."""
+    return all(values.get(key) == value for key, value in stamps)
+
+
 def latest_change() -> float:
     """When the latest change readers could see was made: the pages stamp (the read replicas' freshness bar,
     DATABASE_REPLICA_LATEST_CHANGE)."""
@@ -98,20 +121,23 @@ def latest_change() -> float:
 
 
 def pages_stamp(*also: str, cache_only: bool = False) -> tuple[float, float, dict] | None:
-    """(the pages stamp, when the next scheduled change is due, the values of the keys ``also`` asked for, in the
-    same round trip) — moving the stamp if a scheduled change has just come due. ``cache_only``: None instead when
-    the cache alone cannot answer (a stamp to make after a flush, the next scheduled change to look up or due)."""
-    values = tracked.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY, *also])
+    """(the pages stamp, when the next scheduled change is due, the catalogue stamp and the values of the keys
+    ``also`` asked for, in the same round trip) — moving the stamps if a scheduled change has just come due.
+    ``cache_only``: None instead when the cache alone cannot answer (a stamp to make after a flush, the next
+    scheduled change to look up or due)."""
+    values = tracked.get_many([PAGES_KEY, NEXT_SCHEDULED_KEY, CATALOGUE_KEY, *also])
     next_change = values.get(NEXT_SCHEDULED_KEY)
-    if cache_only and (not values.get(PAGES_KEY) or next_change is None or 0 < next_change <= time.time()):
+    stamps_kept = values.get(PAGES_KEY) and values.get(CATALOGUE_KEY)
+    if cache_only and (not stamps_kept or next_change is None or 0 < next_change <= time.time()):
         return None
-    stamp = values.get(PAGES_KEY) or _move([PAGES_KEY])[PAGES_KEY]
+    if not stamps_kept:
+        values |= _move([key for key in (PAGES_KEY, CATALOGUE_KEY) if not values.get(key)])
     if next_change is None:
         next_change = _next_scheduled_change()
         tracked.set_many({NEXT_SCHEDULED_KEY: next_change})
     if next_change and time.time() >= next_change:
         # A new article in the lists, and new neighbours for the one before it: pages and fragments are stale.
-        stamp = _move([PAGES_KEY, CATALOGUE_KEY], at=max(next_change, stamp))[PAGES_KEY]
+        values |= _move([PAGES_KEY, CATALOGUE_KEY], at=max(next_change, values[PAGES_KEY]))
         next_change = _next_scheduled_change()
         tracked.set_many({NEXT_SCHEDULED_KEY: next_change})
-    return stamp, next_change, {key: values[key] for key in also if key in values}
+    return values[PAGES_KEY], next_change, {key: values[key] for key in (CATALOGUE_KEY, *also) if key in values}

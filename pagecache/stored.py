@@ -33,7 +33,7 @@ from django.utils.http import quote_etag
 from .slots import per_view_slots, reader_slots, slot
 
 GZIP = "gzip"
-FORMAT = 6  # in the keys: a release that changes StoredPage never reads the pages an older one kept
+FORMAT = 7  # in the keys: a release that changes StoredPage never reads the pages an older one kept
 COMPRESS_LEVEL = 6  # zlib's default: nearly all of level 9's gain on HTML, at a third of its time
 # A gzip header without a name or a time: the same page compresses to the same bytes.
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -42,7 +42,7 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 @dataclass(frozen=True)
 class StoredPage:
-    stamp: float  # the pages stamp it was made under: a page kept under an older one is stale
+    stamps: tuple[tuple[str, float], ...]  # the stamps it was made under (stamps.page_stamps()): sent while they stand
     version: str  # drawn when it was stored: tells a process's own copy (LocalCopies) from a newer one
     headers: tuple[tuple[str, str], ...]
     encoding: str  # "" (as rendered) or "gzip"
@@ -135,7 +135,7 @@ def accepts_gzip(request) -> bool:
 
 
 def store(
-    response: HttpResponse, *, stamp: float, shared: bool, asks_reader: bool = False
+    response: HttpResponse, *, stamps: tuple[tuple[str, float], ...], shared: bool, asks_reader: bool = False
 ) -> tuple[StoredPage, StoredPage]:
     """The page as rendered and its gzip copy, each with its own strong ETag (one validator per representation).
     ``shared``, ``asks_reader``: StoredPage's.
@@ -150,7 +150,7 @@ def store(
     sharing = {"shared": shared, "asks_reader": asks_reader}
     texts, slots = _split(content, (*per_view_slots(), *reader_slots()))
     plain = StoredPage(
-        stamp,
+        stamps,
         version,
         (*headers, ("ETag", quote_etag(digest))),
         "",
@@ -168,10 +168,10 @@ def store(
             whole = gzip.compress(content, COMPRESS_LEVEL, mtime=0)
         else:  # no slot at all: the page as rendered was compressed whole already
             whole = _gzip_body(plain.compressed, (), [], plain.first_crc, plain.size)
-        return plain, StoredPage(stamp, version, gzip_headers, GZIP, (whole,), **sharing)
+        return plain, StoredPage(stamps, version, gzip_headers, GZIP, (whole,), **sharing)
     compressed = _compressed_pieces(texts)
     return plain, StoredPage(
-        stamp, version, gzip_headers, GZIP, compressed.pop("compressed"), slots, texts[1:], **compressed, **sharing
+        stamps, version, gzip_headers, GZIP, compressed.pop("compressed"), slots, texts[1:], **compressed, **sharing
     )
 
 

@@ -40,7 +40,7 @@ def test_a_copy_is_not_sent_once_the_shared_cache_has_lost_the_page():
 
 def test_a_process_keeps_only_the_pages_it_sent_last():
     copies = LocalCopies(size=2)
-    first, second, third = (StoredPage(1.0, str(n), (), "", (b"page",)) for n in range(3))
+    first, second, third = (StoredPage((), str(n), (), "", (b"page",)) for n in range(3))
     copies.keep("a", first)
     copies.keep("b", second)
     copies.keep("a", first)  # sent again: now the newest

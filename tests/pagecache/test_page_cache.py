@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import services
 from comments.models import Comment
+from pagecache import stamps
 from tests.utils.factories import ArticleFactory, CommentFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -64,6 +65,33 @@ def test_an_approved_comment_appears_on_the_cached_page_at_once(client, admin_us
     services.moderate(Comment.objects.filter(pk=pending.pk), to_status=Comment.Status.APPROVED, actor=admin_user)
 
     assert "Waiting for a moderator" in get(client, article.get_absolute_url()).content.decode()
+
+
+def test_a_comment_makes_its_articles_page_stale_and_no_other(client, admin_user):
+    article, other = ArticleFactory(), ArticleFactory()
+    pending = CommentFactory(article=article, status=Comment.Status.PENDING, body="Waiting for a moderator")
+    for url in (article.get_absolute_url(), other.get_absolute_url(), "/"):
+        get(client, url)
+
+    services.moderate(Comment.objects.filter(pk=pending.pk), to_status=Comment.Status.APPROVED, actor=admin_user)
+
+    assert get(client, other.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert get(client, "/")["X-Page-Cache"] == "hit"
+    page = get(client, article.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss" and "Waiting for a moderator" in page.content.decode()
+
+
+def test_a_page_is_kept_under_the_catalogue_stamp_read_before_it_was_rendered(rf):
+    """A change committed while a page is rendered (after its lookup read the stamps) leaves it stale when kept."""
+    request = rf.get("/")
+    read_before = stamps.pages_stamp()[2]
+    stamps.catalogue_changed()  # while the page is rendered
+
+    stamps.render_under(request, read_before)
+    made_under = dict(stamps.page_stamps(request))
+
+    assert made_under == {stamps.CATALOGUE_KEY: read_before[stamps.CATALOGUE_KEY]}
+    assert not stamps.is_current(stamps.page_stamps(request), stamps.pages_stamp()[2])
 
 
 def test_a_scheduled_article_appears_on_cached_pages_at_its_publish_time(client):
