@@ -4,15 +4,18 @@ WSGI application called directly, with the bench's environment and data (run ``b
     .venv/bin/python -m bench.in_process article --signed-in --gzip
     .venv/bin/python -m bench.in_process article --requests 5000 --redis-url redis://127.0.0.1:6379/10
     .venv/bin/python -m bench.in_process comment_post --requests 600
+    .venv/bin/python -m bench.in_process search --requests 300
     .venv/bin/python -m bench.in_process bare --bytes 77940
 
 Each reading of the site is followed by the outside reference's, in a process of its own: the bare Django app
 (bench/reference/: startproject's settings and middleware) serving a static page of the size the site sent last.
 
-A comment POST is sent as the bench's load sends it (bench/wrk.py's POST_LUA): a fresh form token, a new body, half
+A search reads the bench's three (a word, a phrase, a misspelling) in turn. A comment POST is sent as the bench's
+load sends it (bench/wrk.py's POST_LUA): a fresh form token, a new body, half
 of them from known commenters, to the 16 articles the load posts to.
 
-Prints the process's CPU per request (``time.process_time()``), the status, the size sent and the queries made.
+Prints the process's CPU per request (``time.process_time()``), the wall time's median and 95th percentile, the
+status, the size sent and the queries made.
 """
 
 import argparse
@@ -37,8 +40,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "page",
-        choices=["article", "comment_post", "bare"],
-        help="40 random published articles read in turn, comment POSTs, or the bare Django app's static page",
+        choices=["article", "search", "comment_post", "bare"],
+        help="40 random published articles read in turn, the bench's searches, comment POSTs, or the bare Django "
+        "app's static page",
     )
     parser.add_argument("--signed-in", action="store_true", help="reads as the bench's signed-in reader")
     parser.add_argument("--gzip", action="store_true", help="reads saying Accept-Encoding: gzip, as browsers do")
@@ -57,10 +61,11 @@ def main() -> None:
 
     from soundtrack_site.wsgi import application
 
-    if options.page == "comment_post":
+    if options.page in ("comment_post", "search"):
         from bench.pages import pick_pages
 
-        requests, warm_up = posts(pick_pages()[1]), POST_WARM_UP
+        pages, slugs = pick_pages()
+        requests, warm_up = (posts(slugs), POST_WARM_UP) if options.page == "comment_post" else (searches(pages), 3)
     else:
         requests, warm_up = reads(signed_in=options.signed_in, gzip=options.gzip), WARM_UP * READS
     sent = measure(application, requests, warm_up=warm_up, count=options.requests)
@@ -74,11 +79,15 @@ def measure(application, requests, *, warm_up: int, count: int) -> int:
     """Logs the process's CPU for each of ``count`` requests after ``warm_up`` more; the bytes the last one sent."""
     for _ in range(warm_up):
         call(application, *next(requests))
-    started = time.process_time()
+    started, walls = time.process_time(), []
     for _ in range(count):
+        wall = time.perf_counter()
         status, sent, queries = call(application, *next(requests))
+        walls.append(time.perf_counter() - wall)
     cpu = (time.process_time() - started) / count
+    walls.sort()
     log(f"{count} requests: {cpu * 1000:.3f} ms of the app's CPU each")
+    log(f"wall time: p50 {walls[count // 2] * 1000:.3f} ms, p95 {walls[int(count * 0.95)] * 1000:.3f} ms")
     log(f"the last: {status}, {sent} bytes sent, {queries} queries")
     return sent
 
@@ -97,6 +106,14 @@ def reads(*, signed_in: bool, gzip: bool):
     while True:
         for path in paths:
             yield path, headers
+
+
+def searches(pages):
+    """The bench's searches (bench/pages.py: a word, a phrase, a misspelling) in turn, for ever: (path, headers)."""
+    paths = [page.path for page in pages if page.key.startswith("search_")]
+    while True:
+        for path in paths:
+            yield path, {}
 
 
 def posts(slugs: list[str]):

@@ -1,12 +1,14 @@
 """The in-process reading of one kind of request through the site's WSGI application: a GET as a browser sends it,
-or a comment POST as the bench's load sends it; and the bare Django app's beside it, in a process of its own."""
+the bench's searches, or a comment POST as the bench's load sends it; and the bare Django app's beside it, in a
+process of its own."""
 
 import subprocess
 import sys
 
 import pytest
 
-from bench.in_process import call, posts
+from bench.in_process import call, posts, searches
+from bench.pages import Page
 from comments.models import Comment
 from soundtrack_site.wsgi import application
 from tests.utils.factories import ArticleFactory
@@ -24,6 +26,22 @@ def test_a_get_through_the_wsgi_application_gives_its_status_and_the_bytes_sent(
 
     assert status == plain_status == "200 OK"
     assert 0 < sent < plain_sent / 2  # compressed, as a browser that takes gzip gets it
+
+
+def test_the_searches_are_the_benchs_three_read_in_turn(settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    ArticleFactory(title="Leitmotif returns in the finale")
+    pages = [
+        Page("home", "Home", "/", None),
+        Page("search_word", "Search: finale", "/search/?q=finale", None),
+        Page("search_phrase", "Search: phrase", "/search/?q=%22leitmotif+returns%22", None),
+    ]
+    requests = searches(pages)
+
+    read = [next(requests)[0] for _ in range(3)]
+
+    assert read == ["/search/?q=finale", "/search/?q=%22leitmotif+returns%22", "/search/?q=finale"]
+    assert call(application, read[1], {})[0] == "200 OK"
 
 
 def test_the_posts_are_sent_as_the_load_sends_them_and_stored(settings):
