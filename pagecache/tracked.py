@@ -8,9 +8,10 @@ Redis then writes on it the name of each such key that changes, whoever changes 
 or the database flushed). Before it answers from what it holds, the process reads what is waiting on that connection
 (a read that does not wait: no round trip) and drops the values named.
 
-A change shows on the next view in every process, as when each view asked Redis: Redis writes the names out in the
-same pass as its answer to the write that changed them, before the writer can tell anyone of the change. What a
-process writes itself it drops at once (``set_many()``), not waiting for the names to come back.
+A change shows on the next view in every process, as when each view asked Redis: Redis queues the names in the
+same pass of its event loop as its answer to the write that changed them, and writes the clients it queued last
+first (io-threads off, its default), so the names are on every process's connection before the writer has its
+answer. What a process writes itself it drops at once (``set_many()``), not waiting for the names to come back.
 
 When the connection cannot be opened or is lost (Redis restarted, a network fault), nothing is held: every read is
 a round trip, as before, and the connection is tried again a second later. A value is held ``HELD_SECONDS`` at most,
@@ -46,6 +47,9 @@ PREFIXES = (
 )
 CLIENT_NAME = "pagecache-tracking"  # what CLIENT LIST shows for these connections
 HELD_SECONDS = 5.0
+# Values held at most (a discussion stamp per article read, a version per page copied: ~200 bytes each); past it,
+# all are dropped and read again, so a crawl of every page cannot grow a process without bound.
+HELD_MAX = 10_000
 RETRY_SECONDS = 1.0
 CONNECT_TIMEOUT = 0.5
 READ_SIZE = 65536
@@ -109,6 +113,8 @@ class TrackedValues:
         read = cache.get_many(missing)
         with self.lock:
             if listening and self._listen() and self.changes == changes:
+                if len(self.held) >= HELD_MAX:
+                    self.held.clear()
                 self.held.update((tracked[key], (now, value)) for key, value in read.items() if key in tracked)
         return found | read
 

@@ -70,6 +70,18 @@ def test_the_stamps_move_through_the_held_values(tracking):
     assert stamps.latest_change() == stamps.pages_stamp()[0]
 
 
+def test_the_values_held_are_bounded(tracking, monkeypatch):
+    monkeypatch.setattr(tracked, "HELD_MAX", 3)
+    cache.set(stamps.CATALOGUE_KEY, 50.0, timeout=None)
+    tracked.get_many(KEYS)
+    assert len(tracking.held) == 3
+
+    tracked.get_many([stamps.CATALOGUE_KEY])  # one more: all are dropped first
+
+    assert list(tracking.held) == [cache.make_key(stamps.CATALOGUE_KEY).encode()]
+    assert tracked.get_many(KEYS)[stamps.PAGES_KEY] == 100.0
+
+
 def test_a_flushed_cache_drops_every_value_held(tracking, other_process):
     tracked.get_many(KEYS)
 
