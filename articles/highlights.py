@@ -3,7 +3,8 @@
 The placeholders are found in the Markdown (articles/placeholders.py says what counts as one), wrapped in two
 private-use characters that Markdown passes through as text, and those become the ``<mark>``s once rendered; a mark
 that lands inside a tag (a heading's id) is dropped there. The result is sanitized again against the preview's
-allow-list.
+allow-list. A mark beside a straight quote can turn its curly quote the other way (``"[title]`` reads as an opening
+quote once a mark stands between them), so the curly quotes are taken, in order, from the page readers get.
 """
 
 import re
@@ -20,6 +21,7 @@ _OPENED, _CONTINUED = '<mark class="placeholder">', '<mark class="placeholder pl
 TAB_LENGTH = 4  # Python-Markdown's
 # A tag as nh3 writes it: attribute values always in double quotes, a quote inside one escaped.
 _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+_CURLY_QUOTE = re.compile("[“”‘’]")
 
 
 def render_highlighting_placeholders(text: str, policy: MarkupPolicy = ARTICLE, *, id_prefix: str = "") -> str:
@@ -31,7 +33,16 @@ def render_highlighting_placeholders(text: str, policy: MarkupPolicy = ARTICLE, 
         pieces += [state.marked(html[last : tag.start()]), _without_marks(tag[0])]
         last = tag.end()
     pieces.append(state.marked(html[last:]))
-    return sanitize_html("".join(pieces), preview)
+    return _with_quotes_of(sanitize_html("".join(pieces), preview), render_markdown(text, policy, id_prefix=id_prefix))
+
+
+def _with_quotes_of(html: str, readers_html: str) -> str:
+    """``html`` with the curly quotes of ``readers_html``, in order (the same quotes, the marks aside)."""
+    quotes = _CURLY_QUOTE.findall(readers_html)
+    if len(quotes) != len(_CURLY_QUOTE.findall(html)):
+        return html
+    theirs = iter(quotes)
+    return _CURLY_QUOTE.sub(lambda _: next(theirs), html)
 
 
 def highlight_placeholders_in_text(text: str) -> SafeString:

@@ -27,7 +27,10 @@ _INLINE_CODE = re.compile(r"(?<!\\)(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=t
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _FOOTNOTE_LABEL = re.compile(r"^ {0,3}\[\^[^\[\]\n]+\]:", re.MULTILINE)
 _REFERENCE_DEFINITION = re.compile(
-    r"^ {0,3}\[(?P<label>[^\[\]\n]+)\]:[ \t]*\n?[ \t]*\S+"  # [label]: url
+    # A definition inside blockquotes and list items too ("> [label]: url", "- [label]: url", or indented under an
+    # item): taking a line for one that is not costs only a placeholder unmarked; missing one would break it.
+    r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*"
+    r"\[(?P<label>[^\[\]\n]+)\]:[ \t]*\n?[ \t]*\S+"  # [label]: url
     r"""(?:[ \t]*\n?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$""",  # "title"
     re.MULTILINE,
 )

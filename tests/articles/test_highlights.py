@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -87,6 +87,9 @@ class TestTheMarks:
 
     @settings(max_examples=300, deadline=None)
     @given(st.text(alphabet='[]()!^:*_`\\<>#-\n\t "&ab1', max_size=80))
+    @example(">[a]:1")  # a reference defined in a blockquote, as a list item's, is not a placeholder
+    @example("- x\n\n    [a]: 1\n\n[a]")
+    @example('"[:a]')  # the quote before a placeholder curls as on the reader's page
     def test_without_its_marks_the_html_is_what_readers_get(self, text):
         html = render_highlighting_placeholders(text)
 
