@@ -34,6 +34,7 @@ from .servers import environment
 WARM_UP = 2  # views of each page before the count: the page kept, the process's copy of it made
 POST_WARM_UP = 20  # posts before the count: the connections opened, the articles read once
 READS = 40  # the articles read in turn
+SEARCH_WARM_UP = 3  # each of the bench's searches once
 
 
 def main() -> None:
@@ -61,11 +62,14 @@ def main() -> None:
 
     from soundtrack_site.wsgi import application
 
-    if options.page in ("comment_post", "search"):
+    if options.page == "comment_post":
         from bench.pages import pick_pages
 
-        pages, slugs = pick_pages()
-        requests, warm_up = (posts(slugs), POST_WARM_UP) if options.page == "comment_post" else (searches(pages), 3)
+        requests, warm_up = posts(pick_pages()[1]), POST_WARM_UP
+    elif options.page == "search":
+        from bench.pages import pick_pages
+
+        requests, warm_up = searches(pick_pages()[0]), SEARCH_WARM_UP
     else:
         requests, warm_up = reads(signed_in=options.signed_in, gzip=options.gzip), WARM_UP * READS
     sent = measure(application, requests, warm_up=warm_up, count=options.requests)

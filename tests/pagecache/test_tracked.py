@@ -82,6 +82,29 @@ def test_the_values_held_are_bounded(tracking, monkeypatch):
     assert tracked.get_many(KEYS)[stamps.PAGES_KEY] == 100.0
 
 
+def test_a_value_is_held_no_longer_than_its_bound(tracking, monkeypatch):
+    tracked.get_many(KEYS)
+    monkeypatch.setattr(tracked, "HELD_SECONDS", 0.0)  # every value held is past it: read again each time
+
+    before = commands_served()
+    values = [tracked.get_many(KEYS) for _ in range(READS)]
+    asked = commands_served() - before
+
+    assert values == [tracked.get_many(KEYS)] * READS
+    assert asked >= READS
+
+
+def test_a_forked_process_opens_a_connection_of_its_own(tracking):
+    tracked.get_many(KEYS)
+    parents = tracking.connection
+    tracking.pid = -1  # as a child sees the connection its parent opened before forking
+
+    tracked.get_many(KEYS)
+
+    assert tracking.connection is not None and tracking.connection is not parents
+    assert tracking.pid > 0
+
+
 def test_a_flushed_cache_drops_every_value_held(tracking, other_process):
     tracked.get_many(KEYS)
 
