@@ -75,11 +75,14 @@ def measure(bench: Bench, varnish: Varnish) -> None:
 
 def measure_article(bench: Bench, varnish: Varnish) -> None:
     """The 200-comment article from Varnish's cache (its form token from the edge's copy of the slot), read as the
-    target reads it (asking for no compression), then as browsers do."""
+    target reads it (asking for no compression), then as browsers do; then as a signed-in reader's browser does
+    (passed to the app: the mix's signed-in reads)."""
     label = "Article, 200 comments, through Varnish"
     measure_article_as(bench, varnish, "article_edge", label, {})
     browsers = {"Accept-Encoding": BROWSER_ENCODINGS}
     measure_article_as(bench, varnish, "article_edge_browsers", f"{label}, browsers taking gzip", browsers)
+    signed_in = browsers | {"Cookie": bench.cookie(READER)}
+    measure_article_as(bench, varnish, "article_edge_signed_in", f"{label}, signed in, taking gzip", signed_in)
 
 
 def measure_article_as(bench: Bench, varnish: Varnish, key: str, label: str, headers: dict[str, str]) -> None:

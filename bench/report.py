@@ -96,7 +96,7 @@ def edge_table(results: dict) -> list[str]:
     if approvals is None and "mix_edge" not in pages:
         return []
     lines = ["", "| through Varnish | hits | misses | hit ratio |", "| --- | ---: | ---: | ---: |"]
-    for key in ("article_edge", "article_edge_browsers", "mix_edge"):
+    for key in ("article_edge", "article_edge_browsers", "article_edge_signed_in", "mix_edge"):
         if key in pages:
             figures = pages[key]
             ratio = f"{figures['hit_ratio']:.1%}" if figures["hit_ratio"] is not None else "—"

@@ -34,7 +34,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"  # a Redis database of its own: f
 # A quick run (short loads, small data, CI's busy machine) meets a throughput target within this margin.
 QUICK_NOISE_MARGIN = 0.2
 # What bench/edge.py measures (--only).
-EDGE_KEYS = {"article_edge", "article_edge_browsers", "mix_edge", "approve_visible"}
+EDGE_KEYS = {"article_edge", "article_edge_browsers", "article_edge_signed_in", "mix_edge", "approve_visible"}
 
 
 def run(bench: Bench) -> Path | None:

@@ -116,6 +116,25 @@ def test_a_signed_in_readers_page_comes_through_varnish_compressed_when_their_br
     assert article.title in page
 
 
+def test_a_page_varnish_passes_is_assembled_and_compressed_by_the_app_not_by_varnish(varnish):
+    article = ArticleFactory()
+    client = Client()
+    client.force_login(UserFactory(first_name="Ada"))
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    counted = ("MAIN.n_gzip", "MAIN.esi_req")
+    before = varnish.counters(*counted)
+
+    connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=10)
+    connection.request("GET", article.get_absolute_url(), headers={"Accept-Encoding": "gzip", "Cookie": cookie})
+    response = connection.getresponse()
+    page = gzip.decompress(response.read()).decode()
+    connection.close()
+
+    assert varnish.counters(*counted) == before  # nothing compressed, nothing included by Varnish
+    assert (response.getheader("X-Cache"), response.getheader("Content-Encoding")) == ("pass", "gzip")
+    assert "<esi:" not in page and signing.loads(form_token_of(page), salt=FORM_TOKEN_SALT)
+
+
 def test_a_comment_is_posted_through_varnish_and_shows_on_the_next_view(varnish, settings):
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0
     article = ArticleFactory()
