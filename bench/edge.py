@@ -45,9 +45,9 @@ for line in io.lines("{reads}") do table.insert(reads, line) end
 reads_done = 0
 request = function()
   reads_done = reads_done + 1
-  if reads_done % {post_every} == 0 then return post_request() end
+  if {post_every} > 0 and reads_done % {post_every} == 0 then return post_request() end
   local path = reads[(id * 7919 + reads_done) % #reads + 1]
-  if reads_done % {signed_in_every} == 3 then
+  if {signed_in_every} > 0 and reads_done % {signed_in_every} == 3 then
     return wrk.format("GET", path, {["Cookie"] = {cookie}, ["Accept-Encoding"] = "{encodings}"})
   end
   return wrk.format("GET", path, {["Accept-Encoding"] = "{encodings}"})
@@ -132,10 +132,20 @@ def mix_lua(bench: Bench, reads: list[str]) -> str:
     return (
         post_lua(bench, MIX_LUA)
         .replace("{reads}", str(reads_file))
-        .replace("{post_every}", str(POST_EVERY))
-        .replace("{signed_in_every}", str(SIGNED_IN_EVERY))
+        .replace("{post_every}", str(bench.options.mix_post_every))
+        .replace("{signed_in_every}", str(bench.options.mix_signed_in_every))
         .replace("{cookie}", lua_string(bench.cookie(READER)))
         .replace("{encodings}", BROWSER_ENCODINGS)
+    )
+
+
+def mix_shares(bench: Bench) -> str:
+    signed_in, posts = bench.options.mix_signed_in_every, bench.options.mix_post_every
+    return ", ".join(
+        (
+            f"{1 / signed_in:.0%} signed in" if signed_in else "none signed in",
+            f"1 comment POST per {posts}" if posts else "no comment POSTs",
+        )
     )
 
 
@@ -153,10 +163,7 @@ def measure_mix(bench: Bench, varnish: Varnish) -> None:
     throughput, and the hit ratio of the measured run alone."""
     paths = article_paths()
     reads = zipf_reads(paths, MIX_PICKS)
-    label = (
-        f"Mix through Varnish: Zipf over {len(paths):,} articles, {1 / SIGNED_IN_EVERY:.0%} signed in, "
-        f"1 comment POST per {POST_EVERY}, browsers taking gzip"
-    )
+    label = f"Mix through Varnish: Zipf over {len(paths):,} articles, {mix_shares(bench)}, browsers taking gzip"
     log(f"{label}: every article read once, then {bench.connections} connections, {bench.duration}s…")
     read_every_article_once(varnish, paths)
     bench.wrk("/", base=varnish.url, lua_extra=mix_lua(bench, reads), duration=1)

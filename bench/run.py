@@ -111,7 +111,19 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
         "--only", default="", help="a partial run of these keys (e.g. article_signed_in,comment_post,memory)"
     )
     parser.add_argument("--data-only", action="store_true", help="create, migrate and fill the database, then stop")
+    parser.add_argument(
+        "--mix-signed-in-every",
+        type=int,
+        default=edge.SIGNED_IN_EVERY,
+        help="the mix's reads per signed-in one (0: none)",
+    )
+    parser.add_argument(
+        "--mix-post-every", type=int, default=edge.POST_EVERY, help="the mix's requests per comment POST (0: none)"
+    )
     options = parser.parse_args(argv)
+    shares = (options.mix_signed_in_every, options.mix_post_every)
+    if shares != (edge.SIGNED_IN_EVERY, edge.POST_EVERY) and not options.only:
+        parser.error("another mix than the issue's is a partial run: give --only mix_edge")
     options.database_url = options.database_url or (QUICK_DATABASE_URL if options.quick else DEFAULT_DATABASE_URL)
     options.port = options.port or free_port()
     return options

@@ -151,3 +151,64 @@ def test_the_approval_marker_is_on_the_article_once_its_comment_is_approved_and_
     moderate(Comment.objects.filter(pk=comment.pk), to_status=Comment.Status.APPROVED, actor=None)
 
     assert marker in client.get(article.get_absolute_url()).content
+
+
+class CountingPage(BaseHTTPRequestHandler):
+    """Answers every request, and counts them by method and by whether a session cookie came with them."""
+
+    counted: Counter = Counter()
+
+    def _answer(self):
+        if self.command == "POST":
+            self.rfile.read(int(self.headers["Content-Length"]))
+        CountingPage.counted[(self.command, "sessionid=" in self.headers.get("Cookie", ""))] += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ([], {"posts": 1 / 200, "signed_in": 1 / 20, "label": "5% signed in, 1 comment POST per 200"}),
+        (["--mix-post-every", "0"], {"posts": 0, "signed_in": 1 / 20, "label": "5% signed in, no comment POSTs"}),
+        (["--mix-signed-in-every", "0"], {"posts": 1 / 200, "signed_in": 0, "label": "none signed in, 1 comment"}),
+    ],
+)
+def test_the_mix_sends_the_shares_of_signed_in_reads_and_posts_it_is_given(db, tmp_path, options, expected):
+    """The mix taken apart (--mix-signed-in-every, --mix-post-every) still reads and posts as the whole one does."""
+    from bench.harness import Bench
+    from bench.run import parse_options
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CountingPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    CountingPage.counted.clear()
+    bench = Bench(parse_options(["--quick", "--only", "mix_edge", *options]))
+    bench.cookies, bench.post_slugs = {"bench-reader": "sessionid=reader"}, ["an-article"]
+    try:
+        bench.wrk("/", base=f"http://127.0.0.1:{server.server_address[1]}", lua_extra=edge.mix_lua(bench, PATHS))
+    finally:
+        server.shutdown()
+
+    counted = CountingPage.counted
+    requests = sum(counted.values())
+    assert requests > 2_000
+    assert counted[("POST", False)] / requests == pytest.approx(expected["posts"], abs=0.002)
+    assert counted[("GET", True)] / requests == pytest.approx(expected["signed_in"], abs=0.01)
+    assert (counted[("POST", False)] == 0) == (expected["posts"] == 0)
+    assert (counted[("GET", True)] == 0) == (expected["signed_in"] == 0)
+    assert counted[("POST", True)] == 0
+    assert expected["label"] in edge.mix_shares(bench)
+
+
+def test_another_mix_than_the_issues_is_only_a_partial_run():
+    from bench.run import parse_options
+
+    with pytest.raises(SystemExit):
+        parse_options(["--mix-post-every", "0"])
+    assert parse_options(["--only", "mix_edge", "--mix-post-every", "0"]).mix_post_every == 0
