@@ -188,32 +188,35 @@ def measure_mix(bench: Bench, varnish: Varnish) -> None:
 
 
 def pending_comments(count: int) -> list:
-    """Pending top-level comments, one per article, on articles whose threads fit the first page (so an approved
-    one shows on the article's own address)."""
-    from django.conf import settings
-    from django.db.models import Count, Q
-
+    """Pending replies to public threads, one per published article: each shows, once approved, on the page of its
+    thread (``shown_at()``), whichever page of the discussion that is."""
     from articles.models import Article
     from comments.models import Comment
 
-    approved_threads = Count("comments", filter=Q(comments__status=Comment.Status.APPROVED, comments__parent=None))
-    articles = (
-        Article.objects.published()
-        .annotate(threads=approved_threads)
-        .filter(threads__lt=settings.COMMENTS_THREADS_PER_PAGE, comments__status=Comment.Status.PENDING)
-        .values_list("pk", flat=True)
-        .distinct()
+    approved, pending = Comment.Status.APPROVED, Comment.Status.PENDING
+    replies = Comment.objects.filter(
+        status=pending, parent__status=approved, parent__parent=None, article__in=Article.objects.published()
     )
     found = {}
-    pending = Comment.objects.filter(status=Comment.Status.PENDING, parent=None, article__in=list(articles))
-    for comment in pending.select_related("article").order_by("pk"):
+    for comment in replies.select_related("article").order_by("pk").iterator():
         found.setdefault(comment.article_id, comment)
-    return list(found.values())[:count]
+        if len(found) == count:
+            break
+    return list(found.values())
+
+
+def shown_at(comment) -> str:
+    """The address of the page of the discussion that shows ``comment`` once it is public."""
+    from comments.threads import page_of
+
+    page = page_of(comment)
+    return comment.article.get_absolute_url() + (f"?comments={page}" if page > 1 else "")
 
 
 def measure_approvals(bench: Bench, varnish: Varnish) -> None:
     """A moderator approves a pending comment (the moderation service, as the admin's action does; the purge task
-    run at once, the tasks backend of the bench); an anonymous reader polling the article through Varnish sees it."""
+    run at once, the tasks backend of the bench); an anonymous reader polling the page of the article's discussion
+    that shows it, through Varnish, sees it."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.test import override_settings
@@ -226,7 +229,7 @@ def measure_approvals(bench: Bench, varnish: Varnish) -> None:
     log(f"Approve → visible through Varnish: {APPROVALS} approvals…")
     with override_settings(EDGE_CACHE_BACKEND="varnish", EDGE_CACHE_PURGE_URLS=[varnish.url]):
         for comment in pending_comments(APPROVALS):
-            url = varnish.url + comment.article.get_absolute_url()
+            url = varnish.url + shown_at(comment)
             fetch(url)
             cached = fetch(url)[1].get("X-Cache")
             started = time.monotonic()

@@ -212,3 +212,26 @@ def test_another_mix_than_the_issues_is_only_a_partial_run():
     with pytest.raises(SystemExit):
         parse_options(["--mix-post-every", "0"])
     assert parse_options(["--only", "mix_edge", "--mix-post-every", "0"]).mix_post_every == 0
+
+
+def test_an_approval_is_watched_on_the_page_of_the_discussion_that_will_show_it(db, client, settings):
+    """The approvals through Varnish: pending replies under public threads, wherever their thread's page is."""
+    from comments.models import Comment
+    from comments.services import moderate
+    from tests.utils.factories import ArticleFactory, CommentFactory
+
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    article = ArticleFactory()
+    threads = [CommentFactory(article=article) for _ in range(3)]  # the third thread is on page 2
+    waiting = CommentFactory(parent=threads[2], status=Comment.Status.PENDING)
+    CommentFactory(parent=CommentFactory(article=ArticleFactory(), status=Comment.Status.PENDING))  # not public
+    CommentFactory(article=ArticleFactory(), status=Comment.Status.PENDING)  # a thread: its page is not known yet
+
+    assert edge.pending_comments(20) == [waiting]
+    address = edge.shown_at(waiting)
+    assert address == f"{article.get_absolute_url()}?comments=2"
+    assert edge.shown_marker(waiting) not in client.get(address).content.decode()
+
+    moderate(Comment.objects.filter(pk=waiting.pk), to_status=Comment.Status.APPROVED, actor=None)
+
+    assert edge.shown_marker(waiting) in client.get(address).content.decode()
