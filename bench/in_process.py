@@ -60,15 +60,12 @@ def main() -> None:
         return
     setup_django(environment(port=8000, database_url=options.database_url, redis_url=options.redis_url))
 
+    from bench.pages import pick_pages
     from soundtrack_site.wsgi import application
 
     if options.page == "comment_post":
-        from bench.pages import pick_pages
-
         requests, warm_up = posts(pick_pages()[1]), POST_WARM_UP
     elif options.page == "search":
-        from bench.pages import pick_pages
-
         requests, warm_up = searches(pick_pages()[0]), SEARCH_WARM_UP
     else:
         requests, warm_up = reads(signed_in=options.signed_in, gzip=options.gzip), WARM_UP * READS
