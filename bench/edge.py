@@ -2,8 +2,8 @@
 with its hit ratio, and how soon a moderator's approval shows through it.
 
 Varnish runs the repository's VCL (deploy/varnish/, started by reliability.varnish) with the app server as its
-backend; the app server runs with the edge settings (``edge_environment``), so its pages carry surrogate keys and
-ESI includes of the comment form's token, and every change purges the keys it touches.
+backend; the app server runs with the edge settings (``edge_environment``), so its pages carry surrogate keys (and no
+comment-form token: the form's script fetches one), and every change purges the keys it touches.
 """
 
 import random
@@ -11,6 +11,8 @@ import secrets
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+from django.urls import reverse
 
 from reliability.varnish import Varnish
 
@@ -35,19 +37,27 @@ VARNISH_MEMORY = "2g"
 # What browsers say they take: the mix's readers get pages compressed, as every browser does.
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
 
-# The realistic mix: reads along a Zipf sequence of articles, some signed in, and now and then a comment (POST_LUA's
-# request, under another name), by browsers.
+# The realistic mix: reads along a Zipf sequence of articles, some signed in, and after every {post_every} reads a
+# comment: the token the form's script fetches when its reader starts on it, then the post (POST_LUA's request, under
+# another name), by browsers.
 MIX_LUA = (
     POST_LUA.replace("request = function()", "post_request = function()")
     + r"""
 reads = {}
 for line in io.lines("{reads}") do table.insert(reads, line) end
-reads_done = 0
+sent = 0
 request = function()
-  reads_done = reads_done + 1
-  if {post_every} > 0 and reads_done % {post_every} == 0 then return post_request() end
-  local path = reads[(id * 7919 + reads_done) % #reads + 1]
-  if {signed_in_every} > 0 and reads_done % {signed_in_every} == 3 then
+  sent = sent + 1
+  if {post_every} > 0 then
+    local step = sent % ({post_every} + 2)
+    if step == {post_every} then
+      return wrk.format("GET", "{token_url}", {["Accept-Encoding"] = "{encodings}"})
+    elseif step == {post_every} + 1 then
+      return post_request()
+    end
+  end
+  local path = reads[(id * 7919 + sent) % #reads + 1]
+  if {signed_in_every} > 0 and sent % {signed_in_every} == 3 then
     return wrk.format("GET", path, {["Cookie"] = {cookie}, ["Accept-Encoding"] = "{encodings}"})
   end
   return wrk.format("GET", path, {["Accept-Encoding"] = "{encodings}"})
@@ -136,6 +146,7 @@ def mix_lua(bench: Bench, reads: list[str]) -> str:
         .replace("{signed_in_every}", str(bench.options.mix_signed_in_every))
         .replace("{cookie}", lua_string(bench.cookie(READER)))
         .replace("{encodings}", BROWSER_ENCODINGS)
+        .replace("{token_url}", reverse("slot", args=["form_token"]))
     )
 
 

@@ -15,6 +15,11 @@ from .models import Comment, CommentReport
 
 FORM_TOKEN_SALT = "comments.form-token"
 TOKEN_REFUSED = "This form could not be verified (it may have been changed). Please post it again."
+# A page kept by the edge carries no token: the form's script fetches one when the reader starts on the form.
+TOKEN_MISSING = (
+    "Your comment is not posted yet: this page’s script did not run, so we could not yet tell you from a robot. "
+    "Everything you wrote is kept below: press “Post comment” again to send it."
+)
 TOKEN_EXPIRED = "This form was opened too long ago to be posted. Your text is kept below: please post it again."
 TOO_FAST = (
     "That was quick: we could not yet tell you from a robot, so your comment is not posted yet. "
@@ -71,7 +76,7 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PARENT_GONE})
     form_token = forms.CharField(
         widget=forms.HiddenInput,
-        error_messages={"required": TOKEN_REFUSED, "null_characters_not_allowed": TOKEN_REFUSED},
+        error_messages={"required": TOKEN_MISSING, "null_characters_not_allowed": TOKEN_REFUSED},
     )
     # A field people never see; robots that fill every field give themselves away.
     website = forms.CharField(

@@ -55,17 +55,18 @@ def read_reader_state(request) -> bool:
     return session is None or session.accessed or getattr(request, "read_reader_state", False)
 
 
-def edge_includes(request) -> bool:
-    """Whether the request comes from an edge that assembles pages (Varnish): it gets includes in the slots."""
-    # META, not headers: a hit would build the whole mapping of headers for two of them.
-    return "ESI/1.0" in request.META.get("HTTP_SURROGATE_CAPABILITY", "")
+def kept_by_edge(request) -> bool:
+    """Whether the request is an edge's fetch of a page it will keep for every reader (Varnish says
+    ``Surrogate-Capability`` on those alone): such a page holds no per-view values, its per-view slots are empty."""
+    # META, not headers: a hit would build the whole mapping of headers for one of them.
+    return "HTTP_SURROGATE_CAPABILITY" in request.META
 
 
 def wanted_encoding(request) -> str:
-    """gzip for a browser that takes it; the page as rendered for an edge that assembles pages (it fills the slots
-    with its own includes, PerViewSlotsMiddleware, and compresses for itself), and for a reader with state of their
-    own (the gzip copy has no reader slots: stored.store(); the page as rendered holds its pieces compressed too)."""
-    if edge_includes(request) or has_reader_state(request) or not stored.accepts_gzip(request):
+    """gzip for a client that takes it (a browser, or an edge fetching the copy it keeps for browsers); the page as
+    rendered for a reader with state of their own (the gzip copy has no reader slots: stored.store(); the page as
+    rendered holds its pieces compressed too)."""
+    if has_reader_state(request) or not stored.accepts_gzip(request):
         return ""
     return stored.GZIP
 

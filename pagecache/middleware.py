@@ -14,26 +14,21 @@ keeps them too: a hit, sent from here or before Django (pagecache/wsgi.py), carr
 rendered with without passing through them again.
 """
 
-import re
 import time
-from functools import lru_cache
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import FileResponse
 from django.middleware.gzip import GZipMiddleware
-from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.html import escape
 from django.utils.http import http_date
 
 from . import edge, stored, tracked
 from .lookup import (
-    edge_includes,
     has_reader_state,
     is_public_read,
     keep,
+    kept_by_edge,
     lookup,
     page_key,
     read_reader_state,
@@ -41,9 +36,8 @@ from .lookup import (
     wanted_encoding,
     with_shared_max_age,
 )
-from .slots import fill_per_view_slots, fill_reader_slots, needs_own_page, per_view_slots, slot
+from .slots import fill_per_view_slots, fill_reader_slots, needs_own_page
 from .stamps import page_stamps, render_under
-from .views import signed_element
 
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 
@@ -54,9 +48,8 @@ def _shared_with(request, page: stored.StoredPage) -> bool:
 
 
 def _compress(request) -> bool:
-    """Whether a page kept as rendered is sent compressed (a reader with a session whose browser takes gzip); never to
-    an edge that assembles pages, which finds its includes in the page and compresses for itself."""
-    return stored.accepts_gzip(request) and not edge_includes(request)
+    """Whether a page kept as rendered is sent compressed (a reader with a session whose browser takes gzip)."""
+    return stored.accepts_gzip(request)
 
 
 def _for_this_reader(response) -> None:
@@ -94,7 +87,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         _, next_change, stamps_read, page = lookup(key)
         if page is not None and (not with_state or _shared_with(request, page)):
-            response = page.response(request, fill_slots=not edge_includes(request), compress=_compress(request))
+            response = page.response(request, per_view=not kept_by_edge(request), compress=_compress(request))
             if with_state:
                 _for_this_reader(response)
             else:
@@ -130,7 +123,7 @@ class PageCacheMiddleware:
             tracked.set_many(pages | {stored.version_key(key): page.version for key, page in pages.items()}, timeout)
             keep(key, pages[key])
             # A miss is sent as a hit will be: the same headers and bytes.
-            response = pages[key].response(request, fill_slots=not edge_includes(request), compress=_compress(request))
+            response = pages[key].response(request, per_view=not kept_by_edge(request), compress=_compress(request))
             if with_state:
                 _for_this_reader(response)
             response["X-Page-Cache"] = "miss"
@@ -143,12 +136,11 @@ class PerViewSlotsMiddleware:
     """Fills the slots that must differ on every view of a page, whether the page was rendered for this view or
     comes from a cache: ``PAGECACHE_PER_VIEW_SLOTS`` maps a slot's name to the callable that makes its value (a
     fresh signed form token, say). It sits outside the page cache, so cached copies keep the slots (and their ETag
-    stays that of the copy). A page the cache sends comes with its slots already filled (pagecache/stored.py), but
-    to an edge that assembles pages.
+    stays that of the copy). A page the cache sends comes with its slots already filled (pagecache/stored.py).
 
-    An edge that assembles pages (Varnish, saying ``Surrogate-Capability: ...ESI/1.0`` on its requests) gets an ESI
-    include of the slot's own address (``views.slot_value()``) instead of a value: the page it keeps stays the same for
-    every view, and it fills the slot itself on each one."""
+    A page an edge fetches to keep for every reader (``lookup.kept_by_edge``) gets its per-view slots left empty: the
+    edge sends the page it keeps whole, with nothing to assemble on each view, and the page's script asks
+    ``views.slot_value()`` for a value when it needs one (the comment form's, when its reader starts on it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -161,48 +153,20 @@ class PerViewSlotsMiddleware:
             or not response.get("Content-Type", "").startswith("text/html")
         ):
             return response
-        includes = edge_includes(request)
-        content = response.content
-        if includes:
-            for name in per_view_slots():
-                if (mark := slot(name).encode()) in content:
-                    content = _with_includes(content, name, mark)
-        else:
-            content = fill_per_view_slots(content)
+        content = fill_per_view_slots(response.content, empty=kept_by_edge(request))
         content = fill_reader_slots(content, request)
         if content is not response.content:
             response.content = content
             response["Content-Length"] = str(len(content))
-            if includes:
-                response["Surrogate-Control"] = 'content="ESI/1.0"'
         return response
-
-
-def _with_includes(content: bytes, name: str, mark: bytes) -> bytes:
-    return re.sub(rb"<[^<>]*" + mark + rb"[^<>]*>|" + mark, lambda found: _include(name, found), content)
-
-
-def _include(name: str, found: re.Match) -> bytes:
-    """An ESI include of the slot ``name`` found: of its value alone, or of the whole element whose attribute
-    holds it (an edge does not look for includes inside a tag)."""
-    url = reverse("slot", args=[name])
-    if (element := found.group().decode()) != slot(name):
-        url += "?" + urlencode({"element": _signed_element(element)})
-    return f'<esi:include src="{escape(url)}"/>'.encode()
-
-
-@lru_cache(maxsize=64)  # the same few elements on every page
-def _signed_element(element: str) -> str:
-    return signed_element(element)
 
 
 class CompressionMiddleware(GZipMiddleware):
     """gzip, for a browser that takes it, of the responses the page cache did not send compressed (a page rendered
-    for its reader alone, a page the cache may not keep). Django's own, with its BREACH mitigation; a page sent to an
-    edge for assembly stays as it is, so the edge can find its includes, and so does a file (WhiteNoise sends the
-    compressed copies it made of static files itself; images and fonts gain nothing)."""
+    for its reader alone, a page the cache may not keep). Django's own, with its BREACH mitigation; a file stays as
+    it is (WhiteNoise sends the compressed copies it made of static files itself; images and fonts gain nothing)."""
 
     def process_response(self, request, response):
-        if response.has_header("Surrogate-Control") or isinstance(response, FileResponse):
+        if isinstance(response, FileResponse):
             return response
         return super().process_response(request, response)

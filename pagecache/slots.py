@@ -1,7 +1,8 @@
 """Slots: marks in cached HTML where each view puts a value of its own (a reader's name, a fresh form token).
 
 Two kinds are filled on every response, cached or not: per-view slots (``PAGECACHE_PER_VIEW_SLOTS``: a fresh
-value each view, the same for every reader, which an edge may fill with an include) and reader slots
+value each view, the same for every reader; left empty in a page an edge keeps for every reader, where a script of
+the page fetches the value from ``views.slot_value()`` when it is needed) and reader slots
 (``PAGECACHE_READER_SLOTS``: what the reader's own session says, "" for a reader without one; filled by the app
 alone, from the request).
 """
@@ -42,11 +43,11 @@ def reader_slots() -> dict[str, object]:
     return {name: import_string(path) for name, path in settings.PAGECACHE_READER_SLOTS.items()}
 
 
-def fill_per_view_slots(content: bytes) -> bytes:
-    """``content`` with a fresh value in each per-view slot it holds."""
+def fill_per_view_slots(content: bytes, *, empty: bool = False) -> bytes:
+    """``content`` with a fresh value in each per-view slot it holds, or nothing (``empty``)."""
     for name, make in per_view_slots().items():
         if (mark := slot(name).encode()) in content:
-            content = content.replace(mark, make().encode())
+            content = content.replace(mark, b"" if empty else make().encode())
     return content
 
 

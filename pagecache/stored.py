@@ -60,20 +60,19 @@ class StoredPage:
     # session is sent the shared copy only when the answer for them is no.
     asks_reader: bool = False
 
-    def response(self, request, *, fill_slots: bool = True, compress: bool = False) -> HttpResponse:
-        """The page to send, its slots filled with this view's values (``fill_slots``; else its per-view slots
-        are left for ``PerViewSlotsMiddleware`` to make includes of: only the page as rendered can be sent so) and
+    def response(self, request, *, per_view: bool = True, compress: bool = False) -> HttpResponse:
+        """The page to send, its per-view slots filled with this view's values (or left empty: ``per_view``) and
         its reader slots with the request's reader's; ``compress``: the page as rendered sent as gzip."""
-        body, headers = self.sent(request, fill_slots=fill_slots, compress=compress)
+        body, headers = self.sent(request, per_view=per_view, compress=compress)
         response = HttpResponse(body)
         for name, value in headers:
             response[name] = value
-        response.slots_filled = fill_slots or not (set(self.slots) & set(per_view_slots()))
+        response.slots_filled = True
         return response
 
-    def sent(self, request, *, fill_slots: bool = True, compress: bool = False) -> tuple[bytes, list[tuple[str, str]]]:
+    def sent(self, request, *, per_view: bool = True, compress: bool = False) -> tuple[bytes, list[tuple[str, str]]]:
         """The body to send and its headers (``response()``'s, without a response object)."""
-        values = self._values(request, fill_slots)
+        values = self._values(request, per_view)
         headers = list(self.headers)
         if self.encoding == GZIP:
             body = (
@@ -93,14 +92,10 @@ class StoredPage:
         headers.append(("Content-Length", str(len(body))))
         return body, headers
 
-    def _values(self, request, fill_slots: bool) -> list[bytes]:
+    def _values(self, request, per_view: bool) -> list[bytes]:
         makers, readers = per_view_slots(), reader_slots()
         return [
-            readers[name](request).encode()
-            if name in readers
-            else makers[name]().encode()
-            if fill_slots
-            else slot(name).encode()
+            readers[name](request).encode() if name in readers else makers[name]().encode() if per_view else b""
             for name in self.slots
         ]
 

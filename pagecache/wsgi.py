@@ -9,7 +9,7 @@ while Redis tracks them (pagecache/tracked.py: no round trip), the page from its
 
 Everything else goes to Django as before, which sends hits too (PageCacheMiddleware), so both ways send the same
 page: a miss, a reader with state of their own or with messages waiting, a conditional request (its 304 is
-ConditionalGetMiddleware's), a HEAD, an edge that assembles pages, a host the site does not serve (refused and
+ConditionalGetMiddleware's), a HEAD, an edge fetching a page to keep, a host the site does not serve (refused and
 logged there), a cache that needs the database (the stamps to make after a flush, a scheduled change due, or the
 embedded default's cache table: the database connection's life is Django's to manage).
 """
@@ -22,7 +22,7 @@ from django.core.handlers.wsgi import WSGIRequest
 
 from .lookup import has_reader_state, is_public_read, lookup, page_key, wanted_encoding, with_shared_max_age
 
-# Requests with any of these (WSGI names) are Django's: conditional ones, and those of an edge that assembles pages.
+# Requests with any of these (WSGI names) are Django's: conditional ones, and an edge's fetches of pages it keeps.
 FOR_DJANGO = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",

@@ -1,6 +1,6 @@
 """Readers keep reading through Varnish while it is restarted (its cache starts empty); its hit ratio recovers.
 
-An app server with the edge settings (surrogate keys, ESI for the comment form's token) behind the repository's
+An app server with the edge settings (surrogate keys, pages kept without their form token) behind the repository's
 Varnish. Readers load the site's public pages through Varnish, each request on a new connection as a browser
 after a restart would, before, during and after a restart of varnishd on the same port. What counts:
 - HTTP errors (a status of 400 or more, from Varnish or the app): none may reach a reader, in any phase;

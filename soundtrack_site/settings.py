@@ -354,8 +354,8 @@ EDGE_CACHE_BACKEND = env.str("EDGE_CACHE_BACKEND", default="")
 EDGE_CACHE_PURGE_URLS = env.list("EDGE_CACHE_PURGE_URLS", default=[])
 EDGE_CACHE_PURGE_TIMEOUT = env.float("EDGE_CACHE_PURGE_TIMEOUT", default=2.0)
 EDGE_CACHE_PURGE_ATTEMPTS = env.int("EDGE_CACHE_PURGE_ATTEMPTS", default=5)
-# How long an edge may keep the per-view values of a page (the comment form's token, through ESI): the minimum
-# time to post a comment holds to within this many seconds.
+# How long an edge may keep a per-view value (the comment form's token, which the form's script fetches on a page the
+# edge keeps): the minimum time to post a comment holds to within this many seconds.
 EDGE_CACHE_SLOT_SECONDS = env.int("EDGE_CACHE_SLOT_SECONDS", default=1)
 
 # The anonymous page cache (pagecache/): how long shared caches (the edge) may keep a page (long when the edge is
@@ -369,7 +369,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=PAGE_CACHE_SHARED_MAX
 # (pagecache/tracked.py): a hit makes no round trip. Off: every hit asks Redis.
 PAGE_CACHE_TRACKING = env.bool("PAGE_CACHE_TRACKING", default=True)
 # Search is left out: its queries are endless (a cache-filling vector) and its index is refreshed on commit.
-# /slots/ serves per-view values to the edge (ESI), which keeps them for EDGE_CACHE_SLOT_SECONDS at most.
+# /slots/ serves per-view values to pages' scripts; the edge keeps them for EDGE_CACHE_SLOT_SECONDS at most.
 # Static files are WhiteNoise's, never looked up.
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/", "/slots/", f"/{STATIC_URL}")
 # What the page cache asks the apps (it imports none of them): when the next scheduled change is due (a callable

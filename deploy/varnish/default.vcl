@@ -11,7 +11,7 @@ import xkey;
 include "site.vcl";
 
 sub vcl_recv {
-    # Only Varnish tells the app it assembles pages (ESI); a client saying so would get the raw includes.
+    # Only Varnish tells the app it fetches a page to keep (vcl_backend_fetch).
     unset req.http.Surrogate-Capability;
     call keep_by_encoding;
 
@@ -28,11 +28,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Per-view values (the comment form's token) are fetched only as parts of a page, and kept seconds at most.
+    # Per-view values (the comment form's token, fetched by the form's script): the same for every reader, kept a
+    # second at most.
     if (req.url ~ "^/slots/") {
-        if (req.esi_level == 0) {
-            return (pass);
-        }
         unset req.http.Cookie;
         return (hash);
     }
@@ -50,9 +48,8 @@ sub vcl_recv {
     return (hash);
 }
 
-# Browsers that take gzip get a copy kept compressed, with the includes (kept so too) stitched into it; clients that
-# do not, a copy kept plain, with plain includes. Neither is unpacked on a hit (vcl_hash, vcl_backend_fetch,
-# vcl_backend_response). An include asks as the page's reader did; a pass is compressed as its reader takes.
+# Browsers that take gzip get a copy kept compressed, as the app sent it; clients that do not, a copy kept plain.
+# Neither is unpacked on a hit (vcl_hash, vcl_backend_fetch). A pass is compressed as its reader takes.
 sub keep_by_encoding {
     unset req.http.X-Gzip-Copy;
     if (req.http.Accept-Encoding ~ "gzip") {
@@ -71,11 +68,11 @@ sub vcl_pass {
 }
 
 sub vcl_backend_fetch {
-    # Only a page Varnish keeps is assembled here: a page it passes (a reader with a session) comes from the app
-    # whole, its slots filled and compressed from the copy the app keeps compressed. Assembling it here would
-    # compress the whole page again on every view: a signed-in article came 2.5 times slower so.
+    # A page Varnish may keep for every reader is asked for as such: the app leaves its per-view values out (the
+    # comment form's token, which the form's script fetches), so every view is the kept page, whole. A page it
+    # passes (a reader with a session) comes with its values in.
     if (!bereq.uncacheable) {
-        set bereq.http.Surrogate-Capability = "varnish=ESI/1.0";
+        set bereq.http.Surrogate-Capability = {"varnish="Surrogate/1.0""};
     }
     if (!bereq.http.X-Gzip-Copy) {
         # The plain copy is fetched plain (Varnish asks for gzip by itself), so no hit unpacks it.
@@ -84,15 +81,6 @@ sub vcl_backend_fetch {
 }
 
 sub vcl_backend_response {
-    if (beresp.http.Surrogate-Control ~ "ESI/1\.0") {
-        unset beresp.http.Surrogate-Control;
-        set beresp.do_esi = true;
-        # The app sends pages to be assembled uncompressed (pagecache/middleware.py): Varnish keeps the copy for
-        # browsers that take gzip compressed, and sends it so, its includes stitched into the compressed page.
-        if (bereq.http.X-Gzip-Copy) {
-            set beresp.do_gzip = true;
-        }
-    }
     # Kept only when the app says shared caches may keep it, and for as long as it says (a scheduled change
     # shortens it): never past that, not even to serve it stale while fetching it again.
     if (beresp.http.Cache-Control !~ "(s-maxage|max-age)=[1-9]") {
@@ -101,7 +89,7 @@ sub vcl_backend_response {
         return (deliver);
     }
     if (bereq.url ~ "^/slots/") {
-        # A page's per-view value: half its life fresh, the other half served while one fetch refreshes it in the
+        # A per-view value: half its life fresh, the other half served while one fetch refreshes it in the
         # background, so no reader waits on the app for it (the value is never older than the app allows).
         set beresp.ttl = beresp.ttl / 2;
         set beresp.grace = beresp.ttl;

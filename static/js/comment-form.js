@@ -1,7 +1,8 @@
 /* The comment form, where scripts run: "Reply" opens the one form right under the comment it answers (and
-   "Cancel the reply" puts it back), and this browser remembers the reader's name and email for their next
-   comment, in localStorage: nothing of it reaches the server but the form itself. Without this script, "Reply"
-   loads the page with the form at the foot of the discussion, quoting the comment it answers. */
+   "Cancel the reply" puts it back), the form's token is fetched when the page came without one, and this browser
+   remembers the reader's name and email for their next comment, in localStorage: nothing of it reaches the server
+   but the form itself. Without this script, "Reply" loads the page with the form at the foot of the discussion,
+   quoting the comment it answers. */
 (function () {
   "use strict";
 
@@ -84,6 +85,51 @@
   if (answered && answered.matches("li[id^='comment-']")) {
     replyTo(answered, answered.querySelector(":scope > article > a[href*='reply_to=']"), false);
     section.scrollIntoView({ block: "start" });
+  }
+
+  /* The form's token, when the page came from the shared cache without one: fetched when the reader starts on the
+     form, so the minimum time to post counts from then. Without this script, the first post is answered with the
+     form, everything kept, and a token to post it again. */
+
+  var token = form.elements.form_token;
+  var fetching = null;
+
+  function fetchToken() {
+    if (!fetching) {
+      fetching = window
+        .fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          return response.ok ? response.text() : "";
+        })
+        .then(function (value) {
+          if (!token.value) {
+            token.value = value.trim();
+          }
+        })
+        .catch(function () {
+          fetching = null; // asked again at the next start; a post without a token is answered with the form
+        });
+    }
+    return fetching;
+  }
+
+  if (token && !token.value && form.dataset.tokenUrl) {
+    form.addEventListener("focusin", fetchToken);
+    form.addEventListener("input", fetchToken);
+    form.addEventListener("submit", function (event) {
+      if (token.value) {
+        return;
+      }
+      event.preventDefault(); // posted before the token came (a form filled in by the browser): sent once it has
+      if (form.dataset.sending) {
+        return; // a second click while it comes
+      }
+      form.dataset.sending = "1";
+      var send = function () {
+        form.submit();
+      };
+      fetchToken().then(send, send);
+    });
   }
 
   /* Remembering the reader's name and email in this browser. */

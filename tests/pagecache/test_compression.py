@@ -107,13 +107,13 @@ def test_a_signed_in_readers_page_is_compressed_too(client, article):
     assert "X-Page-Cache" not in response
 
 
-def test_an_edge_that_assembles_pages_gets_them_uncompressed_with_its_includes(client, article):
-    response = client.get(
-        article.get_absolute_url(), headers=GZIP_ACCEPTED | {"Surrogate-Capability": "varnish=ESI/1.0"}
-    )
+def test_an_edge_fetching_a_page_to_keep_gets_it_compressed_whole_with_no_per_view_value(client, article):
+    edge = {"Surrogate-Capability": 'varnish="Surrogate/1.0"'}
+    kept = [client.get(article.get_absolute_url(), headers=GZIP_ACCEPTED | edge) for _ in range(2)]
 
-    assert "Content-Encoding" not in response
-    assert b"<esi:include" in response.content
+    assert [response["Content-Encoding"] for response in kept] == ["gzip", "gzip"]
+    assert kept[0].content == kept[1].content  # the same bytes for every view: nothing in it is this view's
+    assert b"<esi:" not in gzip.decompress(kept[1].content)
 
 
 def test_a_file_is_sent_as_it_is_stored():

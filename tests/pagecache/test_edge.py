@@ -1,6 +1,7 @@
-"""Purging the edge: a failure never reaches a save, is retried later where the task backend can defer, and the
-per-view slots an edge includes."""
+"""Purging the edge: a failure never reaches a save, is retried later where the task backend can defer; and what a
+page the edge keeps holds in its per-view slots (nothing: its script fetches them)."""
 
+import gzip
 import logging
 
 import pytest
@@ -10,9 +11,10 @@ from django.tasks import default_task_backend, task_backends
 from comments.forms import FORM_TOKEN_SALT
 from pagecache.slots import slot
 from pagecache.tasks import purge_surrogate_keys
-from pagecache.views import signed_element
 from reliability.servers import free_port
-from tests.utils.factories import WorkFactory
+from tests.utils.discussion import comment_form, comment_form_data
+from tests.utils.factories import ArticleFactory, WorkFactory
+from tests.utils.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -80,15 +82,34 @@ class TestSlotValues:
         assert response["Content-Type"] == "text/plain" and response["Cache-Control"].endswith("s-maxage=1")
         assert signing.loads(response.content.decode(), salt=FORM_TOKEN_SALT)["t"]
 
-    def test_the_element_that_holds_it(self, client):
-        element = f'<input type="hidden" name="form_token" value="{slot("form_token")}">'
-
-        response = client.get("/slots/form_token", {"element": signed_element(element)})
-
-        token = response.content.decode().split('value="')[1].split('"')[0]
-        assert response.content.decode() == element.replace(slot("form_token"), token)
-        assert signing.loads(token, salt=FORM_TOKEN_SALT)
-
-    def test_no_other_element_and_no_other_slot(self, client):
-        assert client.get("/slots/form_token", {"element": "<script>alert(1)</script>"}).status_code == 404
+    def test_no_other_slot(self, client):
         assert client.get("/slots/author_email").status_code == 404
+        assert client.get(f"/slots/{slot('form_token')}").status_code == 404
+
+
+class TestPagesTheEdgeKeeps:
+    def test_an_articles_form_comes_without_a_token_to_the_edge_and_with_one_to_anyone_else(self, client, settings):
+        settings.PAGE_CACHE_SECONDS = 300
+        article = ArticleFactory()
+        asked = [
+            client.get(article.get_absolute_url(), **headers)
+            for headers in ({}, {"HTTP_SURROGATE_CAPABILITY": 'varnish="Surrogate/1.0"'}, {})
+        ]
+
+        tokens = [comment_form_data(parse(response.content.decode()))["form_token"] for response in asked]
+        assert [response["X-Page-Cache"] for response in asked] == ["miss", "hit", "hit"]
+        assert tokens[1] == "" and slot("form_token") not in asked[1].content.decode()
+        assert all(signing.loads(tokens[i], salt=FORM_TOKEN_SALT) for i in (0, 2)) and tokens[0] != tokens[2]
+        assert comment_form(parse(asked[1].content.decode())).attrs["data-token-url"] == "/slots/form_token"
+
+    def test_the_edges_gzip_copy_has_no_token_either(self, client, settings):
+        settings.PAGE_CACHE_SECONDS = 300
+        article = ArticleFactory()
+        client.get(article.get_absolute_url())
+        edge = {"HTTP_SURROGATE_CAPABILITY": 'varnish="Surrogate/1.0"', "HTTP_ACCEPT_ENCODING": "gzip"}
+
+        response = client.get(article.get_absolute_url(), **edge)
+
+        assert response["Content-Encoding"] == "gzip" and response["X-Page-Cache"] == "hit"
+        page = gzip.decompress(response.content).decode()
+        assert comment_form_data(parse(page))["form_token"] == "" and slot("form_token") not in page
