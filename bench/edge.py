@@ -26,7 +26,7 @@ from .wrk import POST_LUA, lua_string
 # Zipf's law: the article of popularity rank k is read 1/k**ZIPF_EXPONENT as often as the most read one.
 ZIPF_EXPONENT = 1.0
 MIX_PICKS = 100_000  # the sequence of reads the mix's connections walk through
-SIGNED_IN_EVERY = 20  # one read in 20 (5%) by a signed-in reader: passed to the app
+SIGNED_IN_EVERY = 20  # one read in 20 (5%) by a signed-in reader (with a session cookie and its hints)
 POST_EVERY = 200  # one comment POST per 200 requests
 APPROVALS = 20
 VISIBLE_WITHIN_SECONDS = 10  # an approval not seen by then counts as this long
@@ -38,8 +38,8 @@ VARNISH_MEMORY = "2g"
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
 
 # The realistic mix: reads along a Zipf sequence of articles, some signed in, and after every {post_every} reads a
-# comment: the token the form's script fetches when its reader starts on it, then the post (POST_LUA's request, under
-# another name), by browsers.
+# comment: the values the form's script fetches when its reader starts on it (comments/views.py, form_values), then
+# the post (POST_LUA's request, under another name), by browsers.
 MIX_LUA = (
     POST_LUA.replace("request = function()", "post_request = function()")
     + r"""
@@ -84,9 +84,8 @@ def measure(bench: Bench, varnish: Varnish) -> None:
 
 
 def measure_article(bench: Bench, varnish: Varnish) -> None:
-    """The 200-comment article from Varnish's cache (its form token from the edge's copy of the slot), read as the
-    target reads it (asking for no compression), then as browsers do; then as a signed-in reader's browser does
-    (passed to the app: the mix's signed-in reads)."""
+    """The 200-comment article from Varnish's cache, read as the target reads it (asking for no compression), then as
+    browsers do; then as a signed-in reader's browser does (the mix's signed-in reads)."""
     label = "Article, 200 comments, through Varnish"
     measure_article_as(bench, varnish, "article_edge", label, {})
     browsers = {"Accept-Encoding": BROWSER_ENCODINGS}
@@ -146,7 +145,7 @@ def mix_lua(bench: Bench, reads: list[str]) -> str:
         .replace("{signed_in_every}", str(bench.options.mix_signed_in_every))
         .replace("{cookie}", lua_string(bench.cookie(READER)))
         .replace("{encodings}", BROWSER_ENCODINGS)
-        .replace("{token_url}", reverse("slot", args=["form_token"]))
+        .replace("{token_url}", reverse("comments:form-values"))
     )
 
 

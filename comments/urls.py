@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.PostCommentView.as_view(), name="post"),
+    path("comments/form/", views.form_values, name="form-values"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="report"),

@@ -3,19 +3,22 @@ from functools import wraps
 from django.contrib import messages
 from django.db import DatabaseError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from articles.authors import public_name
 from articles.models import Article, FeaturedTrack
 from articles.views import ArticleDetailView
 from throttling.clients import client_of
 
 from . import services
-from .forms import CommentEditForm, CommentForm, ReportForm
+from .forms import CommentEditForm, CommentForm, ReportForm, new_form_token
 from .models import Comment
 from .own_comments import own_comment_ids, remember_own_comment
 from .section import confirm_posting
@@ -30,16 +33,48 @@ def csrf_for_signed_in_users(view):
     Anonymous readers post without a CSRF cookie so that article pages carry none and stay cacheable; their posts
     are guarded instead by the signed form token, the honeypot and the rate limits. A signed-in user's post
     could act in their name, so it gets Django's full CSRF check.
+
+    A signed-in reader's form that carries no CSRF token at all came from the page the edge keeps for every reader,
+    sent with no script to fill it (``form_values``): it is answered as a form without its token is, with the form
+    again, everything kept and their own values in, and nothing posted (its token is taken out, so it cannot be).
     """
     protected = csrf_protect(view)
 
     @wraps(view)
     def check(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return protected(request, *args, **kwargs)
-        return view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method == "POST" and not request.POST.get("csrfmiddlewaretoken"):
+            request.POST = _to_post_again(request)
+            return view(request, *args, **kwargs)
+        return protected(request, *args, **kwargs)
 
     return csrf_exempt(check)
+
+
+def _to_post_again(request):
+    data = request.POST.copy()
+    data["form_token"] = ""  # invalid: the post is refused, and the form comes back with a token to post again
+    for field, value in (("author_name", public_name(request.user)), ("author_email", request.user.email)):
+        if not data.get(field, "").strip():
+            data[field] = value
+    return data
+
+
+@never_cache
+@require_safe
+def form_values(request):
+    """What the comment form's script (static/js/comment-form.js) fills in on a page the edge keeps for every reader,
+    fetched when its reader starts on the form: a fresh form token, and for a signed-in reader their name, email and
+    CSRF token. This reader's own: no cache keeps it."""
+    values = {"form_token": new_form_token()}
+    if request.user.is_authenticated:
+        values |= {
+            "author_name": public_name(request.user),
+            "author_email": request.user.email,
+            "csrfmiddlewaretoken": get_token(request),
+        }
+    return JsonResponse(values)
 
 
 @method_decorator(csrf_for_signed_in_users, name="dispatch")

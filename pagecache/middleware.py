@@ -139,8 +139,8 @@ class PerViewSlotsMiddleware:
     stays that of the copy). A page the cache sends comes with its slots already filled (pagecache/stored.py).
 
     A page an edge fetches to keep for every reader (``lookup.kept_by_edge``) gets its per-view slots left empty: the
-    edge sends the page it keeps whole, with nothing to assemble on each view, and the page's script asks
-    ``views.slot_value()`` for a value when it needs one (the comment form's, when its reader starts on it)."""
+    edge sends the page it keeps whole, with nothing to assemble on each view, and the page's script asks the app
+    for a value when it needs one (the comment form's, when its reader starts on it: comments/views.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,8 +1,8 @@
 """Slots: marks in cached HTML where each view puts a value of its own (a reader's name, a fresh form token).
 
 Two kinds are filled on every response, cached or not: per-view slots (``PAGECACHE_PER_VIEW_SLOTS``: a fresh
-value each view, the same for every reader; left empty in a page an edge keeps for every reader, where a script of
-the page fetches the value from ``views.slot_value()`` when it is needed) and reader slots
+value each view, the same for every reader; left empty in a page an edge keeps for every reader, whose script
+fetches what it needs from the app that owns the slot: comments/views.py, ``form_values``) and reader slots
 (``PAGECACHE_READER_SLOTS``: what the reader's own session says, "" for a reader without one; filled by the app
 alone, from the request).
 """

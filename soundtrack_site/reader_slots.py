@@ -6,7 +6,8 @@ view of a cached page. It follows hint cookies set when someone signs in and del
 (``ReaderHintsMiddleware``): whether they are staff (the header's admin link), and their account's name and email
 (the comment form's, signed so that no other site can plant one). A hint is not a credential: a forged staff hint
 shows a link to the admin, which asks who you are as it always does, and a post is always checked against the
-session itself.
+session itself. In a page the edge keeps for every reader the slots are empty: the staff hint is readable by
+scripts (static/js/staff-links.js puts the link in), the form's values are fetched by its script.
 
 An article's page also shows a reader the comments they posted from this browser (noted in a signed cookie,
 comments/own_comments.py): ``needs_own_page`` tells whether it must be rendered for them alone.
@@ -128,7 +129,7 @@ class ReaderHintsMiddleware:
                 value,
                 max_age=settings.SESSION_COOKIE_AGE,
                 secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
+                httponly=name != STAFF_COOKIE,  # read by static/js/staff-links.js on a page the edge shares
                 samesite="Lax",
             )
         return response

@@ -354,13 +354,10 @@ EDGE_CACHE_BACKEND = env.str("EDGE_CACHE_BACKEND", default="")
 EDGE_CACHE_PURGE_URLS = env.list("EDGE_CACHE_PURGE_URLS", default=[])
 EDGE_CACHE_PURGE_TIMEOUT = env.float("EDGE_CACHE_PURGE_TIMEOUT", default=2.0)
 EDGE_CACHE_PURGE_ATTEMPTS = env.int("EDGE_CACHE_PURGE_ATTEMPTS", default=5)
-# How long an edge may keep a per-view value (the comment form's token, which the form's script fetches on a page the
-# edge keeps): the minimum time to post a comment holds to within this many seconds.
-EDGE_CACHE_SLOT_SECONDS = env.int("EDGE_CACHE_SLOT_SECONDS", default=1)
 
 # The anonymous page cache (pagecache/): how long shared caches (the edge) may keep a page (long when the edge is
 # purged on every change, a minute when nothing purges it), and seconds the app keeps it (0 turns it off). With an
-# edge, the app keeps a page as long as the edge does: the readers the edge passes on (signed in, or with a session)
+# edge, the app keeps a page as long as the edge does: the readers the edge passes on (with comments of their own)
 # get the shared copy of any page the edge still holds, not a page rendered again after five minutes. Browsers
 # revalidate every time (max-age=0, with the ETag), never bounded by either.
 PAGE_CACHE_SHARED_MAX_AGE = env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60 * 60 if EDGE_CACHE_BACKEND else 60)
@@ -369,9 +366,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=PAGE_CACHE_SHARED_MAX
 # (pagecache/tracked.py): a hit makes no round trip. Off: every hit asks Redis.
 PAGE_CACHE_TRACKING = env.bool("PAGE_CACHE_TRACKING", default=True)
 # Search is left out: its queries are endless (a cache-filling vector) and its index is refreshed on commit.
-# /slots/ serves per-view values to pages' scripts; the edge keeps them for EDGE_CACHE_SLOT_SECONDS at most.
 # Static files are WhiteNoise's, never looked up.
-PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/", "/slots/", f"/{STATIC_URL}")
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/comments/", "/healthz", "/search/", f"/{STATIC_URL}")
 # What the page cache asks the apps (it imports none of them): when the next scheduled change is due (a callable
 # returning a datetime or None), and the slots each view of a page fills with a fresh value (name: callable).
 PAGECACHE_NEXT_SCHEDULED_CHANGE = "articles.publishing.next_scheduled_publication"

@@ -5,7 +5,6 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS, robots_txt
-from pagecache.views import slot_value
 
 from . import views
 
@@ -18,7 +17,6 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("slots/<str:name>", slot_value, name="slot"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("mailing.urls")),

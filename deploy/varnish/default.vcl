@@ -1,8 +1,8 @@
 # Varnish in front of the soundtrack site (README.md beside this file). The app decides what may be kept: Varnish
 # keeps only what it marks for shared caches (s-maxage), by the surrogate keys in its `xkey` header, until the app
 # purges them. These rules keep to the app's page cache (pagecache/middleware.py, _is_public_read and
-# PAGE_CACHE_EXCLUDED_PREFIXES): whatever it would not serve from its cache, Varnish passes; so does any request
-# with a session (the app fills such a reader's own values into the pages it shares with them).
+# PAGE_CACHE_EXCLUDED_PREFIXES): whatever it would not serve from its cache, Varnish passes; so do readers with
+# comments of their own or a message waiting (the app fills such a reader's own values into the pages it shares).
 vcl 4.1;
 
 import xkey;
@@ -14,6 +14,15 @@ sub vcl_recv {
     # Only Varnish tells the app it fetches a page to keep (vcl_backend_fetch).
     unset req.http.Surrogate-Capability;
     call keep_by_encoding;
+    if (req.restarts == 0) {
+        unset req.http.X-Signed-In-Cookie;
+    } elsif (req.http.X-Signed-In-Cookie) {
+        # A page no reader without an account is shown (vcl_deliver: a draft staff may preview): the signed-in
+        # reader's own, from the app.
+        set req.http.Cookie = req.http.X-Signed-In-Cookie;
+        unset req.http.X-Signed-In-Cookie;
+        return (pass);
+    }
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -28,22 +37,21 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Per-view values (the comment form's token, fetched by the form's script): the same for every reader, kept a
-    # second at most.
-    if (req.url ~ "^/slots/") {
-        unset req.http.Cookie;
-        return (hash);
-    }
     if (req.url ~ "^/(admin/|comments/|healthz|search/)") {
         return (pass);
     }
-    # A session (signed in), the comments this browser posted or a message waiting: the page is this reader's own. A
-    # client that has just written (recent_write, set when the site reads from replicas) reads its write from the app.
-    if (req.http.Cookie ~ "(^|;\s*)(sessionid|own_comments|messages|recent_write)=" || req.http.Authorization) {
+    # The comments this browser posted or a message waiting: the page is this reader's own. A client that has just
+    # written (recent_write, set when the site reads from replicas) reads its write from the app.
+    if (req.http.Cookie ~ "(^|;\s*)(own_comments|messages|recent_write)=" || req.http.Authorization) {
         return (pass);
     }
-    # Anything else in Cookie (a CSRF cookie left by the admin's sign-in page, a staff hint that outlived its
-    # session) changes nothing the app shows a reader without a session: dropped, so every such reader shares a copy.
+    # Any other reader, signed in or not, shares the kept copy: what is theirs in a page comes by script (the comment
+    # form's name, email and CSRF token when they start on it, static/js/comment-form.js; staff's admin link,
+    # static/js/staff-links.js). The rest of Cookie (the session, a CSRF cookie) changes nothing the page shows:
+    # dropped, so every such reader shares a copy; a signed-in reader's is kept aside for vcl_deliver.
+    if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
+        set req.http.X-Signed-In-Cookie = req.http.Cookie;
+    }
     unset req.http.Cookie;
     return (hash);
 }
@@ -68,9 +76,10 @@ sub vcl_pass {
 }
 
 sub vcl_backend_fetch {
+    unset bereq.http.X-Signed-In-Cookie;  # a kept page is fetched as no one's
     # A page Varnish may keep for every reader is asked for as such: the app leaves its per-view values out (the
     # comment form's token, which the form's script fetches), so every view is the kept page, whole. A page it
-    # passes (a reader with a session) comes with its values in.
+    # passes (staff, a reader with comments of their own) comes with its values in.
     if (!bereq.uncacheable) {
         set bereq.http.Surrogate-Capability = {"varnish="Surrogate/1.0""};
     }
@@ -88,17 +97,16 @@ sub vcl_backend_response {
         set beresp.ttl = 0s;
         return (deliver);
     }
-    if (bereq.url ~ "^/slots/") {
-        # A per-view value: half its life fresh, the other half served while one fetch refreshes it in the
-        # background, so no reader waits on the app for it (the value is never older than the app allows).
-        set beresp.ttl = beresp.ttl / 2;
-        set beresp.grace = beresp.ttl;
-        return (deliver);
-    }
     set beresp.grace = 0s;
 }
 
 sub vcl_deliver {
+    # Not found for every reader, it may be there for this signed-in one (a draft staff preview): asked again as
+    # theirs (vcl_recv).
+    if (resp.status == 404 && req.http.X-Signed-In-Cookie && req.restarts == 0) {
+        return (restart);
+    }
+    unset req.http.X-Signed-In-Cookie;
     if (req.http.X-Cache-Decision == "pass") {
         set resp.http.X-Cache = "pass";
     } elsif (obj.hits > 0) {

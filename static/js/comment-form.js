@@ -1,5 +1,5 @@
 /* The comment form, where scripts run: "Reply" opens the one form right under the comment it answers (and
-   "Cancel the reply" puts it back), the form's token is fetched when the page came without one, and this browser
+   "Cancel the reply" puts it back), the form's own values are fetched when the page came without them, and this browser
    remembers the reader's name and email for their next comment, in localStorage: nothing of it reaches the server
    but the form itself. Without this script, "Reply" loads the page with the form at the foot of the discussion,
    quoting the comment it answers. */
@@ -87,25 +87,45 @@
     section.scrollIntoView({ block: "start" });
   }
 
-  /* The form's token, when the page came from the shared cache without one: fetched when the reader starts on the
-     form, so the minimum time to post counts from then. Without this script, the first post is answered with the
-     form, everything kept, and a token to post it again. */
+  /* The form's own values, when the page came from the shared cache without them: fetched when the reader starts
+     on the form, so the minimum time to post counts from then: its token, and a signed-in reader's name, email and
+     CSRF token. Without this script, the first post is answered with the form, everything kept, to post again. */
 
   var token = form.elements.form_token;
+  var typed = {}; // the fields the reader typed in: what they wrote stays
   var fetching = null;
 
-  function fetchToken() {
+  function fillIn(values) {
+    if (!token.value && values.form_token) {
+      token.value = values.form_token;
+    }
+    if (!values.csrfmiddlewaretoken || form.elements.csrfmiddlewaretoken) {
+      return;
+    }
+    var csrf = document.createElement("input"); // signed in: their post is checked for it
+    csrf.type = "hidden";
+    csrf.name = "csrfmiddlewaretoken";
+    csrf.value = values.csrfmiddlewaretoken;
+    form.prepend(csrf);
+    ["author_name", "author_email"].forEach(function (name) {
+      if (!typed[name] && values[name]) {
+        form.elements[name].value = values[name];
+      }
+    });
+    var memory = form.querySelector(".comment-memory"); // the account keeps them, not this browser
+    if (memory) {
+      memory.remove();
+    }
+  }
+
+  function fetchValues() {
     if (!fetching) {
       fetching = window
-        .fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+        .fetch(form.dataset.valuesUrl, { credentials: "same-origin", cache: "no-store" })
         .then(function (response) {
-          return response.ok ? response.text() : "";
+          return response.ok ? response.json() : {};
         })
-        .then(function (value) {
-          if (!token.value) {
-            token.value = value.trim();
-          }
-        })
+        .then(fillIn)
         .catch(function () {
           fetching = null; // asked again at the next start; a post without a token is answered with the form
         });
@@ -113,22 +133,25 @@
     return fetching;
   }
 
-  if (token && !token.value && form.dataset.tokenUrl) {
-    form.addEventListener("focusin", fetchToken);
-    form.addEventListener("input", fetchToken);
+  if (token && !token.value && form.dataset.valuesUrl) {
+    form.addEventListener("focusin", fetchValues);
+    form.addEventListener("input", function (event) {
+      typed[event.target.name] = true;
+      fetchValues();
+    });
     form.addEventListener("submit", function (event) {
       if (token.value) {
         return;
       }
-      event.preventDefault(); // posted before the token came (a form filled in by the browser): sent once it has
+      event.preventDefault(); // posted before the values came (a form filled in by the browser): sent once they have
       if (form.dataset.sending) {
-        return; // a second click while it comes
+        return; // a second click while they come
       }
       form.dataset.sending = "1";
       var send = function () {
         form.submit();
       };
-      fetchToken().then(send, send);
+      fetchValues().then(send, send);
     });
   }
 
@@ -178,7 +201,7 @@
     keep(toggle.checked ? { name: name.value, email: email.value } : { remember: false });
   });
   form.addEventListener("submit", function () {
-    if (toggle.checked) {
+    if (toggle.checked && !form.elements.csrfmiddlewaretoken) {
       keep({ name: name.value.trim(), email: email.value.trim() });
     }
   });

@@ -280,6 +280,7 @@ class TestStructuredData:
         scripts = page.find_all("script")
         assert [script.attrs.get("type") for script in scripts if "src" not in script.attrs] == ["application/ld+json"]
         assert [script.attrs["src"] for script in scripts if "src" in script.attrs] == [
+            "/static/js/staff-links.js",
             "/static/js/players.js",
             "/static/js/comment-form.js",
         ]

@@ -164,7 +164,7 @@ class CountingPage(BaseHTTPRequestHandler):
         if self.command == "POST":
             self.rfile.read(int(self.headers["Content-Length"]))
         CountingPage.counted[(self.command, "sessionid=" in self.headers.get("Cookie", ""))] += 1
-        CountingPage.tokens += self.path == "/slots/form_token"
+        CountingPage.tokens += self.path == "/comments/form/"
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()

@@ -1,17 +1,20 @@
-"""The comment form on a page Varnish keeps for every reader: the page holds no token, and the form's script
-(static/js/comment-form.js) fetches one when the reader starts on the form, or before sending a form filled in
-with no typing at all."""
+"""The comment form on a page Varnish keeps for every reader, signed in or not: the page holds no token, and the form's
+script (static/js/comment-form.js) fetches one when the reader starts on the form, or before sending a form filled in
+with no typing at all, with a signed-in reader's name, email and CSRF token; staff's admin link comes by script too
+(static/js/staff-links.js)."""
 
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import signing
+from playwright.sync_api import expect
 
 from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
 from reliability.servers import ToolMissing
 from reliability.varnish import Varnish
-from tests.utils.factories import ArticleFactory
+from tests.utils.browser import log_in
+from tests.utils.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_cache]
 
@@ -96,3 +99,30 @@ def test_without_the_script_the_reader_posts_again_and_nothing_they_wrote_is_los
         assert Comment.objects.get().body == "No scripts here."
     finally:
         context.close()
+
+
+def test_staff_signed_in_share_the_kept_page_with_their_link_and_their_own_form(browser, varnish, data_from_migrations):
+    article = ArticleFactory()
+    editor = UserFactory(is_staff=True, first_name="Ada", last_name="Byron", email="ada@example.com")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        assert page.goto(varnish.url + article.get_absolute_url()).headers["x-cache"] == "miss"
+        log_in(page, varnish.url + "/admin/", editor.username)
+        expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+        assert page.goto(varnish.url + article.get_absolute_url()).headers["x-cache"] == "hit"
+        expect(page.get_by_role("link", name="Admin")).to_be_visible()
+        form = page.locator("#comment-form")
+        form.get_by_label("Comment", exact=True).fill("Written while signed in, from the shared copy.")
+        expect(form.get_by_label("Name")).to_have_value("Ada Byron")
+        expect(form.get_by_label("Email", exact=True)).to_have_value("ada@example.com")
+        expect(form.get_by_role("checkbox", name="Remember me in this browser")).to_have_count(0)
+        form.get_by_role("button", name="Post comment").click()
+        page.wait_for_url("**#comment-*")
+    finally:
+        context.close()
+
+    comment = Comment.objects.get()
+    assert (comment.user, comment.author_name) == (editor, "Ada Byron")

@@ -75,18 +75,6 @@ def test_nothing_is_enqueued_without_an_edge(deferring_tasks, django_capture_on_
     assert deferring_tasks.results == []
 
 
-class TestSlotValues:
-    def test_a_slots_value_alone(self, client):
-        response = client.get("/slots/form_token")
-
-        assert response["Content-Type"] == "text/plain" and response["Cache-Control"].endswith("s-maxage=1")
-        assert signing.loads(response.content.decode(), salt=FORM_TOKEN_SALT)["t"]
-
-    def test_no_other_slot(self, client):
-        assert client.get("/slots/author_email").status_code == 404
-        assert client.get(f"/slots/{slot('form_token')}").status_code == 404
-
-
 class TestPagesTheEdgeKeeps:
     def test_an_articles_form_comes_without_a_token_to_the_edge_and_with_one_to_anyone_else(self, client, settings):
         settings.PAGE_CACHE_SECONDS = 300
@@ -100,7 +88,7 @@ class TestPagesTheEdgeKeeps:
         assert [response["X-Page-Cache"] for response in asked] == ["miss", "hit", "hit"]
         assert tokens[1] == "" and slot("form_token") not in asked[1].content.decode()
         assert all(signing.loads(tokens[i], salt=FORM_TOKEN_SALT) for i in (0, 2)) and tokens[0] != tokens[2]
-        assert comment_form(parse(asked[1].content.decode())).attrs["data-token-url"] == "/slots/form_token"
+        assert comment_form(parse(asked[1].content.decode())).attrs["data-values-url"] == "/comments/form/"
 
     def test_the_edges_gzip_copy_has_no_token_either(self, client, settings):
         settings.PAGE_CACHE_SECONDS = 300

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client, RequestFactory
@@ -83,9 +84,26 @@ def test_the_token_in_a_shared_page_lets_the_signed_in_reader_post(article, edit
     assert (comment.user.email, comment.author_name) == ("ada@example.com", "Ada Byron")
 
 
-def test_a_post_without_the_token_is_refused_for_a_signed_in_reader(article, editor, clock):
-    """The slot is what protects their post: without it Django's CSRF check refuses it."""
+def test_a_signed_in_readers_post_of_the_anonymous_form_posts_nothing_and_comes_back_theirs(article, editor, clock):
+    """The form of the copy the edge keeps for every reader, sent without its script: no CSRF token, no form token,
+    no name or email. Nothing is posted in their name; the form comes back for them, to post again."""
     data = comment_form_data(parse(Client().get(article.get_absolute_url()))) | {"body": POSTER["body"]}
+    data |= {"form_token": "", "author_name": "", "author_email": ""}
+    clock.shift(5)
+
+    response = editor.post(post_url(article), data)
+
+    assert response.status_code == 400 and not Comment.objects.exists()
+    again = comment_form_data(parse(response))
+    assert again["body"] == POSTER["body"] and again["csrfmiddlewaretoken"] and again["form_token"]
+    assert again["author_email"] == User.objects.get(is_staff=True).email
+    assert editor.post(post_url(article), again).status_code == 302
+    assert Comment.objects.get().body == POSTER["body"]
+
+
+def test_a_signed_in_readers_post_with_a_wrong_csrf_token_is_still_refused(article, editor, clock):
+    page = parse(editor.get(article.get_absolute_url()))
+    data = comment_form_data(page) | {"body": POSTER["body"], "csrfmiddlewaretoken": "forged" * 8}
     clock.shift(5)
 
     assert editor.post(post_url(article), data).status_code == 403
@@ -146,9 +164,9 @@ def test_a_signed_in_reader_without_a_csrf_cookie_gets_one_with_their_own_page(a
 
 
 def test_the_hints_are_set_on_signing_in_and_deleted_on_signing_out(editor, settings):
-    for name in (STAFF_COOKIE, ACCOUNT_COOKIE):
+    for name, httponly in ((STAFF_COOKIE, ""), (ACCOUNT_COOKIE, True)):  # staff's: read by static/js/staff-links.js
         hint = editor.cookies[name]
-        assert (hint["max-age"], hint["httponly"], hint["samesite"]) == (settings.SESSION_COOKIE_AGE, True, "Lax")
+        assert (hint["max-age"], hint["httponly"], hint["samesite"]) == (settings.SESSION_COOKIE_AGE, httponly, "Lax")
     remember_as_own(editor, CommentFactory())
     token = parse(editor.get(reverse("admin:index"))).find("input", name="csrfmiddlewaretoken").attrs["value"]
 

@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.test import Client
 
+from comments.models import Comment
 from tests.utils.factories import (
     ArticleFactory,
     CommentFactory,
@@ -125,21 +126,20 @@ class TestAnonymousCommentingWithoutACsrfCookie:
         assert response.status_code == 302
         assert "csrfmiddlewaretoken" not in page
 
-    def test_a_signed_in_users_post_without_a_csrf_token_is_refused(self, settings):
+    def test_a_signed_in_users_post_without_a_csrf_token_posts_nothing_and_a_wrong_one_is_refused(self, settings):
         settings.COMMENTS_MIN_SECONDS_TO_POST = 0
         article = ArticleFactory()
         member = Client(enforce_csrf_checks=True)
         member.force_login(UserFactory())
         page = member.get(article.get_absolute_url()).content.decode()
         token = page.split('name="form_token" value="')[1].split('"')[0]
+        form = {"author_name": "Ada", "author_email": "ada@example.com", "body": "Lovely score.", "form_token": token}
 
-        response = member.post(
-            f"{article.get_absolute_url()}comments/",
-            {"author_name": "Ada", "author_email": "ada@example.com", "body": "Lovely score.", "form_token": token},
-        )
+        without = member.post(f"{article.get_absolute_url()}comments/", form)
+        wrong = member.post(f"{article.get_absolute_url()}comments/", form | {"csrfmiddlewaretoken": "x" * 64})
 
-        assert response.status_code == 403
-        assert "csrfmiddlewaretoken" in page
+        assert (without.status_code, wrong.status_code) == (400, 403)  # the form back to post again; refused
+        assert "csrfmiddlewaretoken" in page and not Comment.objects.exists()
 
 
 class TestHealthCheck:

@@ -140,7 +140,7 @@ def comment_form_data(page: Node) -> dict[str, str]:
     """Everything the comment form on a page would post if the reader changed nothing."""
     form = comment_form(page)
     names = [node.attrs["name"] for node in form.descendants() if node.tag in {"input", "textarea", "select"}]
-    return {name: field_value(form, name) for name in names if name != "csrfmiddlewaretoken"}
+    return {name: field_value(form, name) for name in names}
 
 
 def form_alert(page: Node) -> str:
