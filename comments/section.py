@@ -35,6 +35,7 @@ from .services import comments_are_open
 from .threads import load_threads, parse_comment_id, requested_page
 
 SECTION_TEMPLATE = "comments/section.html"
+FORM_TEMPLATE = "comments/form.html"
 SECTION_TIMEOUT = 24 * 60 * 60  # its stamps move on every change it shows; this only lets unread ones go
 FORM_TOKEN_SLOT = "form_token"  # filled per view (settings.PAGECACHE_PER_VIEW_SLOTS)
 CONFIRMATION_TAG = "comment-confirmation"  # a message the section shows beside the comment it is about
@@ -182,7 +183,29 @@ def _render_shared(request, article: Article) -> str:
         "author_email": slot("comment_author_email"),
     }
     context = section_context(request, article, form_initial=initial, reader=False)
+    if context["comments_open"]:
+        context["form_html"] = _shared_form(context)
     return render_to_string(SECTION_TEMPLATE, context, request=request)
+
+
+def _shared_form(context: dict) -> SafeString:
+    """The shared section's form: the same for every reader and whatever the discussion, so kept apart from the
+    section, which is rendered again on every new comment."""
+    article, form, reply_to = context["article"], context["form"], context["reply_to"]
+    shown = (
+        article.slug,
+        reply_to.pk if reply_to else None,
+        [(featured.pk, featured.track.title) for featured in article.featured_tracks.all()],
+        [(name, field.label, field.help_text) for name, field in form.fields.items()],
+        context["edit_minutes"],
+        context["confirm_email"],
+        *(slot(name) for name in (FORM_TOKEN_SLOT, "comment_author_name", "comment_author_email", "csrf_input")),
+    )
+    key = fragment_key("comment-form", templates=(FORM_TEMPLATE,), shown=shown)
+    if (html := cache.get(key)) is None:
+        html = render_to_string(FORM_TEMPLATE, context)
+        cache.set(key, html, SECTION_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 (rendered by the template above)
 
 
 def _reader_values(request) -> dict[str, str]:

@@ -16,7 +16,7 @@ from comments.forms import FORM_TOKEN_SALT
 from comments.models import Comment
 from pagecache.slots import slot
 from tests.utils.discussion import bodies, comment_form, field_value, heading, post_url
-from tests.utils.factories import ArticleFactory, CommentFactory, moderator
+from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, TrackFactory, moderator
 from tests.utils.html import get_page, parse
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,22 @@ def test_a_catalogue_change_reaches_every_articles_comment_section(article):
     article.work.save()
 
     assert "Have you listened to Tidewater’s soundtrack?" in intro()
+
+
+def test_a_new_comment_renders_the_section_again_but_not_its_form_and_a_renamed_track_does(article, client):
+    """The form is the same whatever the discussion: kept apart from the section, which every comment changes."""
+    featured = FeaturedTrackFactory(article=article, track=TrackFactory(work=article.work, title="First light"))
+
+    def rendered(url=article.get_absolute_url()) -> list[str]:
+        return [template.name for template in client.get(url).templates]
+
+    assert {"comments/section.html", "comments/form.html"} <= set(rendered())
+    CommentFactory(article=article, body="A second thought.")
+    after_comment = rendered()
+    featured.track.title = "Renamed in the catalogue"
+    featured.track.save()
+    after_rename = rendered()
+
+    assert "comments/section.html" in after_comment and "comments/form.html" not in after_comment
+    assert "comments/form.html" in after_rename
+    assert "Renamed in the catalogue" in comment_form(get_page(client, article.get_absolute_url())).text
