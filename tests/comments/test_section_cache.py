@@ -199,8 +199,8 @@ def test_a_new_comment_renders_the_section_again_but_not_its_form_and_a_renamed_
     """The form is the same whatever the discussion: kept apart from the section, which every comment changes."""
     featured = FeaturedTrackFactory(article=article, track=TrackFactory(work=article.work, title="First light"))
 
-    def rendered(url=article.get_absolute_url()) -> list[str]:
-        return [template.name for template in client.get(url).templates]
+    def rendered() -> list[str]:
+        return [template.name for template in client.get(article.get_absolute_url()).templates]
 
     assert {"comments/section.html", "comments/form.html"} <= set(rendered())
     CommentFactory(article=article, body="A second thought.")
