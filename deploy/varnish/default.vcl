@@ -79,7 +79,7 @@ sub vcl_backend_fetch {
     unset bereq.http.X-Signed-In-Cookie;  # a kept page is fetched as no one's
     # A page Varnish may keep for every reader is asked for as such: the app leaves its per-view values out (the
     # comment form's token, which the form's script fetches), so every view is the kept page, whole. A page it
-    # passes (staff, a reader with comments of their own) comes with its values in.
+    # passes (a reader with comments of their own, a message waiting) comes with its values in.
     if (!bereq.uncacheable) {
         set bereq.http.Surrogate-Capability = {"varnish="Surrogate/1.0""};
     }
