@@ -27,7 +27,7 @@ from .wrk import POST_LUA, lua_string
 ZIPF_EXPONENT = 1.0
 MIX_PICKS = 100_000  # the sequence of reads the mix's connections walk through
 SIGNED_IN_EVERY = 20  # one read in 20 (5%) by a signed-in reader (with a session cookie and its hints)
-POST_EVERY = 200  # one comment POST per 200 requests
+POST_EVERY = 200  # one comment (its form's values, then its POST) after every 200 reads
 APPROVALS = 20
 VISIBLE_WITHIN_SECONDS = 10  # an approval not seen by then counts as this long
 POLL_SECONDS = 0.01
@@ -51,7 +51,7 @@ request = function()
   if {post_every} > 0 then
     local step = sent % ({post_every} + 2)
     if step == {post_every} then
-      return wrk.format("GET", "{token_url}", {["Accept-Encoding"] = "{encodings}"})
+      return wrk.format("GET", "{values_url}", {["Accept-Encoding"] = "{encodings}"})
     elseif step == {post_every} + 1 then
       return post_request()
     end
@@ -145,7 +145,7 @@ def mix_lua(bench: Bench, reads: list[str]) -> str:
         .replace("{signed_in_every}", str(bench.options.mix_signed_in_every))
         .replace("{cookie}", lua_string(bench.cookie(READER)))
         .replace("{encodings}", BROWSER_ENCODINGS)
-        .replace("{token_url}", reverse("comments:form-values"))
+        .replace("{values_url}", reverse("comments:form-values"))
     )
 
 

@@ -5,6 +5,8 @@ WSGI application called directly, with the bench's environment and data (run ``b
     .venv/bin/python -m bench.in_process article --requests 5000 --redis-url redis://127.0.0.1:6379/10
     .venv/bin/python -m bench.in_process comment_post --requests 600
     .venv/bin/python -m bench.in_process search --requests 300
+    .venv/bin/python -m bench.in_process render_after_comment --requests 100
+    .venv/bin/python -m bench.in_process form_values --requests 1000
     .venv/bin/python -m bench.in_process bare --bytes 77940
 
 Each reading of the site is followed by the outside reference's, in a process of its own: the bare Django app
@@ -12,7 +14,9 @@ Each reading of the site is followed by the outside reference's, in a process of
 
 A search reads the bench's three (a word, a phrase, a misspelling) in turn. A comment POST is sent as the bench's
 load sends it (bench/wrk.py's POST_LUA): a fresh form token, a new body, half
-of them from known commenters, to the 16 articles the load posts to.
+of them from known commenters, to the 16 articles the load posts to. ``render_after_comment`` posts a known
+commenter's comment (published at once: its article's page is stale) and counts only what follows: Varnish's fetch
+of the article, rendered again. ``form_values`` is what the comment form's script asks for before a post.
 
 Prints the process's CPU per request (``time.process_time()``), the wall time's median and 95th percentile, the
 status, the size sent and the queries made.
@@ -41,9 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "page",
-        choices=["article", "search", "comment_post", "bare"],
-        help="40 random published articles read in turn, the bench's searches, comment POSTs, or the bare Django "
-        "app's static page",
+        choices=["article", "search", "comment_post", "render_after_comment", "form_values", "bare"],
+        help="40 random published articles read in turn, the bench's searches, comment POSTs, an article rendered "
+        "again after a comment, the comment form's values, or the bare Django app's static page",
     )
     parser.add_argument("--signed-in", action="store_true", help="reads as the bench's signed-in reader")
     parser.add_argument("--gzip", action="store_true", help="reads saying Accept-Encoding: gzip, as browsers do")
@@ -60,11 +64,17 @@ def main() -> None:
         return
     setup_django(environment(port=8000, database_url=options.database_url, redis_url=options.redis_url))
 
+    from django.urls import reverse
+
     from bench.pages import pick_pages
     from soundtrack_site.wsgi import application
 
     if options.page == "comment_post":
         requests, warm_up = posts(pick_pages()[1]), POST_WARM_UP
+    elif options.page == "render_after_comment":
+        requests, warm_up = renders_after_comments(application, pick_pages()[1]), POST_WARM_UP
+    elif options.page == "form_values":
+        requests, warm_up = repeat((reverse("comments:form-values"), {})), WARM_UP
     elif options.page == "search":
         requests, warm_up = searches(pick_pages()[0]), SEARCH_WARM_UP
     else:
@@ -80,12 +90,13 @@ def measure(application, requests, *, warm_up: int, count: int) -> int:
     """Logs the process's CPU for each of ``count`` requests after ``warm_up`` more; the bytes the last one sent."""
     for _ in range(warm_up):
         call(application, *next(requests))
-    started, walls = time.process_time(), []
+    cpu, walls = 0.0, []
     for _ in range(count):
-        wall = time.perf_counter()
-        status, sent, queries = call(application, *next(requests))
-        walls.append(time.perf_counter() - wall)
-    cpu = (time.process_time() - started) / count
+        request = next(requests)  # (what a kind does to prepare its request is not counted)
+        started, wall = time.process_time(), time.perf_counter()
+        status, sent, queries = call(application, *request)
+        cpu, walls = cpu + time.process_time() - started, [*walls, time.perf_counter() - wall]
+    cpu /= count
     walls.sort()
     log(f"{count} requests: {cpu * 1000:.3f} ms of the app's CPU each")
     log(f"wall time: p50 {walls[count // 2] * 1000:.3f} ms, p95 {walls[int(count * 0.95)] * 1000:.3f} ms")
@@ -127,6 +138,19 @@ def posts(slugs: list[str]):
         email = f"listener{number % 5000}@example.com" if number % 2 == 0 else f"in-process-{run}-{number}@example.com"
         form = comment_form(email=email, body=f"Posted in process {run}-{number} about the main theme.")
         yield f"/articles/{slugs[number % len(slugs)]}/comments/", {}, form
+
+
+def renders_after_comments(application, slugs: list[str]):
+    """Before each request, a known commenter's comment posted to one of ``slugs`` (published at once, so the
+    article's page is stale); the request is Varnish's fetch of that article, compressed: (path, headers) each."""
+    edge = {"HTTP_SURROGATE_CAPABILITY": 'varnish="Surrogate/1.0"', "HTTP_ACCEPT_ENCODING": "gzip"}
+    run, number = time.time_ns(), 0
+    while True:
+        number += 1
+        article = f"/articles/{slugs[number % len(slugs)]}/"
+        form = comment_form(email=f"listener{number % 5000}@example.com", body=f"Rendered after {run}-{number}.")
+        call(application, f"{article}comments/", {}, form)
+        yield article, edge
 
 
 def call(application, path: str, headers: dict[str, str], form: str | None = None) -> tuple[str, int, str]:

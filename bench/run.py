@@ -118,7 +118,7 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
         help="the mix's reads per signed-in one (0: none)",
     )
     parser.add_argument(
-        "--mix-post-every", type=int, default=edge.POST_EVERY, help="the mix's requests per comment POST (0: none)"
+        "--mix-post-every", type=int, default=edge.POST_EVERY, help="the mix's reads per comment POST (0: none)"
     )
     options = parser.parse_args(argv)
     shares = (options.mix_signed_in_every, options.mix_post_every)

@@ -21,14 +21,13 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.authors import public_name
 from articles.models import Article, FeaturedTrack
 from pagecache.fragments import fragment_key
 from pagecache.slots import fill_slots, needs_own_page, slot
 from pagecache.stamps import fragment_stamps
 
 from .cards import CARD_TEMPLATE, CommentList
-from .forms import CommentForm
+from .forms import CommentForm, account_values
 from .models import Comment
 from .own_comments import own_comment_ids
 from .services import comments_are_open
@@ -213,9 +212,10 @@ def _reader_values(request) -> dict[str, str]:
     user = request.user
     if not user.is_authenticated:
         return {"comment_author_name": "", "comment_author_email": "", "csrf_input": ""}
+    account = account_values(user)
     return {
-        "comment_author_name": escape(public_name(user)),
-        "comment_author_email": escape(user.email),
+        "comment_author_name": escape(account["author_name"]),
+        "comment_author_email": escape(account["author_email"]),
         "csrf_input": csrf_input(get_token(request)),
     }
 

@@ -12,13 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.authors import public_name
 from articles.models import Article, FeaturedTrack
 from articles.views import ArticleDetailView
 from throttling.clients import client_of
 
 from . import services
-from .forms import CommentEditForm, CommentForm, ReportForm, new_form_token
+from .forms import CommentEditForm, CommentForm, ReportForm, account_values, new_form_token
 from .models import Comment
 from .own_comments import own_comment_ids, remember_own_comment
 from .section import confirm_posting
@@ -55,7 +54,7 @@ def csrf_for_signed_in_users(view):
 def _to_post_again(request):
     data = request.POST.copy()
     data["form_token"] = ""  # invalid: the post is refused, and the form comes back with a token to post again
-    for field, value in (("author_name", public_name(request.user)), ("author_email", request.user.email)):
+    for field, value in account_values(request.user).items():
         if not data.get(field, "").strip():
             data[field] = value
     return data
@@ -69,11 +68,7 @@ def form_values(request):
     CSRF token. This reader's own: no cache keeps it."""
     values = {"form_token": new_form_token()}
     if request.user.is_authenticated:
-        values |= {
-            "author_name": public_name(request.user),
-            "author_email": request.user.email,
-            "csrfmiddlewaretoken": get_token(request),
-        }
+        values |= account_values(request.user) | {"csrfmiddlewaretoken": get_token(request)}
     return JsonResponse(values)
 
 

@@ -93,11 +93,15 @@ class StoredPage:
         return body, headers
 
     def _values(self, request, per_view: bool) -> list[bytes]:
+        """Each slot's value for this view: the reader's own, or a fresh per-view value (empty: not ``per_view``)."""
         makers, readers = per_view_slots(), reader_slots()
-        return [
-            readers[name](request).encode() if name in readers else makers[name]().encode() if per_view else b""
-            for name in self.slots
-        ]
+        values = []
+        for name in self.slots:
+            if name in readers:
+                values.append(readers[name](request).encode())
+            else:
+                values.append(makers[name]().encode() if per_view else b"")
+        return values
 
 
 def _gzip_body(pieces, texts, values: list[bytes], crc: int, size: int) -> bytes:

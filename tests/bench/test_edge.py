@@ -76,7 +76,7 @@ def test_the_mix_reads_every_article_as_a_browser_does_and_warms_the_copy_browse
 
     assert fetch(varnish.url + "/warmed", headers={"Accept-Encoding": edge.BROWSER_ENCODINGS})[1]["X-Cache"] == "hit"
     reads = edge.MIX_LUA.split("request = function()")[-1]
-    assert reads.count('["Accept-Encoding"] = "{encodings}"') == 3  # the anonymous and signed-in reads, the token
+    assert reads.count('["Accept-Encoding"] = "{encodings}"') == 3  # both reads and the form's values
 
 
 def edge_run() -> dict:
@@ -155,16 +155,16 @@ def test_the_approval_marker_is_on_the_article_once_its_comment_is_approved_and_
 
 class CountingPage(BaseHTTPRequestHandler):
     """Answers every request, and counts them by method and by whether a session cookie came with them, and the
-    form tokens asked for."""
+    form values asked for (before each post, as the form's script does)."""
 
     counted: Counter = Counter()
-    tokens = 0
+    values_fetched = 0
 
     def _answer(self):
         if self.command == "POST":
             self.rfile.read(int(self.headers["Content-Length"]))
         CountingPage.counted[(self.command, "sessionid=" in self.headers.get("Cookie", ""))] += 1
-        CountingPage.tokens += self.path == "/comments/form/"
+        CountingPage.values_fetched += self.path == "/comments/form/"
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -191,7 +191,7 @@ def test_the_mix_sends_the_shares_of_signed_in_reads_and_posts_it_is_given(db, t
     server = ThreadingHTTPServer(("127.0.0.1", 0), CountingPage)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     CountingPage.counted.clear()
-    CountingPage.tokens = 0
+    CountingPage.values_fetched = 0
     bench = Bench(parse_options(["--quick", "--only", "mix_edge", *options]))
     bench.cookies, bench.post_slugs = {"bench-reader": "sessionid=reader"}, ["an-article"]
     try:
@@ -207,8 +207,8 @@ def test_the_mix_sends_the_shares_of_signed_in_reads_and_posts_it_is_given(db, t
     assert (counted[("POST", False)] == 0) == (expected["posts"] == 0)
     assert (counted[("GET", True)] == 0) == (expected["signed_in"] == 0)
     assert counted[("POST", True)] == 0
-    # Each post after its token (a wrk thread may stop between the two).
-    assert 0 <= CountingPage.tokens - counted[("POST", False)] <= 2
+    # Each post after its form's values (a wrk thread may stop between the two).
+    assert 0 <= CountingPage.values_fetched - counted[("POST", False)] <= 2
     assert expected["label"] in edge.mix_shares(bench)
 
 
