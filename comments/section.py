@@ -4,7 +4,9 @@ The section looks the same to every reader who has no comments of their own in i
 no session for them: the article's page can then be shared by all of them (pagecache/middleware.py). It is
 rendered once with reader slots where a signed-in reader's own values go (the CSRF token, their name and email;
 soundtrack_site/reader_slots.py), cached under the catalogue's and the article's discussion stamps
-(pagecache/stamps.py), and each response fills the values in. The form's signed token is a slot in every section,
+(pagecache/stamps.py), and each response fills the values in. Its parts that most changes leave as they are
+are kept apart: the form, and the page's list of comments, kept under the comments it shows (a new thread goes on the
+last page; the first page, which most readers read, stays). The form's signed token is a slot in every section,
 shared or not, filled for each response by ``pagecache.middleware.PerViewSlotsMiddleware`` (cached pages
 included). A bound form (a refused post), a confirmation, and a reader who needs a page of their own (comments of
 their own: ``pagecache.slots.needs_own_page``) get the section rendered fresh, from their session.
@@ -31,7 +33,7 @@ from .forms import CommentForm, account_values
 from .models import Comment
 from .own_comments import own_comment_ids
 from .services import comments_are_open
-from .threads import load_threads, parse_comment_id, requested_page
+from .threads import load_threads, page_versions, parse_comment_id, requested_page
 
 SECTION_TEMPLATE = "comments/section.html"
 FORM_TEMPLATE = "comments/form.html"
@@ -114,10 +116,16 @@ def section_context(
     # for readers without any).
     own_ids = own_comment_ids(request) if reader else []
     user = request.user if reader else None
-    nodes, roots = load_threads(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
-    # The thanks for a comment just posted (the reader's newest) go beside it, or at the form if it is not shown.
     confirmation = confirmations(request)
-    confirmed_id = own_ids[-1] if confirmation and own_ids and own_ids[-1] in nodes else None
+    if reader or picked is not None:
+        nodes, roots = load_threads(article, approved, page=page, pages=pages, picked=picked, own_ids=own_ids)
+        # The thanks for a comment just posted (the reader's newest) go beside it, or at the form if it is not shown.
+        confirmed_id = own_ids[-1] if confirmation and own_ids and own_ids[-1] in nodes else None
+        thanks = (confirmed_id, confirmation) if confirmed_id else None
+        comment_list = CommentList(roots, page=page, comments_open=is_open, confirmation=thanks).render()
+    else:
+        nodes, confirmed_id = {}, None
+        comment_list = _shared_comment_list(request, article, approved, page=page, comments_open=is_open)
 
     reply_to = None
     reply_id = parse_comment_id(
@@ -135,9 +143,7 @@ def section_context(
     return {
         "article": article,
         "counts": counts,
-        "comment_list": CommentList(
-            roots, page=page, comments_open=is_open, confirmation=(confirmed_id, confirmation) if confirmed_id else None
-        ).render(),
+        "comment_list": comment_list,
         "page": page,
         "pages": pages,
         "picked": picked,
@@ -172,6 +178,28 @@ def _section_key(request, article: Article) -> str:
         *map(repr, fragment_stamps(request, article.pk)),
     )
     return fragment_key("comment-section", templates=(SECTION_TEMPLATE, CARD_TEMPLATE), shown=shown)
+
+
+def _shared_comment_list(request, article: Article, approved, *, page: int, comments_open: bool) -> SafeString:
+    """A page of threads as every reader without comments of their own sees it, kept under the comments it shows
+    (``page_versions``): a new thread, which goes on the last page, or a reply in a thread of another page renders
+    none of this page again."""
+    shown = (
+        article.pk,
+        page,
+        comments_open,
+        timezone.get_current_timezone_name(),
+        settings.COMMENTS_THREADS_PER_PAGE,
+        settings.COMMENTS_MAX_DEPTH,
+        *map(repr, fragment_stamps(request)),  # the catalogue's: a featured track renamed or moved
+        *page_versions(approved, page=page),
+    )
+    key = fragment_key("comment-list", templates=(CARD_TEMPLATE,), shown=shown)
+    if (html := cache.get(key)) is None:
+        _, roots = load_threads(article, approved, page=page, own_ids=[])
+        html = CommentList(roots, page=page, comments_open=comments_open).render()
+        cache.set(key, html, SECTION_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 (the cards' template, CommentList)
 
 
 def _render_shared(request, article: Article) -> str:

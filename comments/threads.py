@@ -1,6 +1,7 @@
 """The thread tree: which comments a page of an article's discussion shows, nested as they answer each other."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Case, F, Q, Value, When
@@ -58,21 +59,20 @@ def page_of(comment: Comment) -> int:
     return earlier.count() // per_page + 1
 
 
-def load_threads(article, approved, *, page: int, pages: int, picked, own_ids: list[int]):
+def load_threads(article, approved, *, page: int, pages: int | None = None, picked=None, own_ids: list[int]):
     """The comments a page shows, as a tree (or a flat list for one picked track): (nodes by pk, roots).
 
     ``approved`` is the article's public comments; the reader's own comments that wait for moderation (or for the
-    reader to confirm their address) are added where they belong (a new thread of theirs on the last page).
+    reader to confirm their address) are added where they belong (a new thread of theirs on the last page of
+    ``pages``).
     """
-    per_page = settings.COMMENTS_THREADS_PER_PAGE
     if picked is not None:
         # The comments that chose one featured track, as a flat list.
         shown = approved.filter(favourite_track=picked)
         own_shown = Q(favourite_track=picked)
     else:
-        threads = approved.thread_starts().order_by("created_at", "pk")
-        thread_ids = threads.values("pk")[(page - 1) * per_page : page * per_page]
-        shown = approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))
+        thread_ids = _thread_ids(approved, page)
+        shown = _in_threads(approved, thread_ids)
         own_shown = Q(thread__in=thread_ids)
         if page == pages:  # the reader's own new threads are the newest: they come last
             own_shown |= Q(thread__isnull=True)
@@ -100,3 +100,22 @@ def load_threads(article, approved, *, page: int, pages: int, picked, own_ids: l
         else:
             roots.append(node)
     return nodes, roots
+
+
+def page_versions(approved, *, page: int) -> list[tuple[int, datetime]]:
+    """(pk, last change) of each public comment a page of threads shows, by pk: every change to a comment moves its
+    ``updated_at`` (its save, and each ``update()`` that changes what it shows), so the page's cards look the same
+    while these stay."""
+    shown = _in_threads(approved, _thread_ids(approved, page))
+    return list(shown.order_by("pk").values_list("pk", "updated_at"))
+
+
+def _thread_ids(approved, page: int):
+    """The thread starts of a page of threads, oldest first, as a subquery."""
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    threads = approved.thread_starts().order_by("created_at", "pk")
+    return threads.values("pk")[(page - 1) * per_page : page * per_page]
+
+
+def _in_threads(approved, thread_ids):
+    return approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))
