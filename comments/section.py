@@ -181,9 +181,10 @@ def _section_key(request, article: Article) -> str:
 
 
 def _shared_comment_list(request, article: Article, approved, *, page: int, comments_open: bool) -> SafeString:
-    """A page of threads as every reader without comments of their own sees it, kept under the comments it shows
-    (``page_versions``): a new thread, which goes on the last page, or a reply in a thread of another page renders
-    none of this page again."""
+    """A page of threads as every reader without comments of their own sees it, kept with the last change of each
+    comment it shows (``page_versions``): while they stand, the page's comments are not read again. A new thread
+    goes on the last page, so the first page, which most readers read, stays. A first render reads the comments
+    alone, and takes the versions from them."""
     shown = (
         article.pk,
         page,
@@ -192,14 +193,16 @@ def _shared_comment_list(request, article: Article, approved, *, page: int, comm
         settings.COMMENTS_THREADS_PER_PAGE,
         settings.COMMENTS_MAX_DEPTH,
         *map(repr, fragment_stamps(request)),  # the catalogue's: a featured track renamed or moved
-        *page_versions(approved, page=page),
     )
     key = fragment_key("comment-list", templates=(CARD_TEMPLATE,), shown=shown)
-    if (html := cache.get(key)) is None:
-        _, roots = load_threads(article, approved, page=page, own_ids=[])
-        html = CommentList(roots, page=page, comments_open=comments_open).render()
-        cache.set(key, html, SECTION_TIMEOUT)
-    return mark_safe(html)  # noqa: S308 (the cards' template, CommentList)
+    kept = cache.get(key)
+    if kept is not None and kept["versions"] == page_versions(approved, page=page):
+        return mark_safe(kept["html"])  # noqa: S308 (the cards' template, CommentList)
+    nodes, roots = load_threads(article, approved, page=page, own_ids=[])
+    html = CommentList(roots, page=page, comments_open=comments_open).render()
+    versions = sorted((pk, node.comment.updated_at) for pk, node in nodes.items())
+    cache.set(key, {"versions": versions, "html": str(html)}, SECTION_TIMEOUT)
+    return html
 
 
 def _render_shared(request, article: Article) -> str:

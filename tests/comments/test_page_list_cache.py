@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from comments import personal_data, services
 from comments.models import Comment
+from tests.utils.budgets import ARTICLE_PAGE_QUERIES
 from tests.utils.discussion import bodies, comment_item, heading
 from tests.utils.factories import ArticleFactory, CommentFactory, FeaturedTrackFactory, TrackFactory, moderator
 from tests.utils.html import Document, parse
@@ -45,12 +46,15 @@ def test_a_new_thread_on_the_last_page_reads_none_of_the_first_pages_comments_ag
     assert bodies(read(url + "?comments=2")[0]) == ["Thread 3.", "Thread 4."]
 
 
-def test_a_reply_in_a_thread_of_the_page_shows_on_it_at_once(threads):
+def test_a_reply_in_a_thread_of_the_page_shows_on_it_at_once_within_the_pages_budget(
+    threads, django_assert_max_num_queries
+):
     url = threads[0].article.get_absolute_url()
     read(url)
 
     CommentFactory(parent=threads[1], body="A reply.")
-    page, comments_read = read(url)
+    with django_assert_max_num_queries(ARTICLE_PAGE_QUERIES):  # the versions, then the comments
+        page, comments_read = read(url)
 
     assert bodies(page) == ["Thread 1.", "Thread 2.", "A reply."]
     assert comments_read != []
