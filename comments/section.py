@@ -5,11 +5,11 @@ no session for them: the article's page can then be shared by all of them (pagec
 rendered once with reader slots where a signed-in reader's own values go (the CSRF token, their name and email;
 soundtrack_site/reader_slots.py), cached under the catalogue's and the article's discussion stamps
 (pagecache/stamps.py), and each response fills the values in. Its parts that most changes leave as they are
-are kept apart: the form, and the page's list of comments, kept under the comments it shows (a new thread goes on the
-last page; the first page, which most readers read, stays). The form's signed token is a slot in every section,
-shared or not, filled for each response by ``pagecache.middleware.PerViewSlotsMiddleware`` (cached pages
-included). A bound form (a refused post), a confirmation, and a reader who needs a page of their own (comments of
-their own: ``pagecache.slots.needs_own_page``) get the section rendered fresh, from their session.
+are kept apart: the form, and the page's list of comments, kept with the last change of each comment it shows (a
+new thread goes on the last page; the first page, which most readers read, stays). The form's signed token is a
+slot in every section, shared or not, filled for each response by ``pagecache.middleware.PerViewSlotsMiddleware``
+(cached pages included). A bound form (a refused post), a confirmation, and a reader who needs a page of their own
+(comments of their own: ``pagecache.slots.needs_own_page``) get the section rendered fresh, from their session.
 """
 
 from django.conf import settings
@@ -124,8 +124,8 @@ def section_context(
         thanks = (confirmed_id, confirmation) if confirmed_id else None
         comment_list = CommentList(roots, page=page, comments_open=is_open, confirmation=thanks).render()
     else:
-        nodes, confirmed_id = {}, None
-        comment_list = _shared_comment_list(request, article, approved, page=page, comments_open=is_open)
+        confirmed_id = None
+        nodes, comment_list = _shared_comment_list(request, article, approved, page=page, comments_open=is_open)
 
     reply_to = None
     reply_id = parse_comment_id(
@@ -180,11 +180,13 @@ def _section_key(request, article: Article) -> str:
     return fragment_key("comment-section", templates=(SECTION_TEMPLATE, CARD_TEMPLATE), shown=shown)
 
 
-def _shared_comment_list(request, article: Article, approved, *, page: int, comments_open: bool) -> SafeString:
+def _shared_comment_list(
+    request, article: Article, approved, *, page: int, comments_open: bool
+) -> tuple[dict, SafeString]:
     """A page of threads as every reader without comments of their own sees it, kept with the last change of each
     comment it shows (``page_versions``): while they stand, the page's comments are not read again. A new thread
     goes on the last page, so the first page, which most readers read, stays. A first render reads the comments
-    alone, and takes the versions from them."""
+    alone, and takes the versions from them. (The comments read by pk, none for a kept list; the list.)"""
     shown = (
         article.pk,
         page,
@@ -197,12 +199,12 @@ def _shared_comment_list(request, article: Article, approved, *, page: int, comm
     key = fragment_key("comment-list", templates=(CARD_TEMPLATE,), shown=shown)
     kept = cache.get(key)
     if kept is not None and kept["versions"] == page_versions(approved, page=page):
-        return mark_safe(kept["html"])  # noqa: S308 (the cards' template, CommentList)
+        return {}, mark_safe(kept["html"])  # noqa: S308 (the cards' template, CommentList)
     nodes, roots = load_threads(article, approved, page=page, own_ids=[])
     html = CommentList(roots, page=page, comments_open=comments_open).render()
     versions = sorted((pk, node.comment.updated_at) for pk, node in nodes.items())
-    cache.set(key, {"versions": versions, "html": str(html)}, SECTION_TIMEOUT)
-    return html
+    cache.set(key, {"versions": versions, "html": html}, SECTION_TIMEOUT)
+    return nodes, html
 
 
 def _render_shared(request, article: Article) -> str:

@@ -3,6 +3,7 @@ thread, which goes on the last page, reads none of the first page's comments aga
 page shows reaches that page at once."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -58,6 +59,19 @@ def test_a_reply_in_a_thread_of_the_page_shows_on_it_at_once_within_the_pages_bu
 
     assert bodies(page) == ["Thread 1.", "Thread 2.", "A reply."]
     assert comments_read != []
+
+
+def test_a_reply_form_page_rendered_first_makes_the_article_pages_queries(threads):
+    """The comment replied to comes with the page's comments, when they are read."""
+    url = threads[0].article.get_absolute_url()
+
+    def queries(address: str) -> int:
+        cache.clear()  # rendered first: nothing of the page kept
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(address).status_code == 200
+        return len(captured)
+
+    assert queries(f"{url}?reply_to={threads[1].pk}") == queries(url)
 
 
 def reject_the_first_thread(threads):
