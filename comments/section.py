@@ -127,16 +127,7 @@ def section_context(
         confirmed_id = None
         nodes, comment_list = _shared_comment_list(request, article, approved, page=page, comments_open=is_open)
 
-    reply_to = None
-    reply_id = parse_comment_id(
-        request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
-    )
-    if reply_id is not None:
-        shown = nodes.get(reply_id)
-        reply_to = (
-            (shown.comment if shown.comment.is_public else None) if shown else approved.filter(pk=reply_id).first()
-        )
-
+    reply_to = _replying_to(request, form, nodes, approved)
     if form is None and is_open:
         initial = {"parent": reply_to.pk if reply_to else None} | (form_initial or {})
         form = CommentForm(article=article, user=user, initial=initial)
@@ -158,6 +149,19 @@ def section_context(
         # A shared section's: filled with a signed-in reader's token (only their posts are checked for one).
         "csrf_slot": "" if reader else slot("csrf_input"),
     }
+
+
+def _replying_to(request, form: CommentForm | None, nodes: dict, approved) -> Comment | None:
+    """The public comment the form replies to (``?reply_to=``, or a refused reply's parent), from the page's comments
+    when they were read (``nodes``)."""
+    reply_id = parse_comment_id(
+        request.GET.get("reply_to") or (form.data.get("parent") if form is not None and form.is_bound else None)
+    )
+    if reply_id is None:
+        return None
+    if shown := nodes.get(reply_id):
+        return shown.comment if shown.comment.is_public else None
+    return approved.filter(pk=reply_id).first()
 
 
 def _section_key(request, article: Article) -> str:
