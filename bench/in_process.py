@@ -95,7 +95,8 @@ def measure(application, requests, *, warm_up: int, count: int) -> int:
         request = next(requests)  # (what a kind does to prepare its request is not counted)
         started, wall = time.process_time(), time.perf_counter()
         status, sent, queries = call(application, *request)
-        cpu, walls = cpu + time.process_time() - started, [*walls, time.perf_counter() - wall]
+        cpu += time.process_time() - started
+        walls.append(time.perf_counter() - wall)
     cpu /= count
     walls.sort()
     log(f"{count} requests: {cpu * 1000:.3f} ms of the app's CPU each")
