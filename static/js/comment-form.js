@@ -108,8 +108,10 @@
     csrf.value = values.csrfmiddlewaretoken;
     form.prepend(csrf);
     ["author_name", "author_email"].forEach(function (name) {
-      if (!typed[name] && values[name]) {
-        form.elements[name].value = values[name];
+      var field = form.elements[name];
+      // A field the reader typed in, or is in (their next keystroke would land after the name put there), stays theirs.
+      if (values[name] && !typed[name] && !field.value && field !== document.activeElement) {
+        field.value = values[name];
       }
     });
     var memory = form.querySelector(".comment-memory"); // the account keeps them, not this browser

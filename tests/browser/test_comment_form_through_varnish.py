@@ -143,3 +143,13 @@ def test_a_name_a_signed_in_reader_typed_before_their_values_came_is_kept(editor
 
     expect(form.get_by_label("Name")).to_have_value("A. B.")
     expect(form.get_by_label("Email", exact=True)).to_have_value("ada@example.com")
+
+
+def test_the_field_a_signed_in_reader_is_in_when_their_values_come_is_left_for_them(editors_page):
+    form = editors_page.locator("#comment-form")
+    form.get_by_label("Name").focus()  # asks for the values; they come before the first keystroke
+    expect(form.locator("input[name=csrfmiddlewaretoken]")).to_have_count(1)
+    form.get_by_label("Name").press_sequentially("A. B.")
+
+    expect(form.get_by_label("Name")).to_have_value("A. B.")
+    expect(form.get_by_label("Email", exact=True)).to_have_value("ada@example.com")
