@@ -18,8 +18,9 @@ of them from known commenters, to the 16 articles the load posts to. ``render_af
 commenter's comment (published at once: its article's page is stale) and counts only what follows: Varnish's fetch
 of the article, rendered again. ``form_values`` is what the comment form's script asks for before a post.
 
-Prints the process's CPU per request (``time.process_time()``), the wall time's median and 95th percentile, the
-status, the size sent and the queries made.
+Prints the process's CPU per request (``time.process_time()``), with the CPU its PostgreSQL connection's backend and
+Redis spent on it when they run on this machine; the wall time's median and 95th percentile, the status, the size
+sent and the queries made.
 """
 
 import argparse
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import time
 from itertools import repeat
+from pathlib import Path
 
 from .common import log
 from .database import setup_django
@@ -87,22 +89,80 @@ def main() -> None:
 
 
 def measure(application, requests, *, warm_up: int, count: int) -> int:
-    """Logs the process's CPU for each of ``count`` requests after ``warm_up`` more; the bytes the last one sent."""
+    """Logs the process's CPU for each of ``count`` requests after ``warm_up`` more, and the CPU PostgreSQL and
+    Redis spent on them when they run on this machine; the bytes the last one sent."""
     for _ in range(warm_up):
         call(application, *next(requests))
+    servers = ServersCpu.of_the_app()
     cpu, walls = 0.0, []
     for _ in range(count):
         request = next(requests)  # (what a kind does to prepare its request is not counted)
+        servers.start()
         started, wall = time.process_time(), time.perf_counter()
         status, sent, queries = call(application, *request)
         cpu += time.process_time() - started
         walls.append(time.perf_counter() - wall)
+        servers.stop()
     cpu /= count
     walls.sort()
-    log(f"{count} requests: {cpu * 1000:.3f} ms of the app's CPU each")
+    log(f"{count} requests: {cpu * 1000:.3f} ms of the app's CPU each{servers.described(count)}")
     log(f"wall time: p50 {walls[count // 2] * 1000:.3f} ms, p95 {walls[int(count * 0.95)] * 1000:.3f} ms")
     log(f"the last: {status}, {sent} bytes sent, {queries} queries")
     return sent
+
+
+class ServersCpu:
+    """The CPU the app's PostgreSQL connection and its Redis server spent between each start() and stop(), read from
+    /proc (PostgreSQL's backend) and from Redis's INFO: nothing when they do not run on this machine (or the
+    reference, which uses neither, is measured). Read in clock ticks, so only a mean over many requests means much."""
+
+    def __init__(self, *, postgresql: bool, redis_url: str):
+        self.database = _backend_pid if postgresql else None
+        self.redis = None
+        if redis_url:
+            import redis
+
+            self.redis = redis.Redis.from_url(redis_url)
+        self.spent = {"PostgreSQL": 0.0, "Redis": 0.0}
+        self.pid, self.marks = None, {}
+
+    @classmethod
+    def of_the_app(cls) -> "ServersCpu":
+        from django.conf import settings
+
+        postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+        return cls(postgresql=postgresql, redis_url=getattr(settings, "REDIS_URL", ""))
+
+    def _read(self, pid: int | None) -> dict[str, float]:
+        read = {}
+        if pid and (stat := Path(f"/proc/{pid}/stat")).exists():
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            read["PostgreSQL"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        if self.redis:
+            info = self.redis.info("cpu")
+            read["Redis"] = info["used_cpu_user"] + info["used_cpu_sys"]
+        return read
+
+    def start(self) -> None:
+        self.pid = self.database() if self.database else None  # asked before the mark: its query is not counted
+        self.marks = self._read(self.pid)
+
+    def stop(self) -> None:
+        for name, value in self._read(self.pid).items():
+            if name in self.marks:
+                self.spent[name] += value - self.marks[name]
+
+    def described(self, count: int) -> str:
+        read = [f"{name} {spent / count * 1000:.2f} ms" for name, spent in self.spent.items() if spent]
+        return f" (and {', '.join(read)})" if read else ""
+
+
+def _backend_pid() -> int | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
 
 
 def reads(*, signed_in: bool, gzip: bool):

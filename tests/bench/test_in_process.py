@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 
-from bench.in_process import call, posts, searches
+from bench.in_process import ServersCpu, call, posts, searches
 from bench.pages import Page
 from comments.models import Comment
 from soundtrack_site.wsgi import application
@@ -72,3 +73,26 @@ def test_the_bare_app_is_read_in_a_process_of_its_own_at_the_size_asked_for():
 
     assert "5 requests: " in reading.stdout
     assert "the last: 200 OK, 5000 bytes sent" in reading.stdout
+
+
+def test_the_cpu_postgresql_spends_on_a_request_is_read_from_its_backend():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's backend process; run the suite with DATABASE_URL=postgres://...")
+    servers = ServersCpu(postgresql=True, redis_url="")
+
+    servers.start()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM generate_series(1, 5000000)")  # some tens of milliseconds of its CPU
+    servers.stop()
+
+    assert servers.spent["PostgreSQL"] > 0
+    assert servers.described(1).startswith(" (and PostgreSQL ")
+
+
+def test_nothing_is_said_of_servers_the_app_does_not_use():
+    servers = ServersCpu(postgresql=False, redis_url="")
+
+    servers.start()
+    servers.stop()
+
+    assert servers.described(1) == ""
