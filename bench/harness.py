@@ -5,7 +5,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from . import wrk
+from . import cpu, wrk
 from .common import free_port
 from .pages import Page
 from .servers import AppServer, fetch
@@ -25,6 +25,7 @@ class Bench:
         self.reference: AppServer | None = None  # the bare Django app (bench/reference/)
         self.reference_port = free_port()
         self.varnish_port = free_port()  # Varnish in front of the app (bench/edge.py)
+        self.varnish = None  # started by run.measure
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-"))
         self.run_id = secrets.token_hex(4)
         self.cookies: dict[str, str] = {}  # session cookie by username (pages.sign_in)
@@ -55,8 +56,10 @@ class Bench:
         headers: dict[str, str] | None = None,
     ) -> dict:
         """wrk on ``path`` (of the site, or of ``base``) with the run's connections and seconds unless told
-        otherwise; the figures."""
-        return wrk.load(
+        otherwise; the figures, with the CPU seconds each part of the machine used meanwhile (cpu.Shares)."""
+        shares = self.cpu_shares()
+        shares.start()
+        figures = wrk.load(
             (base or self.base) + path,
             folder=self.tmp,
             connections=connections or self.connections,
@@ -66,3 +69,10 @@ class Bench:
             lua_extra=lua_extra,
             headers=headers,
         )
+        return figures | {"cpu_seconds": shares.stop()}
+
+    def cpu_shares(self) -> cpu.Shares:
+        """The app server, the bare app, Varnish (those started), PostgreSQL on this machine and Redis."""
+        servers = {"app server": self.server, "bare app": self.reference, "Varnish": self.varnish}
+        trees = {name: server.process.pid for name, server in servers.items() if server and server.process}
+        return cpu.Shares(trees=trees, named={"PostgreSQL": "postgres"}, redis_url=self.options.redis_url)

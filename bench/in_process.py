@@ -29,8 +29,8 @@ import subprocess
 import sys
 import time
 from itertools import repeat
-from pathlib import Path
 
+from . import cpu
 from .common import log
 from .database import setup_django
 from .run import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL
@@ -112,9 +112,9 @@ def measure(application, requests, *, warm_up: int, count: int) -> int:
 
 
 class ServersCpu:
-    """The CPU the app's PostgreSQL connection and its Redis server spent between each start() and stop(), read from
-    /proc (PostgreSQL's backend) and from Redis's INFO: nothing when they do not run on this machine (or the
-    reference, which uses neither, is measured). Read in clock ticks, so only a mean over many requests means much."""
+    """The CPU the app's PostgreSQL connection and its Redis server spent between each start() and stop()
+    (bench/cpu.py): nothing when they do not run on this machine (or the reference, which uses neither, is measured).
+    Read in clock ticks, so only a mean over many requests means much."""
 
     def __init__(self, *, postgresql: bool, redis_url: str):
         self.database = _backend_pid if postgresql else None
@@ -135,12 +135,10 @@ class ServersCpu:
 
     def _read(self, pid: int | None) -> dict[str, float]:
         read = {}
-        if pid and (stat := Path(f"/proc/{pid}/stat")).exists():
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            read["PostgreSQL"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        if pid and (seconds := cpu.process_seconds(pid)) is not None:
+            read["PostgreSQL"] = seconds
         if self.redis:
-            info = self.redis.info("cpu")
-            read["Redis"] = info["used_cpu_user"] + info["used_cpu_sys"]
+            read["Redis"] = cpu.redis_seconds(self.redis)
         return read
 
     def start(self) -> None:

@@ -101,6 +101,7 @@ def edge_table(results: dict) -> list[str]:
             figures = pages[key]
             ratio = f"{figures['hit_ratio']:.1%}" if figures["hit_ratio"] is not None else "—"
             lines.append(f"| {figures['label']} | {figures['hits']} | {figures['misses']} | {ratio} |")
+    lines += cpu_table(results)
     if approvals:
         lines += [
             "",
@@ -109,6 +110,30 @@ def edge_table(results: dict) -> list[str]:
             f"| a moderator approves, an anonymous reader polls the article | {approvals['approvals']} | "
             f"{approvals['p50_ms']} | {approvals['p95_ms']} | {approvals['max_ms']} | {approvals['timed_out']} |",
         ]
+    return lines
+
+
+CPU_PARTS = ("app server", "Varnish", "PostgreSQL", "Redis", "load client")
+
+
+def cpu_table(results: dict) -> list[str]:
+    """The machine's CPU for each request of the mix, part by part, beside the bare app's measured after it."""
+    mix = results["pages"].get("mix_edge")
+    if not mix or "cpu_seconds" not in mix:
+        return []
+    bare = results["bare"][mix["bare_key"]]
+    rows = [(mix["label"], mix, "app server"), (bare["label"], bare, "bare app")]
+    lines = [
+        "",
+        "| CPU per request, µs | " + " | ".join(CPU_PARTS) + " | all |",
+        "| --- |" + " ---: |" * (len(CPU_PARTS) + 1),
+    ]
+    for label, figures, server in rows:
+        spent = figures["cpu_seconds"] | {"app server": figures["cpu_seconds"].get(server, 0.0)}
+        per_request = [spent.get(part, 0.0) * 1e6 / max(figures["requests"], 1) for part in CPU_PARTS]
+        lines.append(
+            f"| {label} | " + " | ".join(f"{value:.0f}" for value in per_request) + f" | {sum(per_request):.0f} |"
+        )
     return lines
 
 

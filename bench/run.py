@@ -77,7 +77,7 @@ def measure(bench: Bench) -> None:
     varnish = None
     try:
         bench.reference = reference_server(bench.reference_port).start()
-        varnish = edge.start_varnish(bench)
+        varnish = bench.varnish = edge.start_varnish(bench)
         bench.results["machine"] = report.machine(bench.options.redis_url, bench.server, bench.reference)
         scenarios.measure_pages(bench)
         scenarios.measure_single_client(bench)
