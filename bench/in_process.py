@@ -94,18 +94,18 @@ def measure(application, requests, *, warm_up: int, count: int) -> int:
     for _ in range(warm_up):
         call(application, *next(requests))
     servers = ServersCpu.of_the_app()
-    cpu, walls = 0.0, []
+    app_cpu, walls = 0.0, []
     for _ in range(count):
         request = next(requests)  # (what a kind does to prepare its request is not counted)
         servers.start()
         started, wall = time.process_time(), time.perf_counter()
         status, sent, queries = call(application, *request)
-        cpu += time.process_time() - started
+        app_cpu += time.process_time() - started
         walls.append(time.perf_counter() - wall)
         servers.stop()
-    cpu /= count
+    app_cpu /= count
     walls.sort()
-    log(f"{count} requests: {cpu * 1000:.3f} ms of the app's CPU each{servers.described(count)}")
+    log(f"{count} requests: {app_cpu * 1000:.3f} ms of the app's CPU each{servers.described(count)}")
     log(f"wall time: p50 {walls[count // 2] * 1000:.3f} ms, p95 {walls[int(count * 0.95)] * 1000:.3f} ms")
     log(f"the last: {status}, {sent} bytes sent, {queries} queries")
     return sent
