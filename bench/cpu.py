@@ -30,14 +30,6 @@ def _processes() -> dict[int, tuple[int, str, float]]:
     return found
 
 
-def process_seconds(pid: int) -> float | None:
-    """The CPU seconds one process has used, or None if it does not run on this machine (any more)."""
-    try:
-        return _read_stat(Path(f"/proc/{pid}/stat"))[3]
-    except OSError:
-        return None
-
-
 def tree_seconds(processes: dict[int, tuple[int, str, float]], root: int) -> float:
     """The CPU seconds ``root`` and every process it started (and they started) have used."""
     children: dict[int, list[int]] = {}
@@ -80,7 +72,7 @@ class Shares:
         self.marks: dict[str, float] = {}
 
     def read(self) -> dict[str, float]:
-        processes = _processes()
+        processes = _processes() if self.trees or self.named else {}
         read = {name: tree_seconds(processes, pid) for name, pid in self.trees.items()}
         read |= {name: named_seconds(processes, process) for name, process in self.named.items()}
         if self.redis:
@@ -91,4 +83,4 @@ class Shares:
         self.marks = self.read()
 
     def stop(self) -> dict[str, float]:
-        return {name: round(value - self.marks[name], 3) for name, value in self.read().items()}
+        return {name: round(value - self.marks[name], 6) for name, value in self.read().items()}

@@ -28,6 +28,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from itertools import repeat
 
 from . import cpu
@@ -112,19 +113,14 @@ def measure(application, requests, *, warm_up: int, count: int) -> int:
 
 
 class ServersCpu:
-    """The CPU the app's PostgreSQL connection and its Redis server spent between each start() and stop()
-    (bench/cpu.py): nothing when they do not run on this machine (or the reference, which uses neither, is measured).
-    Read in clock ticks, so only a mean over many requests means much."""
+    """The CPU the app's PostgreSQL connection and its Redis server spent on each request, summed (cpu.Shares, with the
+    connection's backend read as the tree of its process): nothing when they do not run on this machine (or the
+    reference, which uses neither, is measured). Read in clock ticks, so only a mean over many requests means much."""
 
     def __init__(self, *, postgresql: bool, redis_url: str):
         self.database = _backend_pid if postgresql else None
-        self.redis = None
-        if redis_url:
-            import redis
-
-            self.redis = redis.Redis.from_url(redis_url)
-        self.spent = {"PostgreSQL": 0.0, "Redis": 0.0}
-        self.pid, self.marks = None, {}
+        self.shares = cpu.Shares(trees={}, named={}, redis_url=redis_url)
+        self.spent: Counter[str] = Counter()
 
     @classmethod
     def of_the_app(cls) -> "ServersCpu":
@@ -133,25 +129,18 @@ class ServersCpu:
         postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
         return cls(postgresql=postgresql, redis_url=getattr(settings, "REDIS_URL", ""))
 
-    def _read(self, pid: int | None) -> dict[str, float]:
-        read = {}
-        if pid and (seconds := cpu.process_seconds(pid)) is not None:
-            read["PostgreSQL"] = seconds
-        if self.redis:
-            read["Redis"] = cpu.redis_seconds(self.redis)
-        return read
-
     def start(self) -> None:
-        self.pid = self.database() if self.database else None  # asked before the mark: its query is not counted
-        self.marks = self._read(self.pid)
+        # Asked before the mark, so its query is not counted; the connection may be another for each request.
+        self.shares.trees = {"PostgreSQL": self.database()} if self.database else {}
+        self.shares.start()
 
     def stop(self) -> None:
-        for name, value in self._read(self.pid).items():
-            if name in self.marks:
-                self.spent[name] += value - self.marks[name]
+        self.spent.update(self.shares.stop())
 
     def described(self, count: int) -> str:
-        read = [f"{name} {spent / count * 1000:.2f} ms" for name, spent in self.spent.items() if spent]
+        read = [
+            f"{name} {self.spent[name] / count * 1000:.2f} ms" for name in ("PostgreSQL", "Redis") if self.spent[name]
+        ]
         return f" (and {', '.join(read)})" if read else ""
 
 

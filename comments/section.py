@@ -33,7 +33,7 @@ from .forms import CommentForm, account_values
 from .models import Comment
 from .own_comments import own_comment_ids
 from .services import comments_are_open
-from .threads import load_threads, page_versions, parse_comment_id, requested_page
+from .threads import load_threads, loaded_versions, page_versions, parse_comment_id, requested_page
 
 SECTION_TEMPLATE = "comments/section.html"
 FORM_TEMPLATE = "comments/form.html"
@@ -206,8 +206,7 @@ def _shared_comment_list(
         return {}, mark_safe(kept["html"])  # noqa: S308 (the cards' template, CommentList)
     nodes, roots = load_threads(article, approved, page=page, own_ids=[])
     html = CommentList(roots, page=page, comments_open=comments_open).render()
-    versions = sorted((pk, node.comment.updated_at) for pk, node in nodes.items())
-    cache.set(key, {"versions": versions, "html": html}, SECTION_TIMEOUT)
+    cache.set(key, {"versions": loaded_versions(nodes), "html": html}, SECTION_TIMEOUT)
     return nodes, html
 
 

@@ -110,6 +110,11 @@ def page_versions(approved, *, page: int) -> list[tuple[int, datetime]]:
     return list(shown.order_by("pk").values_list("pk", "updated_at"))
 
 
+def loaded_versions(nodes: dict) -> list[tuple[int, datetime]]:
+    """``page_versions()`` of a page whose comments were read: from ``load_threads``' nodes (none of a reader's own)."""
+    return sorted((pk, node.comment.updated_at) for pk, node in nodes.items())
+
+
 def _thread_ids(approved, page: int):
     """The thread starts of a page of threads, oldest first, as a subquery."""
     per_page = settings.COMMENTS_THREADS_PER_PAGE

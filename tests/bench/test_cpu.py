@@ -11,8 +11,12 @@ import pytest
 import redis
 from django.db import connection
 
-from bench import cpu, report
+from bench import cpu, report, wrk
+from bench.harness import Bench
+from bench.run import parse_options
+from bench.servers import AppServer
 from tests.utils.caches import REDIS_URL
+from tests.utils.local_http import serving
 
 SPIN = "import time\nstarted = time.process_time()\nwhile time.process_time() - started < {seconds}: pass\n"
 
@@ -64,6 +68,24 @@ def test_postgresql_is_counted_by_the_name_of_its_processes():
     spent = shares.stop()
 
     assert spent["PostgreSQL"] > 0
+
+
+def test_every_load_of_the_bench_carries_what_each_part_of_the_machine_spent():
+    wrk.ensure_wrk()
+    bench = Bench(parse_options(["--quick", "--redis-url", REDIS_URL]))
+    bench.server = AppServer("http://127.0.0.1:1")  # its process alone is read: a stand-in that spins meanwhile
+    bench.server.process = subprocess.Popen([sys.executable, "-c", SPIN.format(seconds=0.3) + "time.sleep(60)\n"])
+    try:
+        with serving() as url:
+            figures = bench.wrk("/", base=url, duration=1, connections=1)
+    finally:
+        bench.server.process.kill()
+        bench.server.process.wait()
+
+    spent = figures["cpu_seconds"]
+    assert set(spent) == {"app server", "PostgreSQL", "Redis", "load client"}  # no bare app nor Varnish started
+    assert spent["app server"] > 0  # the process standing for it spun meanwhile
+    assert spent["load client"] > 0  # wrk, once it ended
 
 
 def test_the_mix_shows_its_cpu_per_request_part_by_part_beside_the_bare_apps():

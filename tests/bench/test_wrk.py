@@ -1,11 +1,9 @@
 """Reading wrk's figures from the line its report script prints."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from bench import wrk
+from tests.utils.local_http import HeadersSeen, serving
 
 REPORT = (
     "Running 3s test @ http://127.0.0.1:8765/\n"
@@ -49,30 +47,11 @@ def test_lua_strings_are_quoted_and_escaped():
     assert wrk.lua_string('/search/?q="a\\b"') == '"/search/?q=\\"a\\\\b\\""'
 
 
-class HeadersSeen(BaseHTTPRequestHandler):
-    seen: list[str | None] = []
-
-    def do_GET(self):
-        HeadersSeen.seen.append(self.headers.get("Accept-Encoding"))
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args):
-        pass
-
-
 def test_every_request_of_a_load_carries_the_headers_asked_for(tmp_path):
     wrk.ensure_wrk()
     HeadersSeen.seen.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HeadersSeen)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        figures = wrk.load(url, folder=tmp_path, connections=1, duration=1, headers={"Accept-Encoding": "gzip"})
-    finally:
-        server.shutdown()
+    with serving() as url:
+        figures = wrk.load(url + "/", folder=tmp_path, connections=1, duration=1, headers={"Accept-Encoding": "gzip"})
 
     assert figures["requests"] > 0 and figures["errors"] == 0
     assert set(HeadersSeen.seen) == {"gzip"}
