@@ -170,6 +170,13 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["article", "status", "thread", "created_at"], name="comment_article_threads"),
+            # A page of threads: an article's thread starts in their order, the first page's read without sorting
+            # them all (comment_article_threads finds them, but "thread IS NULL" leaves its order unused).
+            models.Index(
+                fields=["article", "status", "created_at", "id"],
+                condition=Q(thread__isnull=True),
+                name="comment_article_thread_starts",
+            ),
             models.Index(fields=["status", "-created_at"], name="comment_queue"),
             models.Index(QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_queue_order"),
             # Few comments are reported: the queue counts and lists them without reading the others.

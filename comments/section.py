@@ -33,7 +33,14 @@ from .forms import CommentForm, account_values
 from .models import Comment
 from .own_comments import own_comment_ids
 from .services import comments_are_open
-from .threads import load_threads, loaded_versions, page_versions, parse_comment_id, requested_page
+from .threads import (
+    load_threads,
+    loaded_versions,
+    page_threads,
+    page_versions,
+    parse_comment_id,
+    requested_page,
+)
 
 SECTION_TEMPLATE = "comments/section.html"
 FORM_TEMPLATE = "comments/form.html"
@@ -202,9 +209,10 @@ def _shared_comment_list(
     )
     key = fragment_key("comment-list", templates=(CARD_TEMPLATE,), shown=shown)
     kept = cache.get(key)
-    if kept is not None and kept["versions"] == page_versions(approved, page=page):
+    thread_ids = page_threads(approved, page)
+    if kept is not None and kept["versions"] == page_versions(approved, thread_ids):
         return {}, mark_safe(kept["html"])  # noqa: S308 (the cards' template, CommentList)
-    nodes, roots = load_threads(article, approved, page=page, own_ids=[])
+    nodes, roots = load_threads(article, approved, page=page, own_ids=[], thread_ids=thread_ids)
     html = CommentList(roots, page=page, comments_open=comments_open).render()
     cache.set(key, {"versions": loaded_versions(nodes), "html": html}, SECTION_TIMEOUT)
     return nodes, html

@@ -59,20 +59,22 @@ def page_of(comment: Comment) -> int:
     return earlier.count() // per_page + 1
 
 
-def load_threads(article, approved, *, page: int, pages: int | None = None, picked=None, own_ids: list[int]):
+def load_threads(
+    article, approved, *, page: int, pages: int | None = None, picked=None, own_ids: list[int], thread_ids=None
+):
     """The comments a page shows, as a tree (or a flat list for one picked track): (nodes by pk, roots).
 
     ``approved`` is the article's public comments; the reader's own comments that wait for moderation (or for the
     reader to confirm their address) are added where they belong (a new thread of theirs on the last page of
-    ``pages``).
+    ``pages``). ``thread_ids``: the page's ``page_threads()``, when read already.
     """
     if picked is not None:
         # The comments that chose one featured track, as a flat list.
         shown = approved.filter(favourite_track=picked)
         own_shown = Q(favourite_track=picked)
     else:
-        thread_ids = _thread_ids(approved, page)
-        shown = _in_threads(approved, thread_ids)
+        thread_ids = page_threads(approved, page) if thread_ids is None else thread_ids
+        shown = in_threads(approved, thread_ids)
         own_shown = Q(thread__in=thread_ids)
         if page == pages:  # the reader's own new threads are the newest: they come last
             own_shown |= Q(thread__isnull=True)
@@ -102,12 +104,11 @@ def load_threads(article, approved, *, page: int, pages: int | None = None, pick
     return nodes, roots
 
 
-def page_versions(approved, *, page: int) -> list[tuple[int, datetime]]:
-    """(pk, last change) of each public comment a page of threads shows, by pk: every change to a comment moves its
-    ``updated_at`` (its save, and each ``update()`` that changes what it shows), so the page's cards look the same
-    while these stay."""
-    shown = _in_threads(approved, _thread_ids(approved, page))
-    return list(shown.order_by("pk").values_list("pk", "updated_at"))
+def page_versions(approved, thread_ids: list[int]) -> list[tuple[int, datetime]]:
+    """(pk, last change) of each public comment a page of threads (``page_threads()``) shows, by pk: every change to a
+    comment moves its ``updated_at`` (its save, and each ``update()`` that changes what it shows), so the page's cards
+    look the same while these stay."""
+    return list(in_threads(approved, thread_ids).order_by("pk").values_list("pk", "updated_at"))
 
 
 def loaded_versions(nodes: dict) -> list[tuple[int, datetime]]:
@@ -115,12 +116,16 @@ def loaded_versions(nodes: dict) -> list[tuple[int, datetime]]:
     return sorted((pk, node.comment.updated_at) for pk, node in nodes.items())
 
 
-def _thread_ids(approved, page: int):
-    """The thread starts of a page of threads, oldest first, as a subquery."""
+def page_threads(approved, page: int) -> list[int]:
+    """The keys of the thread starts of a page of threads, oldest first (read through comment_article_thread_starts:
+    the page's alone, however many threads come before it)."""
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     threads = approved.thread_starts().order_by("created_at", "pk")
-    return threads.values("pk")[(page - 1) * per_page : page * per_page]
+    return list(threads.values_list("pk", flat=True)[(page - 1) * per_page : page * per_page])
 
 
-def _in_threads(approved, thread_ids):
+def in_threads(approved, thread_ids: list[int]):
+    """The comments of these threads, their starts included. The page's few threads are read first: with their keys
+    as values, the database finds the starts and the replies through their indexes (with a subquery on each side of
+    the OR, it would read every comment of the article to test it)."""
     return approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
 from comments.moderation import Submission, _known_commenter, is_recent_duplicate
-from comments.threads import page_of
+from comments.threads import in_threads, page_of, page_threads
 from tests.utils.database import plan, sql_plan
 from tests.utils.factories import ArticleFactory, CommentFactory
 
@@ -52,7 +52,7 @@ def busy_discussion():
     return article
 
 
-def test_the_page_of_a_new_thread_counts_the_threads_before_it_through_the_article_threads_index():
+def test_the_page_of_a_new_thread_counts_the_threads_before_it_through_the_thread_starts_index():
     article = busy_discussion()
     newest = Comment.objects.filter(article=article).thread_starts().last()
 
@@ -61,7 +61,48 @@ def test_the_page_of_a_new_thread_counts_the_threads_before_it_through_the_artic
     [query] = queries.captured_queries
     query_plan = sql_plan(query["sql"])
 
-    # Which comments start a thread is part of the index's condition, not a filter on every row it finds.
-    conditions = re.findall(r"Index Cond: (.*)", query_plan)
-    assert any("thread_id IS NULL" in condition for condition in conditions), query_plan
+    # Which comments start a thread is the index's own condition, not a filter on every row it finds.
+    assert "comment_article_thread_starts" in query_plan, query_plan
     assert page_of(newest) == 119 // settings.COMMENTS_THREADS_PER_PAGE + 1  # after the 119 threads before it
+
+
+def long_discussion():
+    """An article with far more comments than a page shows: 1,000 threads with a reply each."""
+    article = ArticleFactory()
+    starts = Comment.objects.bulk_create(
+        CommentFactory.build(article=article, body=f"Thread {n}.") for n in range(1000)
+    )
+    Comment.objects.bulk_create(CommentFactory.build(parent=start, body="A reply.") for start in starts)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE comments_comment")
+    return article
+
+
+def test_the_comments_of_a_page_of_threads_are_found_through_indexes():
+    article = long_discussion()
+    approved = Comment.objects.approved().for_article(article)
+    thread_ids = page_threads(approved, 1)
+
+    query_plan = plan(in_threads(approved, thread_ids))
+
+    # The starts by their keys and the replies by their thread, not every comment of the article tested.
+    assert "BitmapOr" in query_plan, query_plan
+    assert "comments_comment_pkey" in query_plan
+    assert in_threads(approved, thread_ids).count() == 2 * len(thread_ids)
+
+
+def test_a_page_of_threads_is_read_in_order_from_its_index_without_sorting_every_thread():
+    long_discussion()  # another article's, older: the newer one's threads are not the first ones written
+    article = long_discussion()
+    approved = Comment.objects.approved().for_article(article)
+
+    with CaptureQueriesContext(connection) as queries:
+        first_page = page_threads(approved, 1)
+    [query] = queries.captured_queries
+    query_plan = sql_plan(query["sql"])
+
+    # Read in their order from an index (comment_article_thread_starts, or the creation times' with the ties sorted):
+    # only the page's threads are read, never all of them sorted.
+    assert not re.search(r"(^|->)\s*Sort\s+\(", query_plan, re.M), query_plan
+    threads = approved.thread_starts().order_by("created_at", "pk")
+    assert first_page == list(threads.values_list("pk", flat=True)[: settings.COMMENTS_THREADS_PER_PAGE])
