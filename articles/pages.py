@@ -21,13 +21,41 @@ ARTICLE_PARTS = ("meta", "body", "neighbours", "related")
 PARTS_TEMPLATES = tuple(f"articles/includes/article_{name}.html" for name in ARTICLE_PARTS)
 ARTICLE_PARTS_TIMEOUT = 24 * 60 * 60
 SURROGATE_KEYS = "surrogate_keys"  # kept with the parts: what they show, for the page's own keys
+FEATURED_TRACKS = Prefetch(
+    "featured_tracks", queryset=FeaturedTrack.objects.select_related("track", "section").order_by("position")
+)
 ARTICLE_PREFETCHES = (
     "tags",
     "composers",
     Prefetch("sections", queryset=Section.objects.order_by("position")),
-    Prefetch("featured_tracks", queryset=FeaturedTrack.objects.select_related("track", "section").order_by("position")),
+    FEATURED_TRACKS,
     "featured_tracks__track__composers",  # for the structured data
 )
+
+
+def for_page(articles):
+    """``articles`` with what the page shows of each beside its parts: its work and its author."""
+    return articles.select_related("work", "author__author_profile").without_search_text()
+
+
+def published_article(request, slug: str) -> Article:
+    """The public article at ``slug`` as its page and a comment's post read it, its featured tracks with it (the
+    comment section's tally and form show them). While the page cache is on, it is cached under the catalogue stamp, as
+    its parts are: the page rendered again after a new comment, and the post, read no article from the database.
+    Raises ``Article.DoesNotExist``."""
+    articles = for_page(Article.objects.published())
+    if not settings.PAGE_CACHE_SECONDS or settings.DEBUG:
+        return articles.get(slug=slug)
+    (catalogue,) = fragment_stamps(request)
+    # The model's columns too: an object pickled by an earlier release is never read by one with other fields.
+    columns = [field.attname for field in Article._meta.concrete_fields]
+    key = fragment_key("published-article", templates=(), shown=(slug, catalogue, *columns))
+    article = cache.get(key)
+    if article is None or not article.is_public:  # (kept only while public: an article leaves only by a change)
+        article = articles.get(slug=slug)
+        prefetch_related_objects([article], FEATURED_TRACKS)
+        cache.set(key, article, ARTICLE_PARTS_TIMEOUT)
+    return article
 
 
 def article_parts(request, article, *, is_preview: bool, canonical_url: str = "") -> dict:

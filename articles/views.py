@@ -11,7 +11,7 @@ from pagecache.edge import add_surrogate_keys, surrogate_key
 from . import playlists, surrogate_keys, tags
 from .forms import SearchForm
 from .models import Article, Author, Composer, Work
-from .pages import article_parts
+from .pages import article_parts, for_page, published_article
 from .search import postgres
 
 NAMES_SHOWN = 10  # composers, and works, listed above the search results
@@ -64,21 +64,17 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return self.with_page_parts(Article.objects.visible_to(self.request.user))
+        return for_page(Article.objects.visible_to(self.request.user))
 
     def get_object(self, queryset=None):
         # A published article is found without asking who the reader is: its page then reads no session and can be
         # shared with readers who have one (pagecache/middleware.py).
         if queryset is None:
             try:
-                return super().get_object(self.with_page_parts(Article.objects.published()))
-            except Http404:
+                return published_article(self.request, self.kwargs[self.slug_url_kwarg])
+            except Article.DoesNotExist:
                 pass  # a draft, for those who may preview it
         return super().get_object(queryset)
-
-    @staticmethod
-    def with_page_parts(articles):
-        return articles.select_related("work", "author__author_profile").without_search_text()
 
     def get_context_data(self, **kwargs):
         article = self.object

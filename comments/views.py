@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article, FeaturedTrack
+from articles.pages import published_article
 from articles.views import ArticleDetailView
 from throttling.clients import client_of
 
@@ -87,9 +88,10 @@ class PostCommentView(ArticleDetailView):
         return redirect(reverse("articles:article", kwargs={"slug": kwargs["slug"]}) + (f"?{query}" if query else ""))
 
     def post(self, request, *args, **kwargs):
-        # Only what posting needs: the page of a refused post reads the article again, for the page.
-        articles = Article.objects.published().without_search_text()
-        article = get_object_or_404(articles, slug=kwargs["slug"])  # comments are only taken on published articles
+        try:  # comments are only taken on published articles
+            article = published_article(request, kwargs["slug"])
+        except Article.DoesNotExist:
+            raise Http404("No published article here.") from None
         form = CommentForm(request.POST, article=article, user=request.user)
         status = 400
         if form.is_valid():
@@ -116,7 +118,7 @@ class PostCommentView(ArticleDetailView):
                 remember_own_comment(request, comment)
                 confirm_posting(request, comment)
                 return redirect(where_shown(comment))
-        self.object = self.get_object()
+        self.object = article  # as the page reads it (articles/pages.py)
         context = self.get_context_data(object=self.object, comment_form=form)
         return self.render_to_response(context, status=status)
 
