@@ -1,4 +1,6 @@
-"""Reading wrk's figures from the line its report script prints."""
+"""Reading wrk's figures from the line its report script prints, and what it counts as errors."""
+
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -55,3 +57,34 @@ def test_every_request_of_a_load_carries_the_headers_asked_for(tmp_path):
 
     assert figures["requests"] > 0 and figures["errors"] == 0
     assert set(HeadersSeen.seen) == {"gzip"}
+
+
+class FoundOrNot(BaseHTTPRequestHandler):
+    """Answers "ok" at /found and 404 anywhere else."""
+
+    def do_GET(self):
+        self.send_response(200 if self.path == "/found" else 404)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_answers_of_400_and_above_are_counted_apart_from_the_others(tmp_path):
+    wrk.ensure_wrk()
+    every_other = r"""
+request = function()
+  counter = counter + 1
+  if counter % 2 == 0 then return wrk.format("GET", "/found") end
+  return wrk.format("GET", "/missing")
+end
+"""
+    with serving(FoundOrNot) as url:
+        figures = wrk.load(url + "/", folder=tmp_path, connections=1, duration=1, lua_extra=every_other)
+
+    not_found = figures["error_detail"]["status"]
+    assert figures["ok"] > 0 and not_found > 0
+    assert figures["ok"] + not_found == figures["requests"]
+    assert abs(figures["ok"] - not_found) <= 1  # one connection, the two kinds in turn
