@@ -209,9 +209,11 @@ def _shared_comment_list(
     )
     key = fragment_key("comment-list", templates=(CARD_TEMPLATE,), shown=shown)
     kept = cache.get(key)
-    thread_ids = page_threads(approved, page)
-    if kept is not None and kept["versions"] == page_versions(approved, thread_ids):
-        return {}, mark_safe(kept["html"])  # noqa: S308 (the cards' template, CommentList)
+    thread_ids = None  # a first render reads them with the comments
+    if kept is not None:
+        thread_ids = page_threads(approved, page)
+        if kept["versions"] == page_versions(approved, thread_ids):
+            return {}, mark_safe(kept["html"])  # noqa: S308 (the cards' template, CommentList)
     nodes, roots = load_threads(article, approved, page=page, own_ids=[], thread_ids=thread_ids)
     html = CommentList(roots, page=page, comments_open=comments_open).render()
     cache.set(key, {"versions": loaded_versions(nodes), "html": html}, SECTION_TIMEOUT)

@@ -66,14 +66,15 @@ def load_threads(
 
     ``approved`` is the article's public comments; the reader's own comments that wait for moderation (or for the
     reader to confirm their address) are added where they belong (a new thread of theirs on the last page of
-    ``pages``). ``thread_ids``: the page's ``page_threads()``, when read already.
+    ``pages``). ``thread_ids``: the page's ``page_threads()`` when read already; otherwise they are asked for in the
+    same query (a first render keeps to its query budget; ``in_threads()`` says what that costs).
     """
     if picked is not None:
         # The comments that chose one featured track, as a flat list.
         shown = approved.filter(favourite_track=picked)
         own_shown = Q(favourite_track=picked)
     else:
-        thread_ids = page_threads(approved, page) if thread_ids is None else thread_ids
+        thread_ids = _page_threads(approved, page) if thread_ids is None else thread_ids
         shown = in_threads(approved, thread_ids)
         own_shown = Q(thread__in=thread_ids)
         if page == pages:  # the reader's own new threads are the newest: they come last
@@ -119,13 +120,17 @@ def loaded_versions(nodes: dict) -> list[tuple[int, datetime]]:
 def page_threads(approved, page: int) -> list[int]:
     """The keys of the thread starts of a page of threads, oldest first (read through comment_article_thread_starts:
     the page's alone, however many threads come before it)."""
+    return list(_page_threads(approved, page))
+
+
+def _page_threads(approved, page: int):
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     threads = approved.thread_starts().order_by("created_at", "pk")
-    return list(threads.values_list("pk", flat=True)[(page - 1) * per_page : page * per_page])
+    return threads.values_list("pk", flat=True)[(page - 1) * per_page : page * per_page]
 
 
-def in_threads(approved, thread_ids: list[int]):
-    """The comments of these threads, their starts included. The page's few threads are read first: with their keys
-    as values, the database finds the starts and the replies through their indexes (with a subquery on each side of
-    the OR, it would read every comment of the article to test it)."""
+def in_threads(approved, thread_ids):
+    """The comments of these threads, their starts included. With the threads' keys read first (``page_threads()``),
+    the database finds the starts and the replies through their indexes; given as a subquery, it is asked on each side
+    of the OR, and the database reads every comment of the article to test it."""
     return approved.filter(Q(pk__in=thread_ids) | Q(thread__in=thread_ids))

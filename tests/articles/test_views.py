@@ -15,7 +15,6 @@ from tests.utils.budgets import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES
 from tests.utils.clock import NOW, ago, from_now
 from tests.utils.factories import (
     ArticleFactory,
-    CommentFactory,
     ComposerFactory,
     FeaturedTrackFactory,
     SectionFactory,
@@ -502,7 +501,6 @@ class TestQueryCounts:
     def test_the_article_page_makes_the_same_queries_whatever_its_size(self, client, size, django_assert_num_queries):
         ArticleFactory(title="Before", publish_at=ago(days=2))
         article = article_with(size)
-        CommentFactory(article=article)  # a discussion to show: the page's every query made
         ArticleFactory(title="After", publish_at=timezone.now())
 
         with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
