@@ -1,5 +1,7 @@
 """The parts of an article's page that only its content changes: rendered once, cached, shared by every reader."""
 
+from functools import cache as once
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
@@ -47,15 +49,20 @@ def published_article(request, slug: str) -> Article:
     if not settings.PAGE_CACHE_SECONDS or settings.DEBUG:
         return articles.get(slug=slug)
     (catalogue,) = fragment_stamps(request)
-    # The model's columns too: an object pickled by an earlier release is never read by one with other fields.
-    columns = [field.attname for field in Article._meta.concrete_fields]
-    key = fragment_key("published-article", templates=(), shown=(slug, catalogue, *columns))
+    key = fragment_key("published-article", templates=(), shown=(slug, catalogue, *_article_columns()))
     article = cache.get(key)
     if article is None or not article.is_public:  # (kept only while public: an article leaves only by a change)
         article = articles.get(slug=slug)
         prefetch_related_objects([article], FEATURED_TRACKS)
         cache.set(key, article, ARTICLE_PARTS_TIMEOUT)
     return article
+
+
+@once
+def _article_columns() -> tuple[str, ...]:
+    """The model's columns, in the kept article's key: an object pickled by an earlier release is never read by one
+    with other fields. Read once per process, not on every view."""
+    return tuple(field.attname for field in Article._meta.concrete_fields)
 
 
 def article_parts(request, article, *, is_preview: bool, canonical_url: str = "") -> dict:

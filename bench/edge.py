@@ -58,13 +58,15 @@ request = function()
   end
   local path = reads[(id * 7919 + sent) % #reads + 1]
   if {signed_in_every} > 0 and sent % {signed_in_every} == 3 then
-    return formatted(signed_in, path, {["Cookie"] = {cookie}, ["Accept-Encoding"] = "{encodings}"})
+    return formatted(signed_in, path, signed_in_headers)
   end
-  return formatted(anonymous, path, {["Accept-Encoding"] = "{encodings}"})
+  return formatted(anonymous, path, anonymous_headers)
 end
 -- Each article's request is made once and sent again as made (wrk's advice: the client then spends on a read of
 -- the mix what it spends on a read of one page).
 anonymous, signed_in = {}, {}
+anonymous_headers = {["Accept-Encoding"] = "{encodings}"}
+signed_in_headers = {["Cookie"] = {cookie}, ["Accept-Encoding"] = "{encodings}"}
 formatted = function(made, path, headers)
   local request = made[path]
   if request == nil then
