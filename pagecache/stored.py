@@ -7,17 +7,17 @@ flushed on a byte: pieces made so can be sent one after the other, with each vie
 them, as one deflate stream. The gzip trailer's CRC is carried on from the first piece's (kept with it) through the
 values and the later pieces' text (kept too).
 
-Two copies are kept: the gzip copy, for readers without state of their own, whose reader slots are all empty (left
-out, so it has only the per-view slots, near the page's end: its later text is a few KB); and the page as rendered,
-with every slot, which also holds its pieces compressed: a reader with a session (signed in) who takes gzip is sent
-those, with their own values compressed between them, instead of the whole page compressed again on every view.
+Two copies are kept: the page as rendered, with every slot, which also holds its pieces compressed: a reader with a
+session (signed in) who takes gzip is sent those, with their own values compressed between them, instead of the whole
+page compressed again on every view; and the gzip copy, for readers without state of their own, whose reader slots
+are all empty: it is those same compressed pieces, joined where a reader slot was, so it has only the per-view slots
+(near the page's end: its later text is a few KB).
 
 A value compressed alone shares no compression with the page around it: the length of what is sent says nothing
 about how a secret in a slot (the reader's CSRF token) matches text an attacker put in the page, which is what a
 compression side channel (BREACH) needs, so no padding is added against one.
 """
 
-import gzip
 import hashlib
 import re
 import secrets
@@ -140,8 +140,8 @@ def store(
     ``shared``, ``asks_reader``: StoredPage's.
 
     The gzip copy is for readers without a session alone, whose reader slots are all empty: they are left out of
-    it, so that it is compressed in as few pieces as it has per-view slots. A reader with a session is sent the
-    page as rendered, its pieces compressed too for one whose browser takes gzip."""
+    it, so that it has as few pieces as it has per-view slots. A reader with a session is sent the page as
+    rendered, its pieces compressed too for one whose browser takes gzip."""
     content = response.content
     headers = tuple((name, value) for name, value in response.items() if name not in ("Content-Length", "ETag"))
     digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
@@ -159,19 +159,30 @@ def store(
         **sharing,
     )
     gzip_headers = (*headers, ("Content-Encoding", GZIP), ("ETag", quote_etag(f"{digest}-{GZIP}")))
-    for name in reader_slots():
-        content = content.replace(slot(name).encode(), b"")
-    texts, slots = _split(content, per_view_slots())
+    pieces, texts, slots = _without_reader_slots(plain)
+    first_crc = zlib.crc32(texts[0])
     if not slots:
-        if plain.slots:
-            whole = gzip.compress(content, COMPRESS_LEVEL, mtime=0)
-        else:  # no slot at all: the page as rendered was compressed whole already
-            whole = _gzip_body(plain.compressed, (), [], plain.first_crc, plain.size)
+        whole = _gzip_body(pieces, (), [], first_crc, plain.size)
         return plain, StoredPage(stamps, version, gzip_headers, GZIP, (whole,), **sharing)
-    compressed = _compressed_pieces(texts)
     return plain, StoredPage(
-        stamps, version, gzip_headers, GZIP, compressed.pop("compressed"), slots, texts[1:], **compressed, **sharing
+        stamps, version, gzip_headers, GZIP, pieces, slots, texts[1:], first_crc, plain.size, **sharing
     )
+
+
+def _without_reader_slots(plain: StoredPage) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[str, ...]]:
+    """The gzip copy's pieces, their texts and its slots, made from the page as rendered with its reader slots left
+    empty: each of its compressed pieces ends on a byte and refers to nothing before it, so the pieces on either side
+    of a reader slot are joined as they are, and the page is compressed once, not once for each copy."""
+    readers = reader_slots()
+    pieces, texts, slots = [[plain.compressed[0]]], [[plain.pieces[0]]], []
+    for name, piece, text in zip(plain.slots, plain.compressed[1:], plain.pieces[1:], strict=True):
+        if name not in readers:
+            slots.append(name)
+            pieces.append([])
+            texts.append([])
+        pieces[-1].append(piece)
+        texts[-1].append(text)
+    return tuple(map(b"".join, pieces)), tuple(map(b"".join, texts)), tuple(slots)
 
 
 def _compressed_pieces(texts: tuple[bytes, ...]) -> dict:
