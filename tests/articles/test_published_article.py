@@ -55,6 +55,15 @@ def test_an_edited_article_shows_on_the_next_view(article):
     assert "The longer cue" in Client().get(article.get_absolute_url()).content.decode()
 
 
+def test_a_track_featured_after_the_article_was_kept_can_be_picked_on_the_next_post(client, clock, article):
+    Client().get(article.get_absolute_url())
+
+    added = FeaturedTrackFactory(article=article)
+
+    assert post_comment_to(client, clock, article, favourite_track=added.pk).status_code == 302
+    assert Comment.objects.get().favourite_track == added
+
+
 def test_an_article_taken_back_to_draft_is_gone_at_once_and_takes_no_comment(client, clock, article):
     Client().get(article.get_absolute_url())
 
@@ -88,9 +97,9 @@ def test_a_scheduled_article_is_found_once_its_time_comes(clock, article):
     assert Client().get(article.get_absolute_url()).status_code == 200
 
 
-def post_comment_to(client, clock, article):
+def post_comment_to(client, clock, article, **fields):
     """A comment posted with a form fetched before the change (the article's page may be gone by then)."""
-    form = {"author_name": "Mara", "author_email": "mara@example.com", "body": "Late words."}
+    form = {"author_name": "Mara", "author_email": "mara@example.com", "body": "Late words."} | fields
     form["form_token"] = new_form_token()
     clock.shift(5)
     return client.post(post_url(article), form)
