@@ -1,24 +1,35 @@
 """Uploaded images: article covers, composer photos and author photos.
 
-An upload is checked by its content (Pillow reads it; the file name proves nothing), stored through the field's
-storage under a name of its real type, and resized into a few renditions (WebP) stored the same way, so that an
-object storage backend can replace the file system without a change here. Pages show the renditions through a
-``ResponsiveImage`` (``src``, ``srcset``, ``width``, ``height``, ``alt``).
+An upload is checked by its content (Pillow reads it; the file name proves nothing) and stored through the field's
+storage under a name of its real type in the editor's save. Its renditions (a few widths, WebP, stored the same way,
+so that an object storage backend can replace the file system without a change here) are made by a task after the
+save commits (``make_image_renditions``), so no save waits on resizing: until they are there, pages show no image.
+Pages show the renditions through a ``ResponsiveImage`` (``src``, ``srcset``, ``width``, ``height``, ``alt``).
 """
 
+import logging
 import secrets
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
+from django.tasks import task
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from taskqueue.retries import retry_later
+
+logger = logging.getLogger(__name__)
 
 # What editors may upload, by the format Pillow reads in the file, and the extension it is stored under.
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -156,26 +167,83 @@ def rendition_widths(width: int) -> list[int]:
 
 
 def refresh_renditions(image: FieldFile, renditions: list[dict]) -> list[dict]:
-    """Call on save: store a newly assigned image and return its renditions; keep those of an unchanged one.
+    """Call on save: store a newly assigned image under the extension of its real type; keep the renditions made
+    from the image, and drop any made from another (a replaced or cleared image). An image left without renditions
+    gets them from ``make_image_renditions``, queued by ``make_renditions_after_commit()`` once the save is made.
 
     Replaced files stay in storage: a revision being restored, or a page still cached, may point at them.
     """
     if not image:
         return []
     if image._committed:
-        if renditions and all(_made_from(image.name, rendition["name"]) for rendition in renditions):
-            return renditions
-        with image.storage.open(image.name, "rb") as stored:
+        return renditions if renditions and all(_made_from(image.name, r["name"]) for r in renditions) else []
+    data = _read(image.file)
+    try:
+        extension = ACCEPTED_FORMATS[open_image(data).format]
+    except NotAnAcceptedImage as error:
+        raise ValueError(f"{image.name} is not {ACCEPTED_FORMATS_TEXT}; validate it with full_clean()") from error
+    # Stored under the extension of its real type, which object storage serves the Content-Type from.
+    image.save(f"{PurePosixPath(image.name).stem}.{extension}", ContentFile(data), save=False)
+    return []
+
+
+def make_renditions_after_commit(instance: Model, image_field: str, renditions_field: str) -> None:
+    """Call after a save: an image without its renditions gets them from a task, once the save commits."""
+    image = getattr(instance, image_field)
+    if image and not getattr(instance, renditions_field):
+        make = partial(
+            make_image_renditions.enqueue,
+            model=instance._meta.label,
+            pk=instance.pk,
+            image_field=image_field,
+            renditions_field=renditions_field,
+            image_name=image.name,
+        )
+        # Robust: a queue that cannot take the task is logged, never raised into a save that has committed.
+        transaction.on_commit(make, robust=True)
+
+
+@task
+def make_image_renditions(
+    *, model: str, pk: int, image_field: str, renditions_field: str, image_name: str, attempt: int = 1
+) -> None:
+    """Make the renditions of ``image_name`` and save them on the row, unless it shows another image by then (that
+    save queued a task of its own) or has them already (a task run twice). Saving them moves the page cache's stamps
+    and purges the pages that show the image, as any save of the row does. A storage that fails is tried again
+    later; an image that cannot be read is logged, and the row stays without renditions (no image shown)."""
+    rows = apps.get_model(model).objects
+    row = rows.filter(pk=pk).first()
+    if row is None or not _needs_renditions(row, image_field, renditions_field, image_name):
+        return
+    image = getattr(row, image_field)
+    try:
+        with image.storage.open(image_name, "rb") as stored:
             data = stored.read()
-    else:
-        data = _read(image.file)
-        try:
-            extension = ACCEPTED_FORMATS[open_image(data).format]
-        except NotAnAcceptedImage as error:
-            raise ValueError(f"{image.name} is not {ACCEPTED_FORMATS_TEXT}; validate it with full_clean()") from error
-        # Stored under the extension of its real type, which object storage serves the Content-Type from.
-        image.save(f"{PurePosixPath(image.name).stem}.{extension}", ContentFile(data), save=False)
-    return make_renditions(data, name=image.name, storage=image.storage)
+    except OSError:
+        kwargs = {
+            "model": model,
+            "pk": pk,
+            "image_field": image_field,
+            "renditions_field": renditions_field,
+            "image_name": image_name,
+        }
+        retry_later(make_image_renditions, attempt=attempt, kwargs=kwargs)
+        raise
+    try:
+        renditions = make_renditions(data, name=image_name, storage=image.storage)
+    except (NotAnAcceptedImage, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        logger.exception("The renditions of %s (%s %s) could not be made; it shows no image.", image_name, model, pk)
+        return
+    # Made outside the row's lock (resizing takes a while); saved only onto the image they were made from.
+    with transaction.atomic():
+        row = rows.select_for_update().filter(pk=pk).first()
+        if row is not None and _needs_renditions(row, image_field, renditions_field, image_name):
+            setattr(row, renditions_field, renditions)
+            row.save(update_fields=[renditions_field])
+
+
+def _needs_renditions(row: Model, image_field: str, renditions_field: str, image_name: str) -> bool:
+    return getattr(row, image_field).name == image_name and not getattr(row, renditions_field)
 
 
 def _made_from(image_name: str, rendition_name: str) -> bool:

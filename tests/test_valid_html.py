@@ -10,7 +10,6 @@ import subprocess
 import zipfile
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
-from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -18,13 +17,11 @@ from unittest import mock
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.template import Context, Template
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import Work
 from articles.templatetags.soundtrack import iso_datetime, iso_utc_minute
@@ -43,6 +40,7 @@ from tests.utils.factories import (
     WorkFactory,
 )
 from tests.utils.html import parse
+from tests.utils.images import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +92,6 @@ def nu_checker_errors(pages: dict[str, bytes], folder: Path) -> list[str]:
     ]
 
 
-def image_upload(width: int, height: int, name: str) -> SimpleUploadedFile:
-    data = BytesIO()
-    Image.linear_gradient("L").resize((width, height)).convert("RGB").save(data, "JPEG")
-    return SimpleUploadedFile(name, data.getvalue(), content_type="image/jpeg")
-
-
 @pytest.fixture
 def clock_with_microseconds():
     """Time stands still at NOW, microseconds and all."""
@@ -126,7 +118,7 @@ def catalogue(clock_with_microseconds, media, settings, django_capture_on_commit
             standfirst="An *underrated* score, and a **choir** that sings only once.",
             work=work,
             author=UserFactory(first_name="Ada", last_name="Lovelace"),
-            cover=image_upload(1200, 600, "orchard.jpg"),
+            cover=image_upload(1200, 600, name="orchard.jpg"),
             cover_alt="A glass greenhouse at dusk",
             publish_at=NOW - timedelta(days=3),
         )
@@ -134,7 +126,7 @@ def catalogue(clock_with_microseconds, media, settings, django_capture_on_commit
             ComposerFactory(
                 name="Ilse Varnholt",
                 bio="Trained as a *cellist*; wrote for [radio](https://example.com/radio) first.",
-                photo=image_upload(600, 600, "varnholt.jpg"),
+                photo=image_upload(600, 600, name="varnholt.jpg"),
                 photo_alt="Ilse Varnholt at a mixing desk",
                 wikidata_id="Q42",
             )

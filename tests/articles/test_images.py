@@ -1,6 +1,8 @@
-"""Article covers and composer photos: checked by content and size, stored through the storage API with their
-resized renditions, and shown with srcset on the article page, the composer page and the cards."""
+"""Article covers and composer photos: checked by content and size, stored through the storage API in the save,
+resized into renditions by a task once the save commits, and shown with srcset on the article page, the composer
+page and the cards."""
 
+import logging
 import struct
 import zlib
 from io import BytesIO
@@ -9,15 +11,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from PIL import Image
 from pytest_django.asserts import assertContains
 
+from articles.images import make_image_renditions
 from articles.models import Article, Composer
 from tests.utils.admin import article_data, change_url
 from tests.utils.budgets import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES
 from tests.utils.factories import ArticleFactory, ComposerFactory, WorkFactory
 from tests.utils.html import get_page
+from tests.utils.images import image_upload
 from tests.utils.seo import json_ld, meta
 
 pytestmark = pytest.mark.django_db
@@ -32,23 +37,32 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def image_upload(width: int, height: int, *, image_format: str = "JPEG", name: str = "cover.jpg") -> SimpleUploadedFile:
-    """An image with a gradient (something for the encoder to do), as the browser would upload it."""
-    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
-    data = BytesIO()
-    image.save(data, image_format)
-    return SimpleUploadedFile(name, data.getvalue(), content_type="image/jpeg")
-
-
 def validation_codes(error: ValidationError, field: str) -> list[str]:
     return [e.code for e in error.error_dict[field]]
+
+
+def committed():
+    """The end of the block stands for the commit of the saves in it: what they left for after their commit (the
+    renditions' task) runs then, at once (the test's task backend, as in development)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def saved(instance):
+    """``instance`` saved and committed, as read back afterwards (its renditions made by then)."""
+    with committed():
+        instance.save()
+    instance.refresh_from_db()
+    return instance
 
 
 def article_with_cover(upload=None, *, alt: str = "A lone cellist on a frozen lake", **fields) -> Article:
     article = ArticleFactory.build(work=WorkFactory(), cover=upload or image_upload(1200, 600), cover_alt=alt, **fields)
     article.full_clean()
-    article.save()
-    return article
+    return saved(article)
+
+
+def rendition_files() -> list[str]:
+    return sorted(default_storage.listdir("articles/covers/renditions")[1])
 
 
 class TestCoverValidation:
@@ -151,12 +165,11 @@ class TestRenditions:
         first_cover, first_renditions = article.cover.name, article.cover_renditions
 
         article.title = "A new title"
-        article.save()
-        article.refresh_from_db()
+        saved(article)
         assert (article.cover.name, article.cover_renditions) == (first_cover, first_renditions)
 
         article.cover = image_upload(1200, 600, name="second.jpg")
-        article.save()
+        saved(article)
         assert article.cover.name != first_cover
         assert {r["name"] for r in article.cover_renditions}.isdisjoint(r["name"] for r in first_renditions)
 
@@ -164,7 +177,7 @@ class TestRenditions:
         first, second = article_with_cover(), article_with_cover(image_upload(1000, 500))
 
         first.cover = second.cover.name
-        first.save()
+        saved(first)
 
         assert [r["width"] for r in first.cover_renditions] == [480, 960, 1000]
         assert all(default_storage.exists(r["name"]) for r in first.cover_renditions)
@@ -173,9 +186,8 @@ class TestRenditions:
         article = article_with_cover()
 
         article.cover = None
-        article.save()
+        saved(article)
 
-        article.refresh_from_db()
         assert not article.cover
         assert article.cover_renditions == []
         assert article.cover_image is None
@@ -194,6 +206,81 @@ class TestRenditions:
         assert (largest["width"], largest["height"]) == (900, 1200)
         with default_storage.open(largest["name"]) as stored:
             assert not Image.open(stored).getexif()
+
+
+class TestRenditionsTask:
+    def test_the_save_stores_the_upload_and_the_renditions_come_after_the_commit(self, client):
+        article = ArticleFactory.build(work=WorkFactory(), cover=image_upload(1200, 600), cover_alt="A frozen lake")
+
+        with TestCase.captureOnCommitCallbacks() as after_commit:
+            article.save()
+            article.refresh_from_db()
+            assert article.cover.name.startswith("articles/covers/cover-")
+            assert default_storage.exists(article.cover.name)
+            assert article.cover_renditions == []
+            assert not default_storage.exists("articles/covers/renditions")  # no resizing in the save
+            assert get_page(client, article.get_absolute_url()).find_all("div", class_="article-cover") == []
+        for callback in after_commit:
+            callback()
+
+        article.refresh_from_db()
+        assert [r["width"] for r in article.cover_renditions] == [480, 960, 1200]
+        # Saving them moved the page cache's stamps: the page kept without the cover shows it now.
+        img = get_page(client, article.get_absolute_url()).find("div", class_="article-cover").find("img")
+        assert img.attrs["srcset"].endswith(" 1200w")
+
+    def test_a_task_run_again_makes_nothing_twice(self):
+        article = article_with_cover()
+        made, files = article.cover_renditions, rendition_files()
+
+        make_image_renditions.call(**self.task_arguments(article))
+
+        article.refresh_from_db()
+        assert article.cover_renditions == made
+        assert rendition_files() == files
+
+    def test_a_task_for_an_image_replaced_since_leaves_the_new_one_to_its_own_task(self):
+        article = article_with_cover()
+        replaced = self.task_arguments(article)
+        with TestCase.captureOnCommitCallbacks() as after_commit:
+            article.cover = image_upload(1000, 500, name="second.jpg")
+            article.save()
+        files = rendition_files()
+
+        make_image_renditions.call(**replaced)
+
+        article.refresh_from_db()
+        assert (article.cover_renditions, rendition_files()) == ([], files)
+        for callback in after_commit:  # the second image's task
+            callback()
+        article.refresh_from_db()
+        assert [r["width"] for r in article.cover_renditions] == [480, 960, 1000]
+
+    def test_a_stored_image_that_cannot_be_read_is_logged_and_shows_no_image(self, client, caplog):
+        article = ArticleFactory.build(work=WorkFactory(), cover=image_upload(1200, 600), cover_alt="A frozen lake")
+        with TestCase.captureOnCommitCallbacks() as after_commit:
+            article.save()
+        with default_storage.open(article.cover.name, "wb") as stored:  # damaged in storage since the upload
+            stored.write(b"not an image any more")
+
+        with caplog.at_level(logging.ERROR, logger="articles.images"):
+            for callback in after_commit:
+                callback()
+
+        article.refresh_from_db()
+        assert article.cover_renditions == []
+        assert f"The renditions of {article.cover.name}" in caplog.text
+        assert get_page(client, article.get_absolute_url()).find_all("div", class_="article-cover") == []
+
+    @staticmethod
+    def task_arguments(article) -> dict:
+        return {
+            "model": "articles.Article",
+            "pk": article.pk,
+            "image_field": "cover",
+            "renditions_field": "cover_renditions",
+            "image_name": article.cover.name,
+        }
 
 
 class TestPages:
@@ -290,7 +377,7 @@ class TestComposerPhoto:
     def test_the_composer_page_shows_the_photo_in_its_renditions(self, client):
         composer = ComposerFactory.build(photo=image_upload(1000, 1000, name="portrait.jpg"), photo_alt="At the piano")
         composer.full_clean()
-        composer.save()
+        saved(composer)
 
         page = get_page(client, composer.get_absolute_url())
 
@@ -312,7 +399,8 @@ class TestAdmin:
         work = WorkFactory()
         data = article_data(work, title="With a cover", cover=image_upload(1200, 600), cover_alt="A frozen lake")
 
-        response = client.post(reverse("admin:articles_article_add"), data)
+        with committed():
+            response = client.post(reverse("admin:articles_article_add"), data)
 
         assert response.status_code == 302, response.context["adminform"].form.errors
         article = Article.objects.get(title="With a cover")
@@ -345,7 +433,8 @@ class TestAdmin:
         data = {"name": composer.name, "slug": composer.slug, "bio": composer.bio, "photo_alt": "At the piano"}
         data["photo"] = image_upload(640, 640, image_format="PNG", name="portrait.png")
 
-        response = client.post(change_url(composer), data)
+        with committed():
+            response = client.post(change_url(composer), data)
 
         assert response.status_code == 302, response.context["adminform"].form.errors
         composer = Composer.objects.get(pk=composer.pk)

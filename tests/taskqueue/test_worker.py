@@ -15,13 +15,15 @@ from reliability.mailservers import MailServer, SilentMailServer
 from reliability.servers import app_environment, wait_until
 from reliability.workers import TaskWorker, worker_environment
 from tests.utils.discussion import POSTER, article_page, comment_form_data, post_url
-from tests.utils.factories import ArticleFactory
+from tests.utils.factories import ArticleFactory, WorkFactory
+from tests.utils.images import image_upload
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql("the worker shares the test database")]
 
 MODERATORS = "moderators@example.org"
 NOTICE_TASK = "comments.notifications.send_moderator_notice"
 REFRESH_TASK, REBUILD_TASK = "articles.indexing.store.refresh_articles", "articles.indexing.store.rebuild_index"
+RENDITIONS_TASK = "articles.images.make_image_renditions"
 
 
 @pytest.fixture(autouse=True)
@@ -169,3 +171,24 @@ def test_the_search_index_is_refreshed_and_rebuilt_by_the_worker_not_by_the_save
     wait_until(lambda: not queued.exclude(status=TaskResultStatus.SUCCESSFUL).exists(), what="both tasks run")
     assert [task.return_value for task in queued.all()] == [1, 1]
     assert list(Article.objects.search("heptapod")) == [article]
+
+
+def test_a_covers_renditions_are_made_by_the_worker_not_by_the_save(workers, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    article = ArticleFactory.build(work=WorkFactory(), cover=image_upload(1200, 600), cover_alt="A frozen lake")
+    article.save()  # committed: the renditions' task is queued
+
+    article.refresh_from_db()
+    assert article.cover_renditions == []
+    assert (settings.MEDIA_ROOT / article.cover.name).exists()
+    assert not (settings.MEDIA_ROOT / "articles/covers/renditions").exists()
+    task = DBTaskResult.objects.get(task_path=RENDITIONS_TASK)
+
+    # (The worker keeps its page-cache stamps in its own memory, as the test process does.)
+    workers(DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT), IMAGE_RENDITION_WIDTHS="480,960", DJANGO_CACHE_IN_MEMORY="1")
+    wait_until(lambda: Article.objects.get(pk=article.pk).cover_renditions, what="the renditions made by the worker")
+    article.refresh_from_db()
+    assert [(r["width"], r["height"]) for r in article.cover_renditions] == [(480, 240), (960, 480)]
+    assert all((settings.MEDIA_ROOT / r["name"]).exists() for r in article.cover_renditions)
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.SUCCESSFUL
