@@ -17,6 +17,7 @@ from .columns import ArticleColumnsMixin
 from .django_internals import LinkedFormsetsMixin
 from .editorial import EditorialAdminMixin
 from .forms import PUBLISH
+from .images import ImageRenditionsNoticeMixin
 from .inlines import PLACEHOLDERS_LEFT, FeaturedTrackInline, SectionInline
 from .placeholders import placeholders_with_fields
 from .widgets import IMAGE_FIELD_OVERRIDES, ValidatedAutocompleteAdminMixin
@@ -37,7 +38,12 @@ class ScheduleFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    LinkedFormsetsMixin, ValidatedAutocompleteAdminMixin, EditorialAdminMixin, ArticleColumnsMixin, admin.ModelAdmin
+    LinkedFormsetsMixin,
+    ValidatedAutocompleteAdminMixin,
+    EditorialAdminMixin,
+    ArticleColumnsMixin,
+    ImageRenditionsNoticeMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["title", "work", "publication", "author_name", "last_saved"]
     list_filter = ["status", ScheduleFilter, "work", "composers", "tags"]
@@ -57,6 +63,7 @@ class ArticleAdmin(
         ("History", {"classes": ["collapse"], "fields": ["author", "created_at", "updated_at"]}),
     ]
     formfield_overrides = IMAGE_FIELD_OVERRIDES
+    image_fields = {"cover": "cover_renditions"}
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:

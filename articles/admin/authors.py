@@ -7,11 +7,12 @@ from django.urls import path
 from django.utils.html import format_html
 
 from ..models import Author
+from .images import ImageRenditionsNoticeMixin
 from .widgets import IMAGE_FIELD_OVERRIDES
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ImageRenditionsNoticeMixin, admin.ModelAdmin):
     list_display = ["__str__", "display_name", "author_page"]
     list_select_related = ["user"]
     search_fields = ["display_name", "slug", "user__first_name", "user__last_name", "user__username"]
@@ -20,6 +21,7 @@ class AuthorAdmin(admin.ModelAdmin):
         ("Photo", {"fields": ["photo", "photo_alt"]}),
     ]
     formfield_overrides = IMAGE_FIELD_OVERRIDES
+    image_fields = {"photo": "photo_renditions"}
 
     def get_urls(self):
         info = f"{self.opts.app_label}_{self.opts.model_name}"

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from ..models import Composer, Track, Work
+from .images import ImageRenditionsNoticeMixin
 from .inlines import TrackInline
 from .musicbrainz import MusicBrainzImportMixin
 from .widgets import IMAGE_FIELD_OVERRIDES, ValidatedAutocompleteAdminMixin
@@ -35,7 +36,7 @@ class WorkAdmin(MusicBrainzImportMixin, admin.ModelAdmin):
 
 
 @admin.register(Composer)
-class ComposerAdmin(admin.ModelAdmin):
+class ComposerAdmin(ImageRenditionsNoticeMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -45,6 +46,7 @@ class ComposerAdmin(admin.ModelAdmin):
         ("External identifiers", {"fields": ["musicbrainz_id", "wikidata_id", "imdb_id"]}),
     ]
     formfield_overrides = IMAGE_FIELD_OVERRIDES
+    image_fields = {"photo": "photo_renditions"}
 
 
 @admin.register(Track)

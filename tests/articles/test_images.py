@@ -8,6 +8,7 @@ import zlib
 from io import BytesIO
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -389,6 +390,13 @@ class TestComposerPhoto:
         assert meta(page.find("head"), property="og:image").startswith("http://testserver/media/composers/photos/")
 
 
+RESIZED_COVER = "The new cover image is being resized for each screen size: the site shows it in a moment."
+
+
+def told(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
 class TestAdmin:
     def test_the_file_picker_offers_only_accepted_types(self, client, signed_in_editor):
         response = client.get(reverse("admin:articles_article_add"))
@@ -406,6 +414,14 @@ class TestAdmin:
         article = Article.objects.get(title="With a cover")
         assert article.cover_alt == "A frozen lake"
         assert [r["width"] for r in article.cover_renditions] == [480, 960, 1200]
+        assert RESIZED_COVER in told(response)
+        client.get(response.url)  # the messages shown, and gone
+
+        data["cover"] = ""  # saved again with the same cover: nothing is resized, nothing said
+        with committed():
+            response = client.post(change_url(article), data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert RESIZED_COVER not in told(response)
 
     def test_the_admin_form_refuses_a_cover_without_alt_text(self, client, signed_in_editor):
         data = article_data(WorkFactory(), title="No alt", cover=image_upload(1200, 600), cover_alt="")
@@ -440,3 +456,4 @@ class TestAdmin:
         composer = Composer.objects.get(pk=composer.pk)
         assert composer.photo.name.endswith(".png")
         assert [r["width"] for r in composer.photo_renditions] == [480, 640]
+        assert "The new photo is being resized for each screen size: the site shows it in a moment." in told(response)
