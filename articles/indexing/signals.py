@@ -7,8 +7,13 @@ from taggit.models import Tag
 from ..models import Article, Composer, FeaturedTrack, Section, Track, Work
 from .store import refresh_on_commit
 
+# Article fields no search reads: a save of these alone (a cover's renditions, articles/images.py) leaves the index.
+UNSEARCHED_ARTICLE_FIELDS = frozenset({"cover_renditions"})
 
-def article_saved(sender, instance, using, **kwargs):
+
+def article_saved(sender, instance, using, update_fields=None, **kwargs):
+    if update_fields is not None and update_fields <= UNSEARCHED_ARTICLE_FIELDS:
+        return
     refresh_on_commit([instance.pk], using=using)
 
 

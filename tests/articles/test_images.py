@@ -18,6 +18,7 @@ from PIL import Image
 from pytest_django.asserts import assertContains
 
 from articles.images import make_image_renditions
+from articles.indexing.store import PendingSearchRefresh
 from articles.models import Article, Composer
 from tests.utils.admin import article_data, change_url
 from tests.utils.budgets import ARTICLE_PAGE_QUERIES, LIST_PAGE_MAX_QUERIES
@@ -229,6 +230,20 @@ class TestRenditionsTask:
         # Saving them moved the page cache's stamps: the page kept without the cover shows it now.
         img = get_page(client, article.get_absolute_url()).find("div", class_="article-cover").find("img")
         assert img.attrs["srcset"].endswith(" 1200w")
+
+    def test_saving_the_renditions_leaves_the_search_index_as_it_is(self):
+        article = ArticleFactory.build(work=WorkFactory(), cover=image_upload(1200, 600), cover_alt="A frozen lake")
+        with TestCase.captureOnCommitCallbacks() as after_save:
+            article.save()
+        (refresh,) = [callback for callback in after_save if isinstance(callback, PendingSearchRefresh)]
+        refresh()  # the save's own refresh, as its commit runs it (the renditions' task is called below)
+
+        with TestCase.captureOnCommitCallbacks() as after_task:
+            make_image_renditions.call(**self.task_arguments(article))
+
+        article.refresh_from_db()
+        assert article.cover_renditions
+        assert not any(isinstance(callback, PendingSearchRefresh) for callback in after_task)
 
     def test_a_task_run_again_makes_nothing_twice(self):
         article = article_with_cover()
