@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import ImageField, Model
 from django.db.models.fields.files import FieldFile
 from django.tasks import task
 from django.template.defaultfilters import filesizeformat
@@ -187,47 +187,53 @@ def refresh_renditions(image: FieldFile, renditions: list[dict]) -> list[dict]:
     return []
 
 
-def make_renditions_after_commit(instance: Model, image_field: str, renditions_field: str) -> None:
-    """Call after a save: an image without its renditions gets them from a task, once the save commits."""
-    image = getattr(instance, image_field)
-    if image and not getattr(instance, renditions_field):
+def renditions_field(image_field: str) -> str:
+    """The field an image field's renditions are kept in: ``cover`` → ``cover_renditions``."""
+    return f"{image_field}_renditions"
+
+
+def images_awaiting_renditions(instance: Model) -> list[str]:
+    """The image fields of ``instance`` that hold an image whose renditions are not made yet."""
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if isinstance(field, ImageField)
+        and getattr(instance, field.name)
+        and not getattr(instance, renditions_field(field.name))
+    ]
+
+
+def make_renditions_after_commit(instance: Model) -> None:
+    """Call after a save: each image without its renditions gets them from a task, once the save commits."""
+    for image_field in images_awaiting_renditions(instance):
         make = partial(
             make_image_renditions.enqueue,
             model=instance._meta.label,
             pk=instance.pk,
             image_field=image_field,
-            renditions_field=renditions_field,
-            image_name=image.name,
+            image_name=getattr(instance, image_field).name,
         )
         # Robust: a queue that cannot take the task is logged, never raised into a save that has committed.
         transaction.on_commit(make, robust=True)
 
 
 @task
-def make_image_renditions(
-    *, model: str, pk: int, image_field: str, renditions_field: str, image_name: str, attempt: int = 1
-) -> None:
+def make_image_renditions(*, model: str, pk: int, image_field: str, image_name: str, attempt: int = 1) -> None:
     """Make the renditions of ``image_name`` and save them on the row, unless it shows another image by then (that
     save queued a task of its own) or has them already (a task run twice). Saving them moves the page cache's stamps
     and purges the pages that show the image, as any save of the row does. A storage that fails is tried again
-    later; an image that cannot be read is logged, and the row stays without renditions (no image shown)."""
+    later; an image that cannot be decoded is logged, and the row stays without renditions (no image shown)."""
     rows = apps.get_model(model).objects
     row = rows.filter(pk=pk).first()
-    if row is None or not _needs_renditions(row, image_field, renditions_field, image_name):
+    if row is None or not _needs_renditions(row, image_field, image_name):
         return
     image = getattr(row, image_field)
     try:
         with image.storage.open(image_name, "rb") as stored:
             data = stored.read()
     except OSError:
-        kwargs = {
-            "model": model,
-            "pk": pk,
-            "image_field": image_field,
-            "renditions_field": renditions_field,
-            "image_name": image_name,
-        }
-        retry_later(make_image_renditions, attempt=attempt, kwargs=kwargs)
+        arguments = {"model": model, "pk": pk, "image_field": image_field, "image_name": image_name}
+        retry_later(make_image_renditions, attempt=attempt, kwargs=arguments)
         raise
     try:
         renditions = make_renditions(data, name=image_name, storage=image.storage)
@@ -237,13 +243,13 @@ def make_image_renditions(
     # Made outside the row's lock (resizing takes a while); saved only onto the image they were made from.
     with transaction.atomic():
         row = rows.select_for_update().filter(pk=pk).first()
-        if row is not None and _needs_renditions(row, image_field, renditions_field, image_name):
-            setattr(row, renditions_field, renditions)
-            row.save(update_fields=[renditions_field])
+        if row is not None and _needs_renditions(row, image_field, image_name):
+            setattr(row, renditions_field(image_field), renditions)
+            row.save(update_fields=[renditions_field(image_field)])
 
 
-def _needs_renditions(row: Model, image_field: str, renditions_field: str, image_name: str) -> bool:
-    return getattr(row, image_field).name == image_name and not getattr(row, renditions_field)
+def _needs_renditions(row: Model, image_field: str, image_name: str) -> bool:
+    return getattr(row, image_field).name == image_name and image_field in images_awaiting_renditions(row)
 
 
 def _made_from(image_name: str, rendition_name: str) -> bool:

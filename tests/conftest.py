@@ -117,3 +117,13 @@ def signed_in_superuser(client):
     user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def deferring_tasks(settings):
+    """A task backend that keeps tasks, run_after included, instead of running them (Django's dummy backend)."""
+    from django.tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    yield task_backends["default"]
+    task_backends["default"].clear()

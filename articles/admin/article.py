@@ -63,7 +63,6 @@ class ArticleAdmin(
         ("History", {"classes": ["collapse"], "fields": ["author", "created_at", "updated_at"]}),
     ]
     formfield_overrides = IMAGE_FIELD_OVERRIDES
-    image_fields = {"cover": "cover_renditions"}
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:

@@ -21,7 +21,6 @@ class AuthorAdmin(ImageRenditionsNoticeMixin, admin.ModelAdmin):
         ("Photo", {"fields": ["photo", "photo_alt"]}),
     ]
     formfield_overrides = IMAGE_FIELD_OVERRIDES
-    image_fields = {"photo": "photo_renditions"}
 
     def get_urls(self):
         info = f"{self.opts.app_label}_{self.opts.model_name}"

@@ -46,7 +46,6 @@ class ComposerAdmin(ImageRenditionsNoticeMixin, admin.ModelAdmin):
         ("External identifiers", {"fields": ["musicbrainz_id", "wikidata_id", "imdb_id"]}),
     ]
     formfield_overrides = IMAGE_FIELD_OVERRIDES
-    image_fields = {"photo": "photo_renditions"}
 
 
 @admin.register(Track)

@@ -93,7 +93,7 @@ class Article(SluggedModel):
         self.render_html()
         self.cover_renditions = images.refresh_renditions(self.cover, self.cover_renditions)
         super().save(*args, **kwargs)
-        images.make_renditions_after_commit(self, "cover", "cover_renditions")
+        images.make_renditions_after_commit(self)
         self.settle_author_profile()
 
     def settle_author_profile(self) -> None:

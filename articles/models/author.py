@@ -70,7 +70,7 @@ class Author(models.Model):
         self.bio_html = render_markdown(self.bio, id_prefix="bio-")
         self.photo_renditions = images.refresh_renditions(self.photo, self.photo_renditions)
         super().save(*args, **kwargs)
-        images.make_renditions_after_commit(self, "photo", "photo_renditions")
+        images.make_renditions_after_commit(self)
 
     def get_absolute_url(self) -> str:
         """The author page's address; empty for an author without a public name (who has no page)."""

@@ -114,7 +114,7 @@ class Composer(SluggedModel):
         self.bio_html = render_markdown(self.bio, id_prefix="bio-")
         self.photo_renditions = images.refresh_renditions(self.photo, self.photo_renditions)
         super().save(*args, **kwargs)
-        images.make_renditions_after_commit(self, "photo", "photo_renditions")
+        images.make_renditions_after_commit(self)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:composer", kwargs={"slug": self.slug})

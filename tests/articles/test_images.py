@@ -272,7 +272,7 @@ class TestRenditionsTask:
         article.refresh_from_db()
         assert [r["width"] for r in article.cover_renditions] == [480, 960, 1000]
 
-    def test_a_stored_image_that_cannot_be_read_is_logged_and_shows_no_image(self, client, caplog):
+    def test_a_stored_image_that_cannot_be_decoded_is_logged_and_shows_no_image(self, client, caplog):
         article = ArticleFactory.build(work=WorkFactory(), cover=image_upload(1200, 600), cover_alt="A frozen lake")
         with TestCase.captureOnCommitCallbacks() as after_commit:
             article.save()
@@ -288,15 +288,26 @@ class TestRenditionsTask:
         assert f"The renditions of {article.cover.name}" in caplog.text
         assert get_page(client, article.get_absolute_url()).find_all("div", class_="article-cover") == []
 
+    def test_a_storage_that_cannot_be_read_is_tried_again_later(self, deferring_tasks):
+        article = ArticleFactory.build(work=WorkFactory(), cover=image_upload(1200, 600), cover_alt="A frozen lake")
+        article.save()  # its commit's task is not run: the file goes missing first
+        default_storage.delete(article.cover.name)
+
+        with pytest.raises(FileNotFoundError):
+            make_image_renditions.call(**self.task_arguments(article))
+
+        (retry,) = deferring_tasks.results
+        assert (retry.task.func, retry.kwargs) == (
+            make_image_renditions.func,
+            self.task_arguments(article) | {"attempt": 2},
+        )
+        assert retry.task.run_after > retry.enqueued_at
+        article.refresh_from_db()
+        assert article.cover_renditions == []
+
     @staticmethod
     def task_arguments(article) -> dict:
-        return {
-            "model": "articles.Article",
-            "pk": article.pk,
-            "image_field": "cover",
-            "renditions_field": "cover_renditions",
-            "image_name": article.cover.name,
-        }
+        return {"model": "articles.Article", "pk": article.pk, "image_field": "cover", "image_name": article.cover.name}
 
 
 class TestPages:

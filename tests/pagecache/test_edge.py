@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from django.core import signing
-from django.tasks import default_task_backend, task_backends
+from django.tasks import default_task_backend
 
 from comments.forms import FORM_TOKEN_SALT
 from pagecache.slots import slot
@@ -24,14 +24,6 @@ def varnish_down(settings):
     settings.EDGE_CACHE_BACKEND = "varnish"
     settings.EDGE_CACHE_PURGE_URLS = [f"http://127.0.0.1:{free_port()}/"]  # nothing listens there
     settings.EDGE_CACHE_PURGE_TIMEOUT = 0.5
-
-
-@pytest.fixture
-def deferring_tasks(settings):
-    """A task backend that keeps tasks, run_after included, instead of running them (Django's dummy backend)."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    yield task_backends["default"]
-    task_backends["default"].clear()
 
 
 def test_an_editors_save_succeeds_when_varnish_is_down_and_the_failure_is_logged(
